@@ -1,0 +1,1 @@
+"""The numeric core: pure Python on numpy/scipy. Never imports Django or any accord app."""
