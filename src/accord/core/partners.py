@@ -1,0 +1,668 @@
+"""Partner-finder index: top-k cosine search over profile vectors with metadata filters.
+
+Arrays in, arrays out. Profiles are identified by caller-supplied ``int64`` ids (the Django
+side passes primary keys); vectors are ``float32[N, D]`` and L2-normalised (the embedders in
+``accord.core.text`` produce them), so the score is the cosine similarity ``v · q``.
+
+How it is built (an inverted-file index written in numpy, no extra dependency):
+
+* k-means (spherical, on a sample) gives ``L ≈ 2·sqrt(N)`` centroids; every profile goes to its
+  nearest centroid and the main arrays are stored *sorted by list*, so a list is a contiguous
+  slice ``[offsets[l], offsets[l+1])`` and scanning it is one BLAS mat-vec without a copy.
+* A query scores the centroids, probes the ``nprobe`` nearest lists, and ranks every profile in
+  them exactly (no quantisation, so the scores returned are the true cosines).
+* Filters are evaluated as boolean masks over the metadata columns. When a filter keeps few
+  profiles (``≤ exact_threshold``) the query is answered by exact search over exactly those
+  profiles, so a selective filter never misses; otherwise more lists are probed in proportion
+  to how selective the filter is. A returned profile always passes the filter.
+* Updates do not rebuild: new or replaced profiles go to an append buffer searched exactly, and
+  removed or replaced main-index rows are tombstoned. ``compact()`` merges the buffer into the
+  lists (re-using the centroids); ``build`` again to re-train them.
+
+Results are deterministic: ties in score are broken by the smaller id.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "FORMAT_VERSION",
+    "IndexInputError",
+    "PartnerFilter",
+    "PartnerIndex",
+    "ProfileMeta",
+    "SearchResult",
+    "UnknownProfileError",
+    "exact_search",
+]
+
+FORMAT_VERSION = 1
+_NORM_TOLERANCE = 1e-3
+
+F32 = NDArray[np.float32]
+I64 = NDArray[np.int64]
+BoolArr = NDArray[np.bool_]
+
+
+class IndexInputError(ValueError):
+    """An input array breaks a stated constraint (shape, dtype, normalisation, unique ids)."""
+
+
+class UnknownProfileError(KeyError):
+    """A profile id given to ``replace``/``remove`` is not in the index."""
+
+
+@dataclass(frozen=True)
+class ProfileMeta:
+    """Per-profile metadata columns, all of length N (validated by the index).
+
+    - ``country``: int8[N] — country code chosen by the caller (e.g. 0 = GB, 1 = KR).
+    - ``areas``: uint64[N] — bitmask of technology areas (bit i = area i, up to 64 areas).
+    - ``org_kind``: int8[N] — organisation kind code.
+    - ``career_stage``: int8[N] — career stage code.
+    - ``active``: bool[N] — profile is active (inactive profiles are skipped by default).
+    """
+
+    country: NDArray[np.int8]
+    areas: NDArray[np.uint64]
+    org_kind: NDArray[np.int8]
+    career_stage: NDArray[np.int8]
+    active: BoolArr
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        country: ArrayLike,
+        areas: ArrayLike,
+        org_kind: ArrayLike,
+        career_stage: ArrayLike,
+        active: ArrayLike | None = None,
+    ) -> ProfileMeta:
+        """Coerce plain sequences/arrays to the column dtypes (``active`` defaults to all true)."""
+        c = np.asarray(country, dtype=np.int8)
+        act = np.ones(c.shape[0], dtype=np.bool_) if active is None else np.asarray(active, bool)
+        return cls(
+            country=c,
+            areas=np.asarray(areas, dtype=np.uint64),
+            org_kind=np.asarray(org_kind, dtype=np.int8),
+            career_stage=np.asarray(career_stage, dtype=np.int8),
+            active=act,
+        )
+
+    def __len__(self) -> int:
+        return int(self.country.shape[0])
+
+    def validate(self, n: int) -> None:
+        """Check every column is 1-D of length ``n`` with its stated dtype."""
+        expected: dict[str, tuple[np.ndarray, type[np.generic]]] = {
+            "country": (self.country, np.int8),
+            "areas": (self.areas, np.uint64),
+            "org_kind": (self.org_kind, np.int8),
+            "career_stage": (self.career_stage, np.int8),
+            "active": (self.active, np.bool_),
+        }
+        for name, (arr, dtype) in expected.items():
+            if arr.ndim != 1 or arr.shape[0] != n:
+                raise IndexInputError(
+                    f"metadata column {name!r} must have shape [{n}], got {list(arr.shape)}"
+                )
+            if arr.dtype != dtype:
+                raise IndexInputError(
+                    f"metadata column {name!r} must be {np.dtype(dtype).name}, got {arr.dtype.name}"
+                )
+
+    def take(self, rows: NDArray[np.intp] | I64) -> ProfileMeta:
+        return ProfileMeta(
+            country=self.country[rows],
+            areas=self.areas[rows],
+            org_kind=self.org_kind[rows],
+            career_stage=self.career_stage[rows],
+            active=self.active[rows],
+        )
+
+    @staticmethod
+    def concat(parts: list[ProfileMeta]) -> ProfileMeta:
+        return ProfileMeta(
+            country=np.concatenate([p.country for p in parts]),
+            areas=np.concatenate([p.areas for p in parts]),
+            org_kind=np.concatenate([p.org_kind for p in parts]),
+            career_stage=np.concatenate([p.career_stage for p in parts]),
+            active=np.concatenate([p.active for p in parts]),
+        )
+
+
+@dataclass(frozen=True)
+class PartnerFilter:
+    """What a returned profile must satisfy. ``None`` / empty means "no constraint".
+
+    - ``country``: the profile's country must equal this (e.g. the other side's code).
+    - ``areas_any``: bitmask; the profile must share at least one area bit with it.
+    - ``org_kinds`` / ``career_stages``: the profile's code must be one of these.
+    - ``allow_ids``: only these profile ids may be returned (e.g. eligible for a call).
+    - ``exclude_ids``: these ids are never returned (e.g. the person searching).
+    - ``active_only``: skip profiles whose ``active`` flag is false (default true).
+    """
+
+    country: int | None = None
+    areas_any: int | None = None
+    org_kinds: tuple[int, ...] | None = None
+    career_stages: tuple[int, ...] | None = None
+    allow_ids: tuple[int, ...] | I64 | None = None
+    exclude_ids: tuple[int, ...] | I64 | None = None
+    active_only: bool = True
+
+    def is_empty(self) -> bool:
+        return (
+            self.country is None
+            and self.areas_any is None
+            and self.org_kinds is None
+            and self.career_stages is None
+            and self.allow_ids is None
+            and self.exclude_ids is None
+            and not self.active_only
+        )
+
+    def mask(self, meta: ProfileMeta) -> BoolArr:
+        """bool[N]: which rows of ``meta`` pass the metadata part (not the id lists)."""
+        n = len(meta)
+        m = meta.active.copy() if self.active_only else np.ones(n, dtype=np.bool_)
+        if self.country is not None:
+            m &= meta.country == np.int8(self.country)
+        if self.areas_any is not None:
+            m &= (meta.areas & np.uint64(self.areas_any)) != 0
+        if self.org_kinds is not None:
+            m &= np.isin(meta.org_kind, np.asarray(self.org_kinds, dtype=np.int8))
+        if self.career_stages is not None:
+            m &= np.isin(meta.career_stage, np.asarray(self.career_stages, dtype=np.int8))
+        return m
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Top-k answer: ``ids`` int64[k'] and ``scores`` float32[k'], best first, k' ≤ k."""
+
+    ids: I64
+    scores: F32
+
+
+def _check_vectors(vectors: ArrayLike, dim: int | None, what: str) -> F32:
+    v = np.asarray(vectors)
+    if v.ndim != 2:
+        raise IndexInputError(f"{what} must be 2-D float32[N, D], got shape {list(v.shape)}")
+    if dim is not None and v.shape[1] != dim:
+        raise IndexInputError(f"{what} must have D = {dim} columns, got {v.shape[1]}")
+    if v.dtype != np.float32:
+        raise IndexInputError(f"{what} must be float32, got {v.dtype.name}")
+    if v.shape[0]:
+        norms = np.einsum("ij,ij->i", v, v, dtype=np.float64)
+        bad = np.flatnonzero(np.abs(norms - 1.0) > 2 * _NORM_TOLERANCE)
+        if bad.size:
+            raise IndexInputError(
+                f"{what} must be L2-normalised; row {int(bad[0])} has norm "
+                f"{math.sqrt(float(norms[bad[0]])):.4f} ({bad.size} rows off)"
+            )
+    return np.ascontiguousarray(v)
+
+
+def _check_ids(ids: ArrayLike, n: int, what: str) -> I64:
+    a = np.asarray(ids)
+    if a.ndim != 1 or a.shape[0] != n:
+        raise IndexInputError(f"{what} must have shape [{n}], got {list(a.shape)}")
+    if a.size and not np.issubdtype(a.dtype, np.integer):
+        raise IndexInputError(f"{what} must be integers, got {a.dtype.name}")
+    out = a.astype(np.int64)
+    if out.size:
+        s = np.sort(out)
+        dup = np.flatnonzero(s[1:] == s[:-1])
+        if dup.size:
+            raise IndexInputError(f"{what} must be unique; id {int(s[dup[0]])} appears twice")
+    return out
+
+
+def _top_k(ids: I64, scores: F32, k: int) -> SearchResult:
+    """Best ``k`` by score descending, ties by id ascending (deterministic)."""
+    if scores.shape[0] > k:
+        # argpartition on the k-th largest value, then keep every row tied with it so the
+        # tie-break by id below is exact.
+        kth = np.partition(scores, scores.shape[0] - k)[scores.shape[0] - k]
+        keep = np.flatnonzero(scores >= kth)
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:k]
+    return SearchResult(ids=ids[order].astype(np.int64), scores=scores[order].astype(np.float32))
+
+
+def exact_search(
+    vectors: F32, query: F32, k: int = 10, *, ids: I64 | None = None, mask: BoolArr | None = None
+) -> SearchResult:
+    """Brute-force top-k by dot product (the reference the index is measured against).
+
+    vectors: float32[N, D]; query: float32[D]; ids: int64[N] (default 0..N-1); mask: bool[N].
+    """
+    n = vectors.shape[0]
+    all_ids = np.arange(n, dtype=np.int64) if ids is None else ids
+    if mask is not None:
+        rows = np.flatnonzero(mask)
+        if rows.shape[0] * 8 < n:  # selective: gathering the rows is cheaper than scoring all
+            return _top_k(all_ids[rows], vectors[rows] @ query, k)
+        return _top_k(all_ids[rows], (vectors @ query)[rows], k)
+    return _top_k(all_ids, vectors @ query, k)
+
+
+def _kmeans(sample: F32, n_lists: int, *, iterations: int, rng: np.random.Generator) -> F32:
+    """Spherical k-means: centroids float32[L, D], unit norm (empty clusters re-seeded)."""
+    n = sample.shape[0]
+    cent = sample[rng.choice(n, size=n_lists, replace=False)].copy()
+    for _ in range(iterations):
+        assign = _nearest(sample, cent)
+        order = np.argsort(assign, kind="stable")
+        counts = np.bincount(assign, minlength=n_lists)
+        sums = np.zeros(cent.shape, dtype=np.float64)
+        nonempty = np.flatnonzero(counts)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[nonempty]
+        sums[nonempty] = np.add.reduceat(sample[order], starts, axis=0, dtype=np.float64)
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:
+            sums[empty] = sample[rng.choice(n, size=empty.size, replace=False)]
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        cent = (sums / norms).astype(np.float32)
+    return cent
+
+
+def _nearest(x: F32, cent: F32, chunk: int = 65536) -> NDArray[np.intp]:
+    """Index of the most similar centroid for each row of ``x`` (chunked to bound memory)."""
+    out = np.empty(x.shape[0], dtype=np.intp)
+    for s in range(0, x.shape[0], chunk):
+        out[s : s + chunk] = np.argmax(x[s : s + chunk] @ cent.T, axis=1)
+    return out
+
+
+class PartnerIndex:
+    """IVF index with exact re-ranking, metadata filters, an update buffer and tombstones.
+
+    Build with :meth:`build`, query with :meth:`search`, update with :meth:`add`,
+    :meth:`replace`, :meth:`remove`, persist with :meth:`save` / :meth:`load`.
+    """
+
+    def __init__(
+        self,
+        *,
+        centroids: F32,
+        vectors: F32,
+        ids: I64,
+        meta: ProfileMeta,
+        offsets: I64,
+        deleted: BoolArr | None = None,
+        buf_vectors: F32 | None = None,
+        buf_ids: I64 | None = None,
+        buf_meta: ProfileMeta | None = None,
+        nprobe: int = 32,
+        exact_threshold: int = 20_000,
+    ) -> None:
+        """Internal: use :meth:`build` or :meth:`load`. Arrays are stored sorted by list.
+
+        centroids: float32[L, D]; vectors: float32[N, D]; ids: int64[N]; meta: N rows;
+        offsets: int64[L + 1] (list l is rows offsets[l]:offsets[l+1]); deleted: bool[N].
+        """
+        n_lists, dim = centroids.shape
+        if vectors.shape[1:] != (dim,):
+            raise IndexInputError(f"vectors must be float32[N, {dim}], got {list(vectors.shape)}")
+        n = vectors.shape[0]
+        if ids.shape != (n,):
+            raise IndexInputError(f"ids must have shape [{n}], got {list(ids.shape)}")
+        meta.validate(n)
+        if offsets.shape != (n_lists + 1,) or offsets[0] != 0 or offsets[-1] != n:
+            raise IndexInputError(f"offsets must be int64[{n_lists + 1}] from 0 to {n}")
+        self.dim = int(dim)
+        self.centroids = centroids
+        self.vectors = vectors
+        self.ids = ids
+        self.meta = meta
+        self.offsets = offsets
+        self.deleted = np.zeros(n, dtype=np.bool_) if deleted is None else deleted
+        self.buf_vectors = (
+            np.empty((0, dim), dtype=np.float32) if buf_vectors is None else buf_vectors
+        )
+        self.buf_ids = np.empty(0, dtype=np.int64) if buf_ids is None else buf_ids
+        self.buf_meta = buf_meta if buf_meta is not None else _empty_meta()
+        self.nprobe = nprobe
+        self.exact_threshold = exact_threshold
+        # id -> row in the main arrays (sorted ids + their rows, for vectorised lookup)
+        self._id_order = np.argsort(ids, kind="stable")
+        self._sorted_ids = ids[self._id_order]
+        self._n_deleted = int(self.deleted.sum())
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(
+        cls,
+        vectors: ArrayLike,
+        meta: ProfileMeta,
+        ids: ArrayLike | None = None,
+        *,
+        n_lists: int | None = None,
+        nprobe: int = 32,
+        exact_threshold: int = 20_000,
+        train_size: int = 100_000,
+        iterations: int = 10,
+        seed: int = 0,
+    ) -> PartnerIndex:
+        """Build from vectors float32[N, D] (unit norm), metadata (N rows), ids int64[N].
+
+        ``n_lists`` defaults to about 2·sqrt(N) (at least 1); ``nprobe`` lists are probed per
+        query; filters that keep ≤ ``exact_threshold`` profiles are answered exactly.
+        """
+        v = _check_vectors(vectors, None, "vectors")
+        n = v.shape[0]
+        id_arr = np.arange(n, dtype=np.int64) if ids is None else _check_ids(ids, n, "ids")
+        meta.validate(n)
+        if n == 0:
+            raise IndexInputError("vectors must have at least one row to build an index")
+        lists = n_lists if n_lists is not None else max(1, round(2 * math.sqrt(n)))
+        lists = min(lists, n)
+        if lists < 1:
+            raise IndexInputError(f"n_lists must be ≥ 1, got {n_lists}")
+        rng = np.random.default_rng(seed)
+        sample = v if n <= train_size else v[np.sort(rng.choice(n, train_size, replace=False))]
+        cent = _kmeans(sample, lists, iterations=iterations, rng=rng)
+        assign = _nearest(v, cent)
+        order = np.argsort(assign, kind="stable")
+        counts = np.bincount(assign, minlength=lists)
+        offsets = np.zeros(lists + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return cls(
+            centroids=cent,
+            vectors=np.ascontiguousarray(v[order]),
+            ids=id_arr[order],
+            meta=meta.take(order),
+            offsets=offsets,
+            nprobe=nprobe,
+            exact_threshold=exact_threshold,
+        )
+
+    # ------------------------------------------------------------------ introspection
+    @property
+    def n_lists(self) -> int:
+        return int(self.centroids.shape[0])
+
+    def __len__(self) -> int:
+        """Number of live profiles (main rows not tombstoned + buffer rows)."""
+        return int(self.ids.shape[0]) - self._n_deleted + int(self.buf_ids.shape[0])
+
+    def __contains__(self, profile_id: object) -> bool:
+        if not isinstance(profile_id, int | np.integer):
+            return False
+        return self._main_row(int(profile_id)) is not None or bool(
+            np.any(self.buf_ids == profile_id)
+        )
+
+    def _main_row(self, profile_id: int) -> int | None:
+        pos = int(np.searchsorted(self._sorted_ids, profile_id))
+        if pos < self._sorted_ids.shape[0] and self._sorted_ids[pos] == profile_id:
+            row = int(self._id_order[pos])
+            if not self.deleted[row]:
+                return row
+        return None
+
+    def _rows_of_ids(self, ids: ArrayLike) -> tuple[BoolArr, BoolArr]:
+        """Masks over (main rows, buffer rows) of the given ids (unknown ids are ignored)."""
+        q = np.unique(np.asarray(ids, dtype=np.int64))
+        main = np.zeros(self.ids.shape[0], dtype=np.bool_)
+        pos = np.searchsorted(self._sorted_ids, q)
+        pos = pos[pos < self._sorted_ids.shape[0]]
+        hit = pos[np.isin(self._sorted_ids[pos], q)]
+        main[self._id_order[hit]] = True
+        buf = np.isin(self.buf_ids, q)
+        return main, buf
+
+    # ------------------------------------------------------------------ updates
+    def add(self, profile_id: int, vector: ArrayLike, meta: ProfileMeta) -> None:
+        """Add a new profile (vector float32[D], meta with one row). Visible immediately."""
+        if profile_id in self:
+            raise IndexInputError(f"profile id {profile_id} is already in the index; use replace")
+        v = _check_vectors(np.asarray(vector).reshape(1, -1), self.dim, "vector")
+        meta.validate(1)
+        self.buf_vectors = np.concatenate([self.buf_vectors, v])
+        self.buf_ids = np.concatenate([self.buf_ids, np.array([profile_id], dtype=np.int64)])
+        self.buf_meta = ProfileMeta.concat([self.buf_meta, meta])
+
+    def remove(self, profile_id: int) -> None:
+        """Remove a profile (tombstone in the main index, or drop from the buffer)."""
+        row = self._main_row(profile_id)
+        if row is not None:
+            self.deleted[row] = True
+            self._n_deleted += 1
+            return
+        hit = np.flatnonzero(self.buf_ids == profile_id)
+        if hit.size == 0:
+            raise UnknownProfileError(profile_id)
+        keep = np.ones(self.buf_ids.shape[0], dtype=np.bool_)
+        keep[hit] = False
+        self.buf_vectors = self.buf_vectors[keep]
+        self.buf_ids = self.buf_ids[keep]
+        self.buf_meta = self.buf_meta.take(np.flatnonzero(keep))
+
+    def replace(self, profile_id: int, vector: ArrayLike, meta: ProfileMeta) -> None:
+        """Replace a profile's vector and metadata (remove + add). Visible immediately."""
+        self.remove(profile_id)
+        self.add(profile_id, vector, meta)
+
+    def compact(self) -> None:
+        """Merge the buffer into the lists and drop tombstones (centroids are kept)."""
+        live = np.flatnonzero(~self.deleted)
+        vec = np.concatenate([self.vectors[live], self.buf_vectors])
+        ids = np.concatenate([self.ids[live], self.buf_ids])
+        meta = ProfileMeta.concat([self.meta.take(live), self.buf_meta])
+        assign = _nearest(vec, self.centroids)
+        order = np.argsort(assign, kind="stable")
+        counts = np.bincount(assign, minlength=self.n_lists)
+        offsets = np.zeros(self.n_lists + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        merged = PartnerIndex(
+            centroids=self.centroids,
+            vectors=np.ascontiguousarray(vec[order]),
+            ids=ids[order],
+            meta=meta.take(order),
+            offsets=offsets,
+            nprobe=self.nprobe,
+            exact_threshold=self.exact_threshold,
+        )
+        self.__dict__.update(merged.__dict__)
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        query: ArrayLike,
+        k: int = 10,
+        filters: PartnerFilter | None = None,
+        *,
+        nprobe: int | None = None,
+        exact: bool = False,
+    ) -> SearchResult:
+        """Top-k profiles for ``query`` float32[D] (unit norm) that pass ``filters``.
+
+        ``filters=None`` means ``PartnerFilter()``: active profiles only, no other constraint.
+
+        Returns ids int64[k'] and cosine scores float32[k'] (k' < k only when fewer profiles
+        pass the filter). ``exact=True`` scans every row (the reference for recall).
+        """
+        if k < 1:
+            raise IndexInputError(f"k must be ≥ 1, got {k}")
+        q = _check_vectors(np.asarray(query).reshape(1, -1), self.dim, "query")[0]
+        f = filters if filters is not None else PartnerFilter()
+        n = self.ids.shape[0]
+
+        # Buffer: always exact.
+        buf_mask = f.mask(self.buf_meta)
+        main_mask: BoolArr | None = None
+        if not f.is_empty():
+            main_mask = f.mask(self.meta)
+        if self._n_deleted:
+            main_mask = ~self.deleted if main_mask is None else main_mask & ~self.deleted
+        if f.allow_ids is not None or f.exclude_ids is not None:
+            if main_mask is None:
+                main_mask = np.ones(n, dtype=np.bool_)
+            if f.allow_ids is not None:
+                allow_main, allow_buf = self._rows_of_ids(f.allow_ids)
+                main_mask &= allow_main
+                buf_mask &= allow_buf
+            if f.exclude_ids is not None:
+                ex_main, ex_buf = self._rows_of_ids(f.exclude_ids)
+                main_mask &= ~ex_main
+                buf_mask &= ~ex_buf
+
+        parts_ids: list[I64] = []
+        parts_scores: list[F32] = []
+        if buf_mask.any():
+            rows = np.flatnonzero(buf_mask)
+            parts_ids.append(self.buf_ids[rows])
+            parts_scores.append(self.buf_vectors[rows] @ q)
+
+        kept = n if main_mask is None else int(np.count_nonzero(main_mask))
+        if kept == 0:
+            pass
+        elif exact or kept <= self.exact_threshold or self.n_lists == 1:
+            if main_mask is None:
+                parts_ids.append(self.ids)
+                parts_scores.append(self.vectors @ q)
+            else:
+                rows = np.flatnonzero(main_mask)
+                parts_ids.append(self.ids[rows])
+                parts_scores.append(self.vectors[rows] @ q)
+        else:
+            probe = nprobe if nprobe is not None else self.nprobe
+            # A filter that keeps a fraction s of profiles thins every list by s; probe about
+            # 1/sqrt(s) times more lists so enough passing candidates near the query are seen.
+            if kept < n:
+                probe = math.ceil(probe / math.sqrt(kept / n))
+            probe = min(probe, self.n_lists)
+            cs = self.centroids @ q
+            lists = (
+                np.argpartition(-cs, probe - 1)[:probe]
+                if probe < self.n_lists
+                else np.arange(probe)
+            )
+            lists = np.sort(lists)  # visit lists in memory order
+            n_parts = len(parts_ids)
+            for lst in lists:
+                a, b = int(self.offsets[lst]), int(self.offsets[lst + 1])
+                if a == b:
+                    continue
+                s = self.vectors[a:b] @ q
+                if main_mask is None:
+                    parts_ids.append(self.ids[a:b])
+                    parts_scores.append(s)
+                else:
+                    m = main_mask[a:b]
+                    parts_ids.append(self.ids[a:b][m])
+                    parts_scores.append(s[m])
+            seen = sum(int(p.shape[0]) for p in parts_ids[n_parts:])
+            if seen < k and probe < self.n_lists:
+                # Too few passing candidates near the query: answer exactly instead.
+                del parts_ids[n_parts:], parts_scores[n_parts:]
+                rows = np.flatnonzero(main_mask) if main_mask is not None else np.arange(n)
+                parts_ids.append(self.ids[rows])
+                parts_scores.append(self.vectors[rows] @ q)
+
+        if not parts_ids:
+            return SearchResult(ids=np.empty(0, np.int64), scores=np.empty(0, np.float32))
+        return _top_k(np.concatenate(parts_ids), np.concatenate(parts_scores), k)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to ``path`` (.npz, uncompressed) atomically (temp file + replace)."""
+        target = Path(path)
+        arrays: dict[str, np.ndarray] = {
+            "format_version": np.array(FORMAT_VERSION),
+            "settings": np.array([self.nprobe, self.exact_threshold], dtype=np.int64),
+            "centroids": self.centroids,
+            "vectors": self.vectors,
+            "ids": self.ids,
+            "offsets": self.offsets,
+            "deleted": self.deleted,
+            "buf_vectors": self.buf_vectors,
+            "buf_ids": self.buf_ids,
+        }
+        for prefix, m in (("meta_", self.meta), ("buf_meta_", self.buf_meta)):
+            arrays[prefix + "country"] = m.country
+            arrays[prefix + "areas"] = m.areas
+            arrays[prefix + "org_kind"] = m.org_kind
+            arrays[prefix + "career_stage"] = m.career_stage
+            arrays[prefix + "active"] = m.active
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs: **kwds
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PartnerIndex:
+        """Read an index written by :meth:`save` (no pickles are loaded)."""
+        with np.load(path, allow_pickle=False) as z:
+            version = int(z["format_version"])
+            if version != FORMAT_VERSION:
+                raise IndexInputError(
+                    f"{path}: index format version {version}, this code reads {FORMAT_VERSION}; "
+                    "rebuild the index"
+                )
+
+            def meta(prefix: str) -> ProfileMeta:
+                return ProfileMeta(
+                    country=z[prefix + "country"],
+                    areas=z[prefix + "areas"],
+                    org_kind=z[prefix + "org_kind"],
+                    career_stage=z[prefix + "career_stage"],
+                    active=z[prefix + "active"],
+                )
+
+            settings = z["settings"]
+            return cls(
+                centroids=z["centroids"],
+                vectors=z["vectors"],
+                ids=z["ids"],
+                meta=meta("meta_"),
+                offsets=z["offsets"],
+                deleted=z["deleted"],
+                buf_vectors=z["buf_vectors"],
+                buf_ids=z["buf_ids"],
+                buf_meta=meta("buf_meta_"),
+                nprobe=int(settings[0]),
+                exact_threshold=int(settings[1]),
+            )
+
+    def live_arrays(self) -> tuple[F32, I64, ProfileMeta]:
+        """All live profiles (vectors float32[M, D], ids int64[M], meta) — for exact checks."""
+        live = np.flatnonzero(~self.deleted)
+        return (
+            np.concatenate([self.vectors[live], self.buf_vectors]),
+            np.concatenate([self.ids[live], self.buf_ids]),
+            ProfileMeta.concat([self.meta.take(live), self.buf_meta]),
+        )
+
+
+def _empty_meta() -> ProfileMeta:
+    return ProfileMeta(
+        country=np.empty(0, np.int8),
+        areas=np.empty(0, np.uint64),
+        org_kind=np.empty(0, np.int8),
+        career_stage=np.empty(0, np.int8),
+        active=np.empty(0, np.bool_),
+    )
+
+
+def iter_ids(result: SearchResult) -> Iterable[int]:
+    """Convenience: the result ids as Python ints."""
+    return (int(i) for i in result.ids)
