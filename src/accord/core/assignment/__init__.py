@@ -1,0 +1,43 @@
+"""Reviewer assignment: exact, certified, with the bilateral rule. Django-free.
+
+Public API (see each function's docstring for shapes):
+
+- :class:`AssignmentInstance`, :func:`load_npz`, :func:`save_npz`
+- :func:`solve` -> :class:`AssignmentResult` (pairs, objective, bound, gap, timings)
+- :func:`solve_fair` -> :class:`FairResult` (max-min, then max total; moderate sizes)
+- :func:`resolve` -> :class:`IncrementalResult` (after a decline, a conflict, a withdrawal)
+- :func:`check_assignment`, :func:`check_necessary`
+- errors: :class:`InstanceError`, :class:`InfeasibleAssignmentError`, :class:`SolverError`
+"""
+
+from accord.core.assignment.errors import (
+    AssignmentError,
+    InfeasibleAssignmentError,
+    InstanceError,
+    SolverError,
+)
+from accord.core.assignment.infeasible import check_necessary
+from accord.core.assignment.model import (
+    AssignmentInstance,
+    AssignmentResult,
+    check_assignment,
+    load_npz,
+    save_npz,
+    total_affinity,
+)
+from accord.core.assignment.solve import solve
+
+__all__ = [
+    "AssignmentError",
+    "AssignmentInstance",
+    "AssignmentResult",
+    "InfeasibleAssignmentError",
+    "InstanceError",
+    "SolverError",
+    "check_assignment",
+    "check_necessary",
+    "load_npz",
+    "save_npz",
+    "solve",
+    "total_affinity",
+]
