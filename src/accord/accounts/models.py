@@ -1,0 +1,68 @@
+"""Accounts: a user, and the roles they hold (a programme officer's role is bound to one funder)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accord.accounts.enums import Role
+
+
+class User(AbstractUser):
+    person = models.OneToOneField(
+        "directory.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("en", "English"), ("ko", "한국어")], default="en"
+    )
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role | str) -> bool:
+        return any(grant.role == role for grant in self.role_grants.all())
+
+    def funder_ids(self) -> set[int]:
+        return {g.funder_id for g in self.role_grants.all() if g.role == Role.OFFICER and g.funder_id}
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    funder = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("funder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officer_grants",
+        help_text=_("Programme officers act for exactly one funder."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "funder"], name="unique_role_grant"),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.OFFICER, funder__isnull=False) | ~models.Q(role=Role.OFFICER),
+                name="officer_has_funder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.funder})" if self.funder_id else ""
+        return f"{self.get_role_display()}{suffix}"
+
+    def clean(self) -> None:
+        if self.role == Role.OFFICER and not self.funder_id:
+            raise ValidationError({"funder": _("A programme officer must be bound to one funder.")})
+        if self.role != Role.OFFICER and self.funder_id:
+            raise ValidationError({"funder": _("Only programme officers are bound to a funder.")})

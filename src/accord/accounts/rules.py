@@ -1,0 +1,26 @@
+"""Permission predicates for roles. Missing is forbidden: a user with no grant may do nothing here."""
+
+from __future__ import annotations
+
+import rules
+
+from accord.accounts.enums import Role
+
+
+def _role(role: Role) -> rules.Predicate:
+    @rules.predicate(name=f"has_role_{role.value}")
+    def check(user: object) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and user.has_role(role)  # type: ignore[attr-defined]
+
+    return check
+
+
+is_secretariat = _role(Role.SECRETARIAT)
+is_officer = _role(Role.OFFICER)
+is_applicant = _role(Role.APPLICANT)
+is_reviewer = _role(Role.REVIEWER)
+is_panel_member = _role(Role.PANEL)
+is_administrator = _role(Role.ADMIN) | rules.is_superuser
+
+can_read_audit_log = is_secretariat | is_officer | is_administrator
+rules.add_perm("common.view_audit_log", can_read_audit_log)

@@ -1,0 +1,12 @@
+"""Test settings: the real settings, then a temporary data folder and an in-memory mail outbox."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ACCORD_DATA_DIR", tempfile.mkdtemp(prefix="accord-test-"))
+
+from accord.config.settings import *  # noqa: E402, F403 -- test settings extend the one settings module
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accord.api.urls import api
+from accord.common.views import AuditLogView, HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accord/", include("accord.partnerships.urls")),
+    path("programmes/", include("accord.programmes.urls")),
+    path("directory/", include("accord.directory.urls")),
+    path("audit/", AuditLogView.as_view(), name="audit_log"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

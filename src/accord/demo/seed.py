@@ -1,0 +1,134 @@
+"""`accord seed-demo`: a deterministic, realistic demo built only through services.
+
+Stages build on each other; later features add their own stage functions here. Running it again
+reuses what exists (every step is an upsert keyed by a stable slug or user name).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from accord.accounts.enums import Role
+from accord.accounts.models import User
+from accord.accounts.services.users import create_user, grant_role
+from accord.directory.models import Organisation, Person
+from accord.directory.services.people import add_publication, upsert_organisation, upsert_person
+from accord.partnerships.services.reference import load_reference
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: Role
+    description: str
+    person: str = ""
+    funder: str = ""
+
+
+# One account per role (two officers and two applicants: one for each side of the demo call).
+ACCOUNTS = [
+    DemoAccount("secretariat", "accord-secretariat", Role.SECRETARIAT, "Accord secretariat (DSIT / MSIT)"),
+    DemoAccount("officer-rs", "accord-officer-rs", Role.OFFICER, "Programme officer, Royal Society (UK side)", funder="royal-society"),
+    DemoAccount("officer-nrf", "accord-officer-nrf", Role.OFFICER, "Programme officer, NRF (Korean side)", funder="nrf"),
+    DemoAccount("applicant-uk", "accord-applicant-uk", Role.APPLICANT, "Applicant, UK lead", person="demo-uk-applicant"),
+    DemoAccount("applicant-kr", "accord-applicant-kr", Role.APPLICANT, "Applicant, Korean lead", person="demo-kr-applicant"),
+    DemoAccount("reviewer", "accord-reviewer", Role.REVIEWER, "Reviewer"),
+    DemoAccount("panel", "accord-panel", Role.PANEL, "Panel member"),
+    DemoAccount("admin", "accord-admin", Role.ADMIN, "Administrator (also Django admin)"),
+]
+
+
+def _load_json(name: str) -> dict[str, Any]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def seed_directory() -> int:
+    """Organisations and researchers on both sides, with their publications (some in Korean)."""
+    path = DATA / "researchers.json"
+    if not path.exists():
+        return 0
+    data = _load_json("researchers.json")
+    for org in data.get("organisations", []):
+        values = {k: org.get(k, "") for k in ("name_en", "name_ko", "short_name", "country", "kind", "ror_id")}
+        upsert_organisation(slug=org["key"], **values)
+    orgs = {o.slug: o for o in Organisation.objects.all()}
+    count = 0
+    for rec in data.get("people", []):
+        person = upsert_person(
+            slug=rec["key"],
+            name_en=rec["name_en"],
+            name_ko=rec.get("name_ko", ""),
+            email=rec.get("email", ""),
+            orcid=rec.get("orcid", ""),
+            organisation=orgs[rec["organisation"]],
+            department=rec.get("department", ""),
+            country=rec["country"],
+            career_stage=rec.get("career_stage", "mid"),
+        )
+        for pub in rec.get("publications", []):
+            add_publication(
+                person=person,
+                title=pub["title"],
+                abstract=pub.get("abstract", ""),
+                year=pub.get("year"),
+                language=pub.get("language", "en"),
+                doi=pub.get("doi", ""),
+                venue=pub.get("venue", ""),
+                coauthors=pub.get("coauthors", []),
+            )
+        count += 1
+    return count
+
+
+def seed_accounts() -> list[DemoAccount]:
+    """One account per role; the two applicants get person records of their own."""
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=["royal-society", "nrf", "imperial", "kaist"])}
+    people = {
+        "demo-uk-applicant": upsert_person(
+            slug="demo-uk-applicant", name_en="Alex Morgan", name_ko="알렉스 모건", country="GB",
+            organisation=orgs.get("imperial"), department="Department of Materials", career_stage="early",
+            email="alex.morgan@imperial.example",
+        ),
+        "demo-kr-applicant": upsert_person(
+            slug="demo-kr-applicant", name_en="Jiwoo Park", name_ko="박지우", country="KR",
+            organisation=orgs.get("kaist"), department="Department of Materials Science and Engineering",
+            career_stage="early", email="jiwoo.park@kaist.example",
+        ),
+    }
+    for account in ACCOUNTS:
+        with transaction.atomic():
+            user = User.objects.filter(username=account.username).first()
+            if user is None:
+                person = people.get(account.person)
+                first, _, last = (person.name_en if person else account.description).partition(" ")
+                user = create_user(
+                    username=account.username,
+                    email=f"{account.username}@accord.example",
+                    password=account.password,
+                    first_name=first if person else "",
+                    last_name=last if person else "",
+                    person=person,
+                    preferred_language="ko" if account.username.endswith(("-kr", "-nrf")) else "en",
+                    is_staff=account.role == Role.ADMIN,
+                )
+                if account.role == Role.ADMIN:
+                    user.is_superuser = True
+                    user.save(update_fields=["is_superuser"])
+            grant_role(user=user, role=account.role, funder=orgs.get(account.funder) if account.funder else None)
+    return ACCOUNTS
+
+
+def seed_demo() -> dict[str, Any]:
+    """Every stage, in order. Safe to run again."""
+    report = load_reference()
+    people = seed_directory()
+    accounts = seed_accounts()
+    return {"reference": report, "people": people, "accounts": accounts, "person_count": Person.objects.count()}

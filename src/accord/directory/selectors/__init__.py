@@ -1,0 +1,40 @@
+"""Reads for the directory. People are fetched only through ``people_visible_to``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accord.directory.models import Organisation, Person
+
+
+def organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.annotate(people_count=Count("people")).order_by("country", "name_en")
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """Public profiles for everyone; a hidden profile only for its owner and for staff."""
+    qs = Person.objects.select_related("organisation")
+    if getattr(user, "is_staff", False):
+        return qs
+    if getattr(user, "is_authenticated", False) and getattr(user, "person_id", None):
+        return qs.filter(Q(public_profile=True) | Q(pk=user.person_id))
+    return qs.filter(public_profile=True)
+
+
+def organisation_detail(slug: str, user: Any) -> Organisation:
+    return (
+        Organisation.objects.select_related("parent")
+        .prefetch_related(
+            Prefetch("people", queryset=people_visible_to(user).order_by("name_en"), to_attr="visible_people"),
+            "instruments",
+            "funded_programmes__programme",
+            "children",
+        )
+        .get(slug=slug)
+    )
+
+
+def person_detail(slug: str, user: Any) -> Person:
+    return people_visible_to(user).prefetch_related("publications").get(slug=slug)

@@ -1,0 +1,79 @@
+"""Public pages of a partnership: the accord itself and its commitments tracker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.views.generic import ListView, TemplateView
+
+from accord.partnerships.enums import CommitmentStatus
+from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import areas, commitments, partnership_with_instruments, partnerships
+
+
+class PartnershipListView(ListView):
+    """Public."""
+
+    template_name = "partnerships/list.html"
+    context_object_name = "partnerships"
+
+    def get_queryset(self) -> Any:
+        return partnerships()
+
+
+class PartnershipDetailView(TemplateView):
+    """Public: instruments, areas, parties, signatories, dates."""
+
+    template_name = "partnerships/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            partnership = partnership_with_instruments(kwargs["slug"])
+        except Partnership.DoesNotExist:
+            raise Http404 from None
+        instruments = list(partnership.instruments.all())
+        used_areas = {a.pk: a for i in instruments for a in i.areas.all()}
+        return super().get_context_data(
+            partnership=partnership,
+            core_instruments=[i for i in instruments if i.core],
+            related_instruments=[i for i in instruments if not i.core],
+            areas=sorted(used_areas.values(), key=lambda a: (a.order, a.name_en)),
+            signatories=list(partnership.signatories.all()),
+            **kwargs,
+        )
+
+
+class CommitmentTrackerView(TemplateView):
+    """Public: each commitment's status, filterable by area, instrument and status (htmx swaps the table)."""
+
+    template_name = "partnerships/commitments.html"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["partnerships/_commitments_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            partnership = Partnership.objects.get(slug=kwargs["slug"])
+        except Partnership.DoesNotExist:
+            raise Http404 from None
+        params = self.request.GET
+        selected = {k: params.get(k) or "" for k in ("area", "instrument", "status")}
+        rows = list(
+            commitments(partnership, area=selected["area"] or None, instrument=selected["instrument"] or None, status=selected["status"] or None)
+        )
+        counts = {value: 0 for value, _label in CommitmentStatus.choices}
+        for row in rows:
+            counts[row.status] += 1
+        return super().get_context_data(
+            partnership=partnership,
+            commitments=rows,
+            selected=selected,
+            areas=areas(),
+            instruments=partnership.instruments.order_by("-core", "number", "name_en"),
+            statuses=CommitmentStatus.choices,
+            status_counts=[(value, label, counts[value]) for value, label in CommitmentStatus.choices],
+            **kwargs,
+        )
