@@ -65,9 +65,7 @@ def rss_now_mb() -> float:
     return float("nan")
 
 
-def clustered(
-    n: int, topics: np.ndarray, rng: np.random.Generator, noise: float = 0.06
-) -> np.ndarray:
+def clustered(n: int, topics: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
     """float32[n, D] unit vectors around random topic centres (chunked to bound memory)."""
     out = np.empty((n, D), dtype=np.float32)
     for s in range(0, n, 100_000):
@@ -104,15 +102,20 @@ def pct(xs: list[float]) -> str:
     )
 
 
-def run(n: int, n_queries: int, n_recall: int, seed: int) -> None:
+def run(n: int, n_queries: int, n_recall: int, seed: int, noise: float) -> None:
     rng = np.random.default_rng(seed)
     topics = rng.standard_normal((N_TOPICS, D)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1, keepdims=True)
-    print(f"\n=== N = {n:,} profiles, D = {D}, {N_TOPICS} topic clusters ===", flush=True)
+    same = 1 / (1 + noise**2 * D)  # expected cosine between two profiles of one topic
+    print(
+        f"\n=== N = {n:,} profiles, D = {D}, {N_TOPICS} topic clusters, noise {noise} per dim "
+        f"(same-topic cosine ≈ {same:.2f}) ===",
+        flush=True,
+    )
     t = time.perf_counter()
-    vectors = clustered(n, topics, rng)
+    vectors = clustered(n, topics, rng, noise)
     meta = metadata(n, rng)
-    queries = clustered(n_queries, topics, rng)
+    queries = clustered(n_queries, topics, rng, noise)
     q_country = rng.integers(0, 2, size=n_queries)
     q_area = rng.integers(0, N_AREAS, size=n_queries)
     print(f"data generated in {time.perf_counter() - t:.1f} s; RSS {rss_now_mb():.0f} MB")
@@ -176,6 +179,22 @@ def run(n: int, n_queries: int, n_recall: int, seed: int) -> None:
         print(f"  exact : {pct(exact_lat)}  (brute force, {len(exact_lat)} queries)")
         print(f"  recall@10 vs exact: {recall:.4f} over {min(n_recall, n_queries)} queries")
 
+    # Recall / latency trade-off for the unfiltered query.
+    sweep = []
+    for nprobe in (16, 32, 64, 128):
+        hits, lat = 0, []
+        for i in range(min(n_recall, n_queries)):
+            t = time.perf_counter()
+            r = index.search(queries[i], 10, PartnerFilter(), nprobe=nprobe)
+            lat.append(time.perf_counter() - t)
+            ref = exact_search(vectors, queries[i], 10, mask=meta.active)
+            hits += len(set(ref.ids.tolist()) & set(r.ids.tolist()))
+        rec = hits / (10 * min(n_recall, n_queries))
+        sweep.append(
+            f"nprobe {nprobe}: recall {rec:.3f}, p95 {np.percentile(lat, 95) * 1000:.2f} ms"
+        )
+    print("[nprobe sweep, no filter] " + "; ".join(sweep))
+
     # A very selective filter (allow-list of 500 ids) must fall back to exact search.
     allow = rng.choice(n, size=500, replace=False)
     lat = []
@@ -199,11 +218,15 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--recall-queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--noise", type=float, nargs="+", default=[0.06, 0.10], help="per-dimension topic noise"
+    )
     args = ap.parse_args()
     print(machine())
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
     for n in args.sizes:
-        run(n, args.queries, args.recall_queries, args.seed)
+        for noise in args.noise:
+            run(n, args.queries, args.recall_queries, args.seed, noise)
     return 0
 
 

@@ -306,7 +306,7 @@ class PartnerIndex:
         buf_vectors: F32 | None = None,
         buf_ids: I64 | None = None,
         buf_meta: ProfileMeta | None = None,
-        nprobe: int = 32,
+        nprobe: int = 64,
         exact_threshold: int = 20_000,
     ) -> None:
         """Internal: use :meth:`build` or :meth:`load`. Arrays are stored sorted by list.
@@ -351,7 +351,7 @@ class PartnerIndex:
         ids: ArrayLike | None = None,
         *,
         n_lists: int | None = None,
-        nprobe: int = 32,
+        nprobe: int = 64,
         exact_threshold: int = 20_000,
         train_size: int = 100_000,
         iterations: int = 10,

@@ -1,0 +1,259 @@
+"""Tests for accord.core.partners: the partner-finder index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.core.partners import (
+    IndexInputError,
+    PartnerFilter,
+    PartnerIndex,
+    ProfileMeta,
+    UnknownProfileError,
+    exact_search,
+)
+
+D = 32
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def clustered(n: int, n_topics: int, dim: int, seed: int, noise: float = 0.15) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    topics = unit(rng.standard_normal((n_topics, dim)))
+    t = rng.integers(0, n_topics, size=n)
+    return unit(topics[t] + noise * rng.standard_normal((n, dim)))
+
+
+def random_meta(n: int, seed: int) -> ProfileMeta:
+    rng = np.random.default_rng(seed)
+    return ProfileMeta.from_arrays(
+        country=rng.integers(0, 2, size=n),
+        areas=rng.integers(1, 1 << 8, size=n),
+        org_kind=rng.integers(0, 4, size=n),
+        career_stage=rng.integers(0, 3, size=n),
+        active=rng.random(n) < 0.9,
+    )
+
+
+def one_meta(country: int = 0, areas: int = 1, kind: int = 0, stage: int = 0) -> ProfileMeta:
+    return ProfileMeta.from_arrays(
+        country=[country], areas=[areas], org_kind=[kind], career_stage=[stage]
+    )
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[np.ndarray, ProfileMeta, PartnerIndex]:
+    vectors = clustered(2000, 20, D, seed=1)
+    meta = random_meta(2000, seed=2)
+    # exact_threshold=0 forces the inverted-file path, so the tests exercise it.
+    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0, seed=0)
+    return vectors, meta, index
+
+
+filters = st.builds(
+    PartnerFilter,
+    country=st.none() | st.integers(0, 1),
+    areas_any=st.none() | st.integers(1, (1 << 8) - 1),
+    org_kinds=st.none() | st.lists(st.integers(0, 3), min_size=1, max_size=3).map(tuple),
+    career_stages=st.none() | st.lists(st.integers(0, 2), min_size=1, max_size=2).map(tuple),
+    allow_ids=st.none() | st.lists(st.integers(0, 1999), max_size=60).map(tuple),
+    exclude_ids=st.none() | st.lists(st.integers(0, 1999), max_size=20).map(tuple),
+    active_only=st.booleans(),
+)
+
+
+def reference_mask(meta: ProfileMeta, f: PartnerFilter) -> np.ndarray:
+    """The filter written out row by row, independently of PartnerFilter.mask."""
+    out = np.zeros(len(meta), dtype=bool)
+    for i in range(len(meta)):
+        ok = True
+        if f.active_only and not meta.active[i]:
+            ok = False
+        if f.country is not None and int(meta.country[i]) != f.country:
+            ok = False
+        if f.areas_any is not None and int(meta.areas[i]) & f.areas_any == 0:
+            ok = False
+        if f.org_kinds is not None and int(meta.org_kind[i]) not in f.org_kinds:
+            ok = False
+        if f.career_stages is not None and int(meta.career_stage[i]) not in f.career_stages:
+            ok = False
+        if f.allow_ids is not None and i not in set(f.allow_ids):
+            ok = False
+        if f.exclude_ids is not None and i in set(f.exclude_ids):
+            ok = False
+        out[i] = ok
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(f=filters, qi=st.integers(0, 1999), k=st.integers(1, 25))
+def test_search_never_returns_a_profile_that_fails_the_filter(
+    small: tuple[np.ndarray, ProfileMeta, PartnerIndex], f: PartnerFilter, qi: int, k: int
+) -> None:
+    vectors, meta, index = small
+    allowed = reference_mask(meta, f)
+    result = index.search(vectors[qi], k, f)
+    assert all(allowed[int(i)] for i in result.ids)
+    assert len(result.ids) == min(k, int(allowed.sum())) or len(result.ids) == k
+    # exact mode equals brute force over the same mask
+    exact = index.search(vectors[qi], k, f, exact=True)
+    ref = exact_search(vectors, vectors[qi], k, mask=allowed)
+    assert exact.ids.tolist() == ref.ids.tolist()
+    np.testing.assert_allclose(exact.scores, ref.scores, rtol=1e-6)
+
+
+def test_selective_filter_returns_exact_answer() -> None:
+    vectors = clustered(3000, 30, D, seed=3)
+    meta = random_meta(3000, seed=4)
+    index = PartnerIndex.build(vectors, meta, n_lists=50, nprobe=1, exact_threshold=100)
+    allow = tuple(range(0, 3000, 41))  # 74 profiles spread over every cluster
+    f = PartnerFilter(allow_ids=allow, active_only=False)
+    for qi in range(0, 3000, 97):
+        got = index.search(vectors[qi], 10, f)
+        mask = np.zeros(3000, dtype=bool)
+        mask[list(allow)] = True
+        assert got.ids.tolist() == exact_search(vectors, vectors[qi], 10, mask=mask).ids.tolist()
+
+
+def test_recall_at_10_on_clustered_profiles_is_at_least_095() -> None:
+    n, n_queries = 20_000, 200
+    vectors = clustered(n + n_queries, 50, 64, seed=11, noise=0.2)
+    base, queries = vectors[:n], vectors[n:]
+    meta = ProfileMeta.from_arrays(
+        country=np.zeros(n), areas=np.ones(n), org_kind=np.zeros(n), career_stage=np.zeros(n)
+    )
+    index = PartnerIndex.build(base, meta, exact_threshold=0, seed=0)
+    hits = 0
+    for q in queries:
+        got = index.search(q, 10)
+        ref = exact_search(base, q, 10)
+        hits += len(set(got.ids.tolist()) & set(ref.ids.tolist()))
+    recall = hits / (10 * n_queries)
+    assert recall >= 0.95
+
+
+def test_add_replace_remove_are_visible_immediately(
+    small: tuple[np.ndarray, ProfileMeta, PartnerIndex],
+) -> None:
+    vectors, meta, _ = small
+    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    rng = np.random.default_rng(5)
+    target = unit(rng.standard_normal(D))
+    index.add(5000, target, one_meta())
+    assert index.search(target, 1, PartnerFilter()).ids.tolist() == [5000]
+    assert len(index) == 2001
+
+    # Replace an existing main-index profile with the target vector: its old row is gone.
+    old_vec = vectors[7]
+    index.replace(7, target, one_meta(country=1))
+    top2 = index.search(target, 2, PartnerFilter(active_only=False))
+    assert sorted(top2.ids.tolist()) == [7, 5000]
+    assert 7 not in index.search(old_vec, 2000, PartnerFilter(country=0, active_only=False)).ids
+    assert index.search(target, 1, PartnerFilter(country=1)).ids.tolist() == [7]
+
+    index.remove(5000)
+    index.remove(7)
+    assert index.search(target, 2000, PartnerFilter(active_only=False)).ids.tolist().count(7) == 0
+    assert 5000 not in index.search(target, 2000, PartnerFilter(active_only=False)).ids
+    assert len(index) == 1999
+    with pytest.raises(UnknownProfileError):
+        index.remove(7)
+    with pytest.raises(IndexInputError, match="already in the index"):
+        index.add(8, target, one_meta())
+
+
+def test_compact_keeps_every_answer(small: tuple[np.ndarray, ProfileMeta, PartnerIndex]) -> None:
+    vectors, meta, _ = small
+    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    rng = np.random.default_rng(6)
+    for pid in range(3000, 3020):
+        index.add(pid, unit(rng.standard_normal(D)), one_meta(areas=3))
+    for pid in range(0, 100, 7):
+        index.remove(pid)
+    before = [index.search(vectors[i], 10, PartnerFilter(), exact=True) for i in range(0, 2000, 50)]
+    index.compact()
+    after = [index.search(vectors[i], 10, PartnerFilter(), exact=True) for i in range(0, 2000, 50)]
+    assert [r.ids.tolist() for r in before] == [r.ids.tolist() for r in after]
+    assert index.buf_ids.shape == (0,)
+    assert int(index.deleted.sum()) == 0
+    assert len(index) == 2000 - len(range(0, 100, 7)) + 20
+
+
+def test_save_load_round_trip_gives_identical_results(
+    small: tuple[np.ndarray, ProfileMeta, PartnerIndex], tmp_path: Path
+) -> None:
+    vectors, meta, _ = small
+    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    index.add(9000, vectors[3], one_meta(country=1, areas=2))
+    index.remove(11)
+    path = tmp_path / "partners.npz"
+    index.save(path)
+    loaded = PartnerIndex.load(path)
+    f = PartnerFilter(country=1, areas_any=0b11)
+    for qi in range(0, 2000, 37):
+        a, b = index.search(vectors[qi], 10, f), loaded.search(vectors[qi], 10, f)
+        assert a.ids.tolist() == b.ids.tolist()
+        assert a.scores.tolist() == b.scores.tolist()
+    assert loaded.nprobe == 4
+    assert loaded.exact_threshold == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["partners.npz"]
+
+
+def test_ties_are_broken_by_smaller_id() -> None:
+    v = unit(np.ones((6, D)))
+    meta = random_meta(6, seed=0)
+    index = PartnerIndex.build(v, meta, ids=[50, 10, 40, 20, 30, 60], n_lists=2)
+    got = index.search(v[0], 4, PartnerFilter(active_only=False))
+    assert got.ids.tolist() == [10, 20, 30, 40]
+
+
+def test_custom_ids_are_returned(small: tuple[np.ndarray, ProfileMeta, PartnerIndex]) -> None:
+    vectors, meta, _ = small
+    ids = np.arange(2000, dtype=np.int64) * 3 + 1_000_000
+    index = PartnerIndex.build(vectors, meta, ids=ids, n_lists=40, exact_threshold=0)
+    assert index.search(vectors[17], 1, PartnerFilter(active_only=False)).ids.tolist() == [
+        1_000_051
+    ]
+
+
+def test_inputs_that_break_a_constraint_are_refused() -> None:
+    meta = random_meta(3, seed=0)
+    good = unit(np.eye(3, D))
+    with pytest.raises(IndexInputError, match="L2-normalised; row 1"):
+        PartnerIndex.build(np.array([good[0], good[1] * 2, good[2]], dtype=np.float32), meta)
+    with pytest.raises(IndexInputError, match="must be float32"):
+        PartnerIndex.build(good.astype(np.float64), meta)
+    with pytest.raises(IndexInputError, match="unique; id 4"):
+        PartnerIndex.build(good, meta, ids=[4, 4, 5])
+    with pytest.raises(IndexInputError, match="'areas' must be uint64"):
+        PartnerIndex.build(
+            good,
+            ProfileMeta(
+                meta.country,
+                meta.areas.astype(np.int64),
+                meta.org_kind,
+                meta.career_stage,
+                meta.active,
+            ),  # type: ignore[arg-type]
+        )
+    index = PartnerIndex.build(good, meta, n_lists=1)
+    with pytest.raises(IndexInputError, match=f"D = {D} columns"):
+        index.search(np.ones(D + 1, dtype=np.float32) / np.sqrt(D + 1))
+    with pytest.raises(IndexInputError, match="k must be"):
+        index.search(good[0], 0)
+
+
+def test_importing_partners_does_not_import_django() -> None:
+    code = "import sys, accord.core.partners; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
