@@ -1,0 +1,574 @@
+"""Reviewer × submission expertise affinity, across English and Korean (Django-free).
+
+A reviewer's profile is their publications. Each (submission, publication) pair gets a
+similarity from the backends in :mod:`accord.core.text`, chosen by the pair's languages:
+
+* English–English: all-MiniLM-L6-v2 (dense) blended with TF-IDF (lexical);
+* pairs involving Korean: multilingual-e5-small with *language centering* (each language's
+  mean embedding is subtracted before the cosine, which removes most of the model's
+  same-language bias), blended with Korean-aware lexical matching only when both sides are
+  Korean.
+
+Each component is standardised with fixed per-(component, language pair) constants so that
+scores from different language pairs share one scale. A reviewer's score for a submission is an
+aggregation over their publications (mean, max, top-k mean or softmax-weighted), with
+publication weights that decay with age (half-life in years). The result is float[S, R]
+(submissions × reviewers) in [0, 1], higher = more expert, plus for every pair the publications
+that carried the score (:class:`AffinityResult`).
+
+:func:`stelmakh_loss` is the quality measure of Stelmakh et al. (2023).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from accord.core.text import (
+    MODELS_DIR,
+    E5Embedder,
+    Embedder,
+    EmbeddingCache,
+    MiniLMEmbedder,
+    ShapeError,
+    detect_language,
+    embed_cached,
+    lexical_similarity,
+    normalise_language,
+    tokenize,
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+Backend = Literal["lexical", "dense", "hybrid"]
+Aggregation = Literal["mean", "max", "topk", "softmax"]
+
+#: Characters kept of one title/abstract. Longer text is an input error at the CLI boundary;
+#: the core truncates defensively so one huge text cannot exhaust memory.
+MAX_TEXT_CHARS = 20_000
+
+
+class AffinityError(ValueError):
+    """Raised when the affinity inputs break a stated constraint (the message names it)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication of a reviewer; `language` is 'en'/'ko' or None (detected)."""
+
+    title: str
+    abstract: str = ""
+    year: int | None = None
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        return join_text(self.title, self.abstract)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    id: str
+    publications: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    title: str
+    abstract: str = ""
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        return join_text(self.title, self.abstract)
+
+
+def join_text(title: str, abstract: str) -> str:
+    """'Title. Abstract' (either may be empty), truncated to MAX_TEXT_CHARS."""
+    title, abstract = title.strip(), abstract.strip()
+    if title and abstract:
+        sep = " " if title[-1] in ".?!" else ". "
+        text = title + sep + abstract
+    else:
+        text = title or abstract
+    return text[:MAX_TEXT_CHARS]
+
+
+@dataclass(frozen=True)
+class AffinityConfig:
+    """Settings of :func:`compute_affinity`; the defaults are the best measured on bench/data."""
+
+    backend: Backend = "hybrid"
+    aggregation: Aggregation = "softmax"
+    top_k: int = 3
+    temperature: float = 0.5  # softmax temperature, in standard deviations of similarity
+    half_life_years: float | None = 10.0
+    reference_year: int | None = None  # default: the latest publication year in the input
+    unknown_year_weight: float = 0.7
+    lexical_method: Literal["tfidf", "bm25"] = "tfidf"
+    lexical_weight_en: float = 0.35  # share of lexical in English–English pairs (hybrid)
+    lexical_weight_ko: float = 0.35  # share of lexical in Korean–Korean pairs (hybrid)
+    language_centering: bool = True
+    explain_top: int = 3
+
+    def __post_init__(self) -> None:
+        if self.top_k < 1:
+            raise AffinityError(f"top_k must be >= 1, got {self.top_k}")
+        if self.temperature <= 0:
+            raise AffinityError(f"temperature must be > 0, got {self.temperature}")
+        if self.half_life_years is not None and self.half_life_years <= 0:
+            raise AffinityError(f"half_life_years must be > 0 or None, got {self.half_life_years}")
+        for name in ("lexical_weight_en", "lexical_weight_ko", "unknown_year_weight"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise AffinityError(f"{name} must be within [0, 1], got {v}")
+
+
+# Standardisation constants: (mean, std) of the raw similarity of a component over
+# (mostly unrelated) pairs, per language pair. Measured with bench/calibrate_affinity.py on
+# bench/data (dev set + bilingual titles); only their rough size matters.
+CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
+    ("lexical", "en-en"): (0.02, 0.04),
+    ("lexical", "ko-ko"): (0.02, 0.05),
+    ("lexical", "en-ko"): (0.0, 0.02),
+    ("minilm", "en-en"): (0.08, 0.12),
+    ("e5", "en-en"): (0.05, 0.12),
+    ("e5", "en-ko"): (0.03, 0.12),
+    ("e5", "ko-ko"): (0.05, 0.12),
+}
+# Assumed correlation of two standardised components, to keep a blend at unit variance.
+_BLEND_CORRELATION = 0.6
+
+
+@dataclass
+class AffinityResult:
+    """Scores and explanations.
+
+    scores: float[S, R] in [0, 1] (submissions × reviewers), higher = more expert; 0 for a
+        reviewer without usable publications.
+    top_publications: int[S, R, T] — index into the reviewer's `publications` of the T
+        publications with the largest contribution, -1 where there are fewer.
+    top_similarity: float[S, R, T] — those publications' similarity to the submission, [0, 1].
+    top_weight: float[S, R, T] — their share of the aggregation (a row sums to ≤ 1).
+    """
+
+    scores: FloatArray
+    top_publications: IntArray
+    top_similarity: FloatArray
+    top_weight: FloatArray
+    warnings: list[str] = field(default_factory=list)
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+# --------------------------------------------------------------------------------------------
+# Recency and aggregation
+# --------------------------------------------------------------------------------------------
+
+
+def recency_weights(
+    years: FloatArray,
+    *,
+    reference_year: float,
+    half_life_years: float | None,
+    unknown_weight: float = 0.7,
+) -> FloatArray:
+    """Weight of each publication from its year: 0.5 ** (age / half_life).
+
+    years: float[P], NaN where unknown. Returns float[P] in (0, 1]. A publication from the
+    reference year or later weighs 1; unknown years weigh `unknown_weight`; with
+    `half_life_years=None` every weight is 1.
+    """
+    years = np.asarray(years, dtype=np.float64)
+    if years.ndim != 1:
+        raise ShapeError(f"years must be float[P], got shape {years.shape}")
+    if half_life_years is None:
+        return np.ones_like(years)
+    age = np.maximum(reference_year - years, 0.0)
+    w = np.power(0.5, age / half_life_years)
+    return np.where(np.isnan(years), unknown_weight, w)
+
+
+def aggregate(
+    sim: FloatArray,
+    owner: IntArray,
+    n_reviewers: int,
+    weights: FloatArray,
+    *,
+    method: Aggregation,
+    top_k: int = 3,
+    temperature: float = 0.5,
+) -> tuple[FloatArray, FloatArray]:
+    """Aggregate publication similarities into reviewer scores.
+
+    sim: float[S, P] similarity of each submission to each publication (any real scale).
+    owner: int[P] reviewer index (0..R-1) of each publication.
+    weights: float[P] > 0, e.g. recency weights.
+    Returns (scores float[S, R], alpha float[S, P]) where alpha are the aggregation weights:
+    for each submission and reviewer, alpha over the reviewer's publications sums to 1 and
+    scores = Σ alpha · sim. Reviewers without publications score NaN (alpha stays 0).
+
+    mean: alpha ∝ w; max: the best publication; topk: alpha ∝ w over the `top_k` most similar;
+    softmax: alpha ∝ w · exp(sim / temperature).
+    """
+    sim = np.asarray(sim, dtype=np.float64)
+    owner = np.asarray(owner, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    if sim.ndim != 2:
+        raise ShapeError(f"sim must be float[S, P], got shape {sim.shape}")
+    n_sub, n_pub = sim.shape
+    if owner.shape != (n_pub,):
+        raise ShapeError(f"owner must be int[P] with P={n_pub}, got shape {owner.shape}")
+    if weights.shape != (n_pub,):
+        raise ShapeError(f"weights must be float[P] with P={n_pub}, got shape {weights.shape}")
+    if n_pub and (owner.min() < 0 or owner.max() >= n_reviewers):
+        raise AffinityError(f"owner indices must lie in [0, {n_reviewers - 1}]")
+    if np.any(weights <= 0) or not np.all(np.isfinite(weights)):
+        raise AffinityError("weights must be finite and > 0")
+    scores = np.full((n_sub, n_reviewers), np.nan)
+    alpha = np.zeros((n_sub, n_pub))
+    order = np.argsort(owner, kind="stable")
+    bounds = np.searchsorted(owner[order], np.arange(n_reviewers + 1))
+    for r in range(n_reviewers):
+        cols = order[bounds[r] : bounds[r + 1]]
+        if cols.size == 0:
+            continue
+        block = sim[:, cols]
+        w = np.broadcast_to(weights[cols], block.shape)
+        if method == "mean":
+            a = np.array(w)
+        elif method == "max":
+            a = np.zeros_like(block)
+            a[np.arange(n_sub), np.argmax(block, axis=1)] = 1.0
+        elif method == "topk":
+            k = min(top_k, cols.size)
+            a = np.zeros_like(block)
+            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            rows = np.arange(n_sub)[:, None]
+            a[rows, top] = w[rows, top]
+        elif method == "softmax":
+            z = (block - block.max(axis=1, keepdims=True)) / temperature
+            a = w * np.exp(z)
+        else:
+            raise AffinityError(f"unknown aggregation {method!r}: use mean, max, topk or softmax")
+        a = a / a.sum(axis=1, keepdims=True)
+        alpha[:, cols] = a
+        scores[:, r] = (a * block).sum(axis=1)
+    return scores, alpha
+
+
+# --------------------------------------------------------------------------------------------
+# Pair similarity
+# --------------------------------------------------------------------------------------------
+
+
+def _standardise(values: FloatArray, component: str, pair: str) -> FloatArray:
+    mean, std = CALIBRATION[(component, pair)]
+    return (values - mean) / std
+
+
+def _blend(a: FloatArray, b: FloatArray, weight_b: float) -> FloatArray:
+    wa = 1.0 - weight_b
+    norm = math.sqrt(wa * wa + weight_b * weight_b + 2 * wa * weight_b * _BLEND_CORRELATION)
+    return (wa * a + weight_b * b) / norm
+
+
+_language_means: dict[str, FloatArray] | None = None
+
+
+def e5_language_means() -> dict[str, FloatArray]:
+    """Mean e5 embedding per language ('en', 'ko'), float[384] each, shipped in core/models."""
+    global _language_means
+    if _language_means is None:
+        with np.load(MODELS_DIR / "e5_language_means.npz") as data:
+            _language_means = {k: np.asarray(data[k], dtype=np.float64) for k in data.files}
+    return _language_means
+
+
+def center_by_language(vectors: FloatArray, languages: Sequence[str]) -> FloatArray:
+    """Subtract each row's language mean and re-normalise. vectors: float[N, D]."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or vectors.shape[0] != len(languages):
+        raise ShapeError(f"vectors must be float[{len(languages)}, D], got {vectors.shape}")
+    means = e5_language_means()
+    out = vectors - np.stack([means[lang] for lang in languages]) if len(languages) else vectors
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(out / norms, dtype=np.float64)
+
+
+@dataclass
+class Embedders:
+    """Lazily created models, so a lexical-only or English-only run never loads the others."""
+
+    english: Embedder | None = None
+    multilingual: Embedder | None = None
+
+    def get_english(self) -> Embedder:
+        if self.english is None:
+            self.english = MiniLMEmbedder()
+        return self.english
+
+    def get_multilingual(self) -> Embedder:
+        if self.multilingual is None:
+            self.multilingual = E5Embedder()
+        return self.multilingual
+
+
+def pair_similarity(
+    sub_texts: Sequence[str],
+    sub_langs: Sequence[str],
+    pub_texts: Sequence[str],
+    pub_langs: Sequence[str],
+    *,
+    config: AffinityConfig,
+    cache: EmbeddingCache,
+    embedders: Embedders,
+    progress: ProgressFn | None = None,
+) -> FloatArray:
+    """Standardised similarity float[S, P] of each submission to each publication.
+
+    Languages are 'en' or 'ko' (one per text). Same scale for every language pair: roughly
+    mean 0, standard deviation 1 over unrelated pairs; larger = closer.
+    """
+    n_s, n_p = len(sub_texts), len(pub_texts)
+    if len(sub_langs) != n_s or len(pub_langs) != n_p:
+        raise ShapeError("each text needs exactly one language")
+    s_lang = np.array(sub_langs)
+    p_lang = np.array(pub_langs)
+    s_ko = s_lang == "ko"
+    p_ko = p_lang == "ko"
+    masks = {
+        "en-en": np.outer(~s_ko, ~p_ko),
+        "ko-ko": np.outer(s_ko, p_ko),
+        "en-ko": np.outer(s_ko, ~p_ko) | np.outer(~s_ko, p_ko),
+    }
+    out = np.zeros((n_s, n_p))
+    if n_s == 0 or n_p == 0:
+        return out
+
+    def note(stage: str) -> None:
+        if progress is not None:
+            progress(stage, 0, 1)
+
+    lexical: FloatArray | None = None
+    if config.backend in ("lexical", "hybrid"):
+        note("tokenising")
+        s_tok = [tokenize(t, lang) for t, lang in zip(sub_texts, sub_langs, strict=True)]
+        p_tok = [tokenize(t, lang) for t, lang in zip(pub_texts, pub_langs, strict=True)]
+        lexical = lexical_similarity(p_tok, s_tok, method=config.lexical_method).astype(np.float64)
+    if config.backend == "lexical":
+        assert lexical is not None
+        for pair, m in masks.items():
+            out[m] = _standardise(lexical[m], "lexical", pair)
+        return out
+
+    # Dense: MiniLM for English–English, e5 (language-centred) for pairs with Korean.
+    if masks["en-en"].any():
+        model = embedders.get_english()
+        s_idx = np.flatnonzero(~s_ko)
+        p_idx = np.flatnonzero(~p_ko)
+        texts = [sub_texts[int(i)] for i in s_idx] + [pub_texts[int(i)] for i in p_idx]
+
+        def en_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress("embedding (English model)", done, total)
+
+        vec = embed_cached(model, texts, cache, progress=en_progress).astype(np.float64)
+        cos = vec[: s_idx.size] @ vec[s_idx.size :].T
+        z = _standardise(cos, "minilm", "en-en")
+        if lexical is not None:
+            z = _blend(
+                z, _standardise(lexical[np.ix_(s_idx, p_idx)], "lexical", "en-en"),
+                config.lexical_weight_en,
+            )  # fmt: skip
+        out[np.ix_(s_idx, p_idx)] = z
+
+    if masks["ko-ko"].any() or masks["en-ko"].any():
+        model = embedders.get_multilingual()
+        # Only texts that meet Korean on the other side need the (slow) multilingual model.
+        s_need = s_ko | bool(p_ko.any())
+        p_need = p_ko | bool(s_ko.any())
+        s_idx = np.flatnonzero(s_need)
+        p_idx = np.flatnonzero(p_need)
+        texts = [sub_texts[int(i)] for i in s_idx] + [pub_texts[int(i)] for i in p_idx]
+        langs = [sub_langs[int(i)] for i in s_idx] + [pub_langs[int(i)] for i in p_idx]
+
+        def ml_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress("embedding (multilingual model)", done, total)
+
+        vec = embed_cached(model, texts, cache, progress=ml_progress).astype(np.float64)
+        if config.language_centering:
+            vec = center_by_language(vec, langs)
+        cos = vec[: s_idx.size] @ vec[s_idx.size :].T
+        block = np.zeros((n_s, n_p))
+        block[np.ix_(s_idx, p_idx)] = cos
+        for pair in ("ko-ko", "en-ko"):
+            m = masks[pair]
+            if not m.any():
+                continue
+            z = _standardise(block[m], "e5", pair)
+            if pair == "ko-ko" and lexical is not None:
+                z = _blend(
+                    z, _standardise(lexical[m], "lexical", "ko-ko"), config.lexical_weight_ko
+                )
+            out[m] = z
+    return out
+
+
+def _sigmoid(x: FloatArray) -> FloatArray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float64)
+
+
+def compute_affinity(
+    reviewers: Sequence[Reviewer],
+    submissions: Sequence[Submission],
+    *,
+    config: AffinityConfig | None = None,
+    cache: EmbeddingCache | None = None,
+    embedders: Embedders | None = None,
+    progress: ProgressFn | None = None,
+) -> AffinityResult:
+    """Affinity of every reviewer to every submission.
+
+    Returns :class:`AffinityResult` with scores float[S, R] (S = len(submissions),
+    R = len(reviewers)) in [0, 1]. Publications with no text are ignored; a reviewer with
+    none left scores 0 against everything. Pass `cache` (an on-disk
+    :class:`EmbeddingCache`) to reuse embeddings between calls.
+    """
+    config = config or AffinityConfig()
+    cache = cache if cache is not None else EmbeddingCache()
+    embedders = embedders or Embedders()
+    warnings: list[str] = []
+
+    sub_texts = [s.text for s in submissions]
+    sub_langs = [
+        normalise_language(s.language) if s.language else detect_language(t)
+        for s, t in zip(submissions, sub_texts, strict=True)
+    ]
+    pub_texts: list[str] = []
+    pub_langs: list[str] = []
+    pub_years: list[float] = []
+    owner: list[int] = []
+    local_index: list[int] = []
+    for r, rev in enumerate(reviewers):
+        for j, pub in enumerate(rev.publications):
+            text = pub.text
+            if not text:
+                continue
+            pub_texts.append(text)
+            pub_langs.append(
+                normalise_language(pub.language) if pub.language else detect_language(text)
+            )
+            pub_years.append(float(pub.year) if pub.year is not None else math.nan)
+            owner.append(r)
+            local_index.append(j)
+    n_s, n_r, n_p = len(submissions), len(reviewers), len(pub_texts)
+    owner_arr = np.asarray(owner, dtype=np.int64)
+    years = np.asarray(pub_years, dtype=np.float64)
+    known = years[~np.isnan(years)]
+    reference = (
+        float(config.reference_year)
+        if config.reference_year is not None
+        else (float(known.max()) if known.size else 0.0)
+    )
+    weights = recency_weights(
+        years,
+        reference_year=reference,
+        half_life_years=config.half_life_years,
+        unknown_weight=config.unknown_year_weight,
+    )
+    z = pair_similarity(
+        sub_texts, sub_langs, pub_texts, pub_langs,
+        config=config, cache=cache, embedders=embedders, progress=progress,
+    )  # fmt: skip
+    if progress is not None:
+        progress("aggregating", 0, 1)
+    agg, alpha = aggregate(
+        z, owner_arr, n_r, weights,
+        method=config.aggregation, top_k=config.top_k, temperature=config.temperature,
+    )  # fmt: skip
+    scores = np.where(np.isnan(agg), 0.0, _sigmoid(np.nan_to_num(agg)))
+
+    t = config.explain_top
+    top_pub = np.full((n_s, n_r, t), -1, dtype=np.int64)
+    top_sim = np.zeros((n_s, n_r, t))
+    top_w = np.zeros((n_s, n_r, t))
+    local = np.asarray(local_index, dtype=np.int64)
+    sim01 = _sigmoid(z)
+    order = np.argsort(owner_arr, kind="stable")
+    bounds = (
+        np.searchsorted(owner_arr[order], np.arange(n_r + 1))
+        if n_p
+        else np.zeros(n_r + 1, dtype=np.int64)
+    )
+    for r in range(n_r):
+        cols = order[bounds[r] : bounds[r + 1]]
+        if cols.size == 0:
+            continue
+        k = min(t, cols.size)
+        contrib = alpha[:, cols] * sim01[:, cols]
+        best = np.argsort(-contrib, axis=1, kind="stable")[:, :k]
+        chosen = cols[best]
+        rows = np.arange(n_s)[:, None]
+        top_pub[:, r, :k] = local[chosen]
+        top_sim[:, r, :k] = sim01[rows, chosen]
+        top_w[:, r, :k] = alpha[rows, chosen]
+    for r, rev in enumerate(reviewers):
+        if not np.any(owner_arr == r):
+            warnings.append(f"reviewer {rev.id!r} has no usable publications: scores are 0")
+    return AffinityResult(scores, top_pub, top_sim, top_w, warnings)
+
+
+# --------------------------------------------------------------------------------------------
+# Quality measure
+# --------------------------------------------------------------------------------------------
+
+
+def stelmakh_loss(
+    scores: npt.ArrayLike,
+    ratings: npt.ArrayLike,
+    groups: npt.ArrayLike | None = None,
+) -> float:
+    """Loss of Stelmakh et al. (2023), pooled over reviewers; 0 is perfect, lower is better.
+
+    scores: float[N] predicted affinities; ratings: float[N] expertise ratings; groups: int[N]
+    reviewer of each (reviewer, paper) row (all one reviewer when None). Over every pair of rows
+    of the same reviewer with different ratings, a pair ordered opposite to the ratings costs
+    |rating difference|, a tie in predicted score costs half of it; the loss is the total cost
+    divided by the total |rating difference| of all such pairs. Raises AffinityError when no
+    reviewer rated two papers differently.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(ratings, dtype=np.float64)
+    g = np.zeros(s.shape, dtype=np.int64) if groups is None else np.asarray(groups)
+    if s.ndim != 1 or y.shape != s.shape or g.shape != s.shape:
+        raise ShapeError(
+            f"scores, ratings and groups must all be [N]; got {s.shape}, {y.shape}, {g.shape}"
+        )
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(y))):
+        raise AffinityError("scores and ratings must be finite")
+    cost = 0.0
+    total = 0.0
+    for grp in np.unique(g):
+        m = g == grp
+        ss, yy = s[m], y[m]
+        dy = yy[:, None] - yy[None, :]
+        ds = ss[:, None] - ss[None, :]
+        upper = np.triu(np.ones(dy.shape, dtype=bool), k=1) & (dy != 0)
+        w = np.abs(dy[upper])
+        agree = np.sign(dy[upper]) * np.sign(ds[upper])
+        cost += float(w[agree < 0].sum() + 0.5 * w[agree == 0].sum())
+        total += float(w.sum())
+    if total == 0:
+        raise AffinityError("no reviewer rated two papers with different expertise")
+    return cost / total

