@@ -54,8 +54,8 @@ def test_area_minimum_above_eligible_count_counts_must_not_fund() -> None:
         }
     )
     assert error.message == (
-        "area AI needs at least 2 funded applications but only 1 eligible applications "
-        "list it (1 more are on must_not_fund); lower area_min for AI"
+        "area AI needs at least 2 funded applications but only 1 eligible application "
+        "lists it (1 more are on must_not_fund); lower area_min for AI"
     )
     assert (error.constraint, error.members) == ("area_min", ("AI",))
 

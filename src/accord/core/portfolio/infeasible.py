@@ -87,7 +87,8 @@ def direct_check(instance: PortfolioInstance) -> PortfolioInfeasible | None:
             note = f" ({excluded} more are on must_not_fund)" if excluded else ""
             return PortfolioInfeasible(
                 f"area {area} needs at least {low} funded applications but only "
-                f"{available} eligible applications list it{note}; lower area_min for {area}",
+                f"{_plural(available, 'eligible application')} list{'s' if available == 1 else ''} "
+                f"it{note}; lower area_min for {area}",
                 constraint=AREA_MIN,
                 members=(area,),
                 conflicts_with=(MUST_NOT_FUND,) if excluded else (),
