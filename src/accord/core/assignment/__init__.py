@@ -16,6 +16,8 @@ from accord.core.assignment.errors import (
     InstanceError,
     SolverError,
 )
+from accord.core.assignment.fairness import FairResult, solve_fair
+from accord.core.assignment.incremental import IncrementalResult, apply_changes, resolve
 from accord.core.assignment.infeasible import check_necessary
 from accord.core.assignment.model import (
     AssignmentInstance,
@@ -31,13 +33,18 @@ __all__ = [
     "AssignmentError",
     "AssignmentInstance",
     "AssignmentResult",
+    "FairResult",
+    "IncrementalResult",
     "InfeasibleAssignmentError",
     "InstanceError",
     "SolverError",
+    "apply_changes",
     "check_assignment",
     "check_necessary",
     "load_npz",
+    "resolve",
     "save_npz",
     "solve",
+    "solve_fair",
     "total_affinity",
 ]

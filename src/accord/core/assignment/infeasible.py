@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from accord.core.assignment.duals import Duals, price
+from accord.core.assignment.duals import Duals, FloatArray, chunk_rows, price
 from accord.core.assignment.errors import InfeasibleAssignmentError
 from accord.core.assignment.model import AssignmentInstance, IntArray
 
@@ -26,6 +26,11 @@ def _ids(values: Sequence[int] | IntArray, limit: int = 10) -> str:
     return shown
 
 
+def _named(word: str, values: IntArray) -> str:
+    """'proposal 3' or 'proposals 0, 1, 2'."""
+    return f"{word} {int(values[0])}" if values.size == 1 else f"{word}s {_ids(values)}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -33,7 +38,9 @@ def _plural(n: int, word: str) -> str:
 def _also(failing: IntArray, what: str) -> str:
     if failing.size <= 1:
         return ""
-    return f" (so do {what} {_ids(failing[1:])})"
+    if failing.size == 2:
+        return f" (so does {what} {int(failing[1])})"
+    return f" (so do {what}s {_ids(failing[1:])})"
 
 
 def check_necessary(instance: AssignmentInstance) -> None:
@@ -77,7 +84,7 @@ def check_necessary(instance: AssignmentInstance) -> None:
             raise InfeasibleAssignmentError(
                 "proposal_country",
                 f"proposal {p} has no {labels[c]} reviewer without a conflict; {need}{k} in all"
-                + _also(failing, "proposals"),
+                + _also(failing, "proposal"),
             )
     failing = np.flatnonzero(per_prop < k)
     if failing.size:
@@ -90,7 +97,7 @@ def check_necessary(instance: AssignmentInstance) -> None:
         raise InfeasibleAssignmentError(
             "proposal_reviewers",
             f"proposal {p} has only {_plural(int(per_prop[p]), 'reviewer')} without a conflict"
-            f"{detail}; {need}{k} in all" + _also(failing, "proposals"),
+            f"{detail}; {need}{k} in all" + _also(failing, "proposal"),
         )
     demand = k * n_props
     total_max = int(instance.max_load.sum())
@@ -132,7 +139,7 @@ def check_necessary(instance: AssignmentInstance) -> None:
             "reviewer_min_load",
             f"reviewer {r} has min_load {instance.min_load[r]} but only "
             f"{_plural(int(per_rev[r]), 'proposal')} without a conflict"
-            + _also(failing, "reviewers"),
+            + _also(failing, "reviewer"),
         )
     usable = np.minimum(instance.max_load, per_rev)
     if int(usable.sum()) < demand:
@@ -152,6 +159,48 @@ def check_necessary(instance: AssignmentInstance) -> None:
                 )
 
 
+def _row_positive(instance: AssignmentInstance, duals: Duals) -> FloatArray:
+    """float64[P]: per proposal, the sum of positive phase-1 reduced costs of its pairs."""
+    theta, rho = duals.theta, duals.rho
+    is1 = instance.reviewer_country == 1
+    n_props, n_revs = instance.affinity.shape
+    out = np.zeros(n_props)
+    step = chunk_rows(n_revs)
+    for start in range(0, n_props, step):
+        stop = min(n_props, start + step)
+        th = theta[start:stop]
+        rc = -np.where(is1[None, :], th[:, 1:2], th[:, 0:1]) - rho[None, :]
+        rc[instance.conflict[start:stop]] = 0.0
+        out[start:stop] = np.maximum(rc, 0.0).sum(axis=1)
+    return out
+
+
+def _shrink(instance: AssignmentInstance, duals: Duals) -> tuple[Duals, float]:
+    """A smaller certificate: drop proposals whose own pairs supply at least what they demand.
+
+    ``duals`` must prove infeasibility (Lagrangian bound < 0); so does the result, which is
+    re-checked. Returns the duals and their positive pair sum.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    current = duals
+    positive = price(instance, current, scale=0.0, candidates=empty)[0]
+    for _ in range(10):
+        demand = -(instance.k * current.alpha + current.beta.sum(axis=1))
+        pure = (current.alpha <= 0) & (current.beta <= 0).all(axis=1) & (demand > 0)
+        drop = pure & (_row_positive(instance, current) >= demand)
+        if not drop.any() or drop.sum() == pure.sum():
+            break
+        alpha, beta = current.alpha.copy(), current.beta.copy()
+        alpha[drop] = 0.0
+        beta[drop] = 0.0
+        trial = Duals(alpha, beta, current.gamma, current.delta)
+        trial_positive = price(instance, trial, scale=0.0, candidates=empty)[0]
+        if trial.const(instance) + trial_positive >= -0.5:
+            break
+        current, positive = trial, trial_positive
+    return current, positive
+
+
 def explain_farkas(instance: AssignmentInstance, duals: Duals, phase1_objective: float) -> str:
     """Words for a phase-1 certificate of infeasibility (``duals`` of the phase-1 LP).
 
@@ -160,39 +209,45 @@ def explain_farkas(instance: AssignmentInstance, duals: Duals, phase1_objective:
     to more than the supplies with a positive weight (max_loads, proposals taking at most k,
     single non-conflicted pairs). With integral duals that is a Hall-type violation.
     """
-    rounded = duals.rounded()
     empty = np.zeros(0, dtype=np.int64)
+    rounded = duals.rounded()
     positive_r, _ = price(instance, rounded, scale=0.0, candidates=empty)
-    use = rounded if rounded.const(instance) + positive_r < -0.5 else duals
-    positive = (
-        positive_r if use is rounded else price(instance, use, scale=0.0, candidates=empty)[0]
-    )
+    if rounded.const(instance) + positive_r < -0.5:
+        use, positive = _shrink(instance, rounded)
+    else:
+        use, positive = duals, price(instance, duals, scale=0.0, candidates=empty)[0]
     k = instance.k
     labels = [instance.country_label(0), instance.country_label(1)]
     demand_parts: list[str] = []
     supply_parts: list[str] = []
     need_k = np.flatnonzero(use.alpha < -1e-9)
     if need_k.size:
-        demand_parts.append(f"proposals {_ids(need_k)} need k = {k} reviewers each")
+        demand_parts.append(
+            f"{_named('proposal', need_k)} need{'s' if need_k.size == 1 else ''} k = {k} reviewers{'' if need_k.size == 1 else ' each'}"
+        )
     for c in (0, 1):
         need_c = np.flatnonzero(use.beta[:, c] < -1e-9)
         if need_c.size:
-            demand_parts.append(f"proposals {_ids(need_c)} need a {labels[c]} reviewer each")
+            demand_parts.append(
+                f"{_named('proposal', need_c)} need{'s' if need_c.size == 1 else ''} a {labels[c]} reviewer{'' if need_c.size == 1 else ' each'}"
+            )
     need_min = np.flatnonzero(use.delta > 1e-9)
     if need_min.size:
         demand_parts.append(
-            f"reviewers {_ids(need_min)} need at least their min_load "
+            f"{_named('reviewer', need_min)} must review at least min_load "
             f"({int(instance.min_load[need_min].sum())} in all)"
         )
     cap_max = np.flatnonzero(use.gamma > 1e-9)
     if cap_max.size:
         supply_parts.append(
-            f"reviewers {_ids(cap_max)} can take at most their max_load "
+            f"{_named('reviewer', cap_max)} can take at most max_load "
             f"({int(instance.max_load[cap_max].sum())} in all)"
         )
     cap_k = np.flatnonzero(use.alpha > 1e-9)
     if cap_k.size:
-        supply_parts.append(f"proposals {_ids(cap_k)} take at most k = {k} reviewers each")
+        supply_parts.append(
+            f"{_named('proposal', cap_k)} take{'s' if cap_k.size == 1 else ''} at most k = {k} reviewers{'' if cap_k.size == 1 else ' each'}"
+        )
     if positive > 1e-9:
         supply_parts.append(
             f"the other reviewers without a conflict can add at most {round(positive)} "
@@ -207,7 +262,7 @@ def explain_farkas(instance: AssignmentInstance, duals: Duals, phase1_objective:
         + "; ".join(demand_parts or ["(no demand identified)"])
         + f" — {demand:g} places in all — but "
         + ("; ".join(supply_parts) if supply_parts else "nothing can supply them")
-        + f" — at most {supply:g}. Even the best assignment leaves {phase1_objective:g} "
-        "places unfilled; add reviewers without conflicts for these proposals, raise those "
+        + f" — at most {supply:g}. Even the best assignment leaves "
+        f"{_plural(round(phase1_objective), 'place')} unfilled; add reviewers without conflicts for these proposals, raise those "
         "max_loads, or lower k or min_load"
     )

@@ -246,7 +246,7 @@ def solve_weighted(
     keys = initial_candidates(instance, candidates_per_country, bonus_keys)
     timings["candidates"] = time.perf_counter() - t
     per_new = 2 * candidates_per_country
-    scale_ref = max(1.0, float(np.abs(instance.affinity).max()) + abs(bonus))
+    scale_ref = max(1.0, float(np.abs(instance.affinity).max()))
     tolerance = 1e-9 * scale_ref
     phase1 = False
     iterations = 0

@@ -1,0 +1,171 @@
+"""The exact solver against an independent MILP over every pair, and its certificate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accord.core.assignment import (
+    AssignmentInstance,
+    InfeasibleAssignmentError,
+    check_assignment,
+    solve,
+)
+from tests.core.assignment.reference import milp_optimum, random_instance
+
+instances = st.builds(
+    random_instance,
+    seed=st.integers(0, 2**32 - 1),
+    n_props=st.integers(1, 6),
+    n_revs=st.integers(2, 8),
+    k=st.integers(2, 3),
+    conflict_rate=st.sampled_from([0.0, 0.1, 0.3]),
+    both_countries=st.booleans(),
+    max_load_slack=st.integers(0, 2),
+    min_load_max=st.integers(0, 2),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=instances, per_country=st.integers(1, 3))
+def test_solve_matches_milp_on_random_small_instances(
+    inst: AssignmentInstance, per_country: int
+) -> None:
+    expected = milp_optimum(inst)
+    if expected is None:
+        with pytest.raises(InfeasibleAssignmentError):
+            solve(inst, candidates_per_country=per_country)
+        return
+    result = solve(inst, candidates_per_country=per_country)
+    assert check_assignment(inst, result.pairs) == []
+    assert result.pairs.shape == (inst.k * inst.n_proposals, 2)
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.bound >= result.objective - 1e-9
+    assert result.bound == pytest.approx(expected, abs=1e-7)
+    assert result.gap <= 1e-7
+
+
+def _uniform(n_props: int, n_revs: int, k: int, seed: int) -> AssignmentInstance:
+    rng = np.random.default_rng(seed)
+    country = np.zeros(n_revs, np.int64)
+    country[n_revs // 2 :] = 1
+    return AssignmentInstance(
+        affinity=rng.random((n_props, n_revs)),
+        conflict=rng.random((n_props, n_revs)) < 0.02,
+        reviewer_country=country,
+        k=k,
+        min_load=np.zeros(n_revs, np.int64),
+        max_load=np.full(n_revs, -(-k * n_props // n_revs) + 1),
+    )
+
+
+def test_solve_pricing_adds_pairs_when_candidates_are_too_few() -> None:
+    # Every proposal prefers the same reviewers, so one candidate per country is not enough:
+    # the LP on candidates is infeasible, phase 1 and pricing must add pairs.
+    n_props, n_revs = 40, 20
+    rng = np.random.default_rng(3)
+    popularity = np.linspace(1.0, 0.0, n_revs)
+    inst = AssignmentInstance(
+        affinity=popularity[None, :] + 0.01 * rng.random((n_props, n_revs)),
+        conflict=np.zeros((n_props, n_revs), bool),
+        reviewer_country=np.arange(n_revs) % 2,
+        k=3,
+        min_load=np.zeros(n_revs, np.int64),
+        max_load=np.full(n_revs, 6),
+    )
+    result = solve(inst, candidates_per_country=1)
+    assert result.iterations > 1
+    assert check_assignment(inst, result.pairs) == []
+    assert result.objective == pytest.approx(milp_optimum(inst), abs=1e-9)
+    assert result.relative_gap <= 1e-9
+
+
+def test_solve_certificate_is_tight_at_moderate_size() -> None:
+    inst = _uniform(300, 300, 3, seed=11)
+    result = solve(inst)
+    assert check_assignment(inst, result.pairs) == []
+    assert result.relative_gap <= 1e-9
+    assert result.n_candidates < inst.affinity.size
+
+
+def test_solve_respects_min_load() -> None:
+    inst = random_instance(5, 6, 6, 2, conflict_rate=0.0, min_load_max=0)
+    loads = np.array([2, 2, 2, 2, 2, 2])
+    inst = AssignmentInstance(
+        affinity=inst.affinity,
+        conflict=inst.conflict,
+        reviewer_country=np.array([0, 0, 0, 1, 1, 1]),
+        k=2,
+        min_load=loads,
+        max_load=loads + 1,
+    )
+    result = solve(inst)
+    load = np.bincount(result.pairs[:, 1], minlength=6)
+    assert load.tolist() == [2, 2, 2, 2, 2, 2]
+    assert result.objective == pytest.approx(milp_optimum(inst), abs=1e-9)
+
+
+def test_solve_drops_bilateral_rule_with_one_country() -> None:
+    # Reviewer 0 and 1 are the best for everyone; with one country both may serve a proposal.
+    affinity = np.array([[1.0, 0.9, 0.1], [1.0, 0.9, 0.1]])
+    inst = AssignmentInstance(
+        affinity=affinity,
+        conflict=np.zeros((2, 3), bool),
+        reviewer_country=np.zeros(3, np.int64),
+        k=2,
+        min_load=np.zeros(3, np.int64),
+        max_load=np.full(3, 2),
+    )
+    result = solve(inst)
+    assert result.pairs.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert result.objective == pytest.approx(3.8)
+
+
+def test_solve_bilateral_rule_forces_a_worse_reviewer() -> None:
+    # Same data, but reviewer 2 is from the other country: each proposal must take it.
+    affinity = np.array([[1.0, 0.9, 0.1], [1.0, 0.9, 0.1]])
+    inst = AssignmentInstance(
+        affinity=affinity,
+        conflict=np.zeros((2, 3), bool),
+        reviewer_country=np.array([0, 0, 1]),
+        k=2,
+        min_load=np.zeros(3, np.int64),
+        max_load=np.full(3, 2),
+    )
+    result = solve(inst)
+    assert result.pairs.tolist() == [[0, 0], [0, 2], [1, 0], [1, 2]]
+    assert result.objective == pytest.approx(2.2)
+
+
+def test_solve_never_assigns_a_conflicted_pair() -> None:
+    inst = _uniform(60, 40, 3, seed=2)
+    conflict = inst.conflict.copy()
+    best = np.argmax(inst.affinity, axis=1)
+    conflict[np.arange(60), best] = True
+    inst2 = AssignmentInstance(
+        affinity=inst.affinity,
+        conflict=conflict,
+        reviewer_country=inst.reviewer_country,
+        k=3,
+        min_load=inst.min_load,
+        max_load=inst.max_load,
+    )
+    result = solve(inst2)
+    assert not conflict[result.pairs[:, 0], result.pairs[:, 1]].any()
+    assert check_assignment(inst2, result.pairs) == []
+
+
+def test_solve_empty_instance() -> None:
+    inst = AssignmentInstance(
+        affinity=np.zeros((0, 3)),
+        conflict=np.zeros((0, 3), bool),
+        reviewer_country=np.array([0, 1, 1]),
+        k=2,
+        min_load=np.zeros(3, np.int64),
+        max_load=np.ones(3, np.int64),
+    )
+    result = solve(inst)
+    assert result.pairs.shape == (0, 2)
+    assert result.objective == 0.0
