@@ -47,6 +47,7 @@ __all__ = [
 
 FORMAT_VERSION = 1
 _NORM_TOLERANCE = 1e-3
+_GATHER_COST = 4  # cost of scoring one scattered row, in contiguous-row units (measured)
 
 F32 = NDArray[np.float32]
 I64 = NDArray[np.int64]
@@ -307,7 +308,7 @@ class PartnerIndex:
         buf_ids: I64 | None = None,
         buf_meta: ProfileMeta | None = None,
         nprobe: int = 64,
-        exact_threshold: int = 20_000,
+        exact_threshold: int = 2_000,
     ) -> None:
         """Internal: use :meth:`build` or :meth:`load`. Arrays are stored sorted by list.
 
@@ -352,7 +353,7 @@ class PartnerIndex:
         *,
         n_lists: int | None = None,
         nprobe: int = 64,
-        exact_threshold: int = 20_000,
+        exact_threshold: int = 2_000,
         train_size: int = 100_000,
         iterations: int = 10,
         seed: int = 0,
@@ -529,9 +530,17 @@ class PartnerIndex:
             parts_scores.append(self.buf_vectors[rows] @ q)
 
         kept = n if main_mask is None else int(np.count_nonzero(main_mask))
+        probe = min(nprobe if nprobe is not None else self.nprobe, self.n_lists)
+        # A filter that keeps a fraction s of profiles thins every list by s; probe about
+        # 1/sqrt(s) times more lists so enough passing candidates near the query are seen.
+        if 0 < kept < n:
+            probe = min(math.ceil(probe / math.sqrt(kept / n)), self.n_lists)
+        # Gathering a scattered row costs about as much as scanning 4 contiguous ones, so
+        # answer exactly when that is no dearer than the lists we would scan.
+        cheap_exact = kept * _GATHER_COST <= probe * n / self.n_lists
         if kept == 0:
             pass
-        elif exact or kept <= self.exact_threshold or self.n_lists == 1:
+        elif exact or kept <= self.exact_threshold or cheap_exact or probe >= self.n_lists:
             if main_mask is None:
                 parts_ids.append(self.ids)
                 parts_scores.append(self.vectors @ q)
@@ -540,12 +549,6 @@ class PartnerIndex:
                 parts_ids.append(self.ids[rows])
                 parts_scores.append(self.vectors[rows] @ q)
         else:
-            probe = nprobe if nprobe is not None else self.nprobe
-            # A filter that keeps a fraction s of profiles thins every list by s; probe about
-            # 1/sqrt(s) times more lists so enough passing candidates near the query are seen.
-            if kept < n:
-                probe = math.ceil(probe / math.sqrt(kept / n))
-            probe = min(probe, self.n_lists)
             cs = self.centroids @ q
             lists = (
                 np.argpartition(-cs, probe - 1)[:probe]
