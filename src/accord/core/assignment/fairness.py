@@ -63,7 +63,6 @@ def solve_fair(
     :class:`InfeasibleAssignmentError` when no assignment exists.
     """
     t_start = time.perf_counter()
-    check_necessary(instance)
     n_props, n_revs = instance.affinity.shape
     eligible = ~instance.conflict
     n = int(np.count_nonzero(eligible))
@@ -73,6 +72,7 @@ def solve_fair(
             f"fairness mode solves a MILP over every non-conflicted pair; this instance has {n} "
             f"> max_pairs = {max_pairs}. Use the default (total affinity) mode for large calls",
         )
+    check_necessary(instance)
     if n_props == 0:
         return FairResult(np.zeros((0, 2), np.int64), 0.0, 0.0, 0.0, 0.0, 0.0, True, {})
     pp, rr = np.nonzero(eligible)
