@@ -20,7 +20,10 @@ class User(AbstractUser):
         related_name="user",
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=[("en", "English"), ("ko", "한국어")], default="en"
+        _("preferred language"),
+        max_length=8,
+        choices=[("en", "English"), ("ko", "한국어")],
+        default="en",
     )
 
     def __str__(self) -> str:
@@ -30,11 +33,15 @@ class User(AbstractUser):
         return any(grant.role == role for grant in self.role_grants.all())
 
     def funder_ids(self) -> set[int]:
-        return {g.funder_id for g in self.role_grants.all() if g.role == Role.OFFICER and g.funder_id}
+        return {
+            g.funder_id for g in self.role_grants.all() if g.role == Role.OFFICER and g.funder_id
+        }
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     funder = models.ForeignKey(
         "directory.Organisation",
@@ -52,7 +59,8 @@ class RoleGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "funder"], name="unique_role_grant"),
             models.CheckConstraint(
-                condition=models.Q(role=Role.OFFICER, funder__isnull=False) | ~models.Q(role=Role.OFFICER),
+                condition=models.Q(role=Role.OFFICER, funder__isnull=False)
+                | ~models.Q(role=Role.OFFICER),
                 name="officer_has_funder",
             ),
         ]

@@ -12,7 +12,12 @@ from accord import __version__
 from accord.partnerships.selectors import partnership_with_instruments, partnerships
 from accord.programmes.selectors import programmes
 
-api = NinjaAPI(title="Accord API", version=__version__, description="Public reads are open; writes need a signed-in user with the right role.")
+api = NinjaAPI(
+    urls_namespace="api",
+    title="Accord API",
+    version=__version__,
+    description="Public reads are open; writes need a signed-in user with the right role.",
+)
 
 
 class AreaOut(Schema):
@@ -65,20 +70,46 @@ class ProgrammeOut(Schema):
     funders: list[FunderOut]
 
 
-@api.get("/partnerships", response=list[PartnershipOut], tags=["partnerships"], summary="Partnerships (public)")
+@api.get(
+    "/partnerships",
+    response=list[PartnershipOut],
+    tags=["partnerships"],
+    summary="Partnerships (public)",
+)
 def list_partnerships(request):  # type: ignore[no-untyped-def]
     return list(partnerships())
 
 
-@api.get("/partnerships/{slug}", response=PartnershipDetailOut, tags=["partnerships"], summary="A partnership with its instruments (public)")
+@api.get(
+    "/partnerships/{slug}",
+    response=PartnershipDetailOut,
+    tags=["partnerships"],
+    summary="A partnership with its instruments (public)",
+)
 def get_partnership(request, slug: str):  # type: ignore[no-untyped-def]
     get_object_or_404(partnerships(), slug=slug)
     p = partnership_with_instruments(slug)
     return {
-        **{f: getattr(p, f) for f in ("slug", "name_en", "name_ko", "country_a", "country_b", "signed_on")},
+        **{
+            f: getattr(p, f)
+            for f in ("slug", "name_en", "name_ko", "country_a", "country_b", "signed_on")
+        },
         "instruments": [
             {
-                **{f: getattr(i, f) for f in ("slug", "number", "core", "kind", "name_en", "name_ko", "summary_en", "summary_ko", "signed_on")},
+                **{
+                    f: getattr(i, f)
+                    for f in (
+                        "slug",
+                        "number",
+                        "core",
+                        "kind",
+                        "name_en",
+                        "name_ko",
+                        "summary_en",
+                        "summary_ko",
+                        "signed_on",
+                    )
+                },
                 "parties": [o.slug for o in i.parties.all()],
                 "areas": list(i.areas.all()),
             }
@@ -87,14 +118,28 @@ def get_partnership(request, slug: str):  # type: ignore[no-untyped-def]
     }
 
 
-@api.get("/programmes", response=list[ProgrammeOut], tags=["programmes"], summary="Programmes and their funders (public)")
+@api.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    tags=["programmes"],
+    summary="Programmes and their funders (public)",
+)
 def list_programmes(request):  # type: ignore[no-untyped-def]
     return [
         {
-            "slug": p.slug, "name_en": p.name_en, "name_ko": p.name_ko, "partnership": p.partnership.slug,
+            "slug": p.slug,
+            "name_en": p.name_en,
+            "name_ko": p.name_ko,
+            "partnership": p.partnership.slug,
             "funders": [
-                {"organisation": f.organisation.slug, "ror_id": f.organisation.ror_id, "funder_id": f.organisation.funder_id,
-                 "country": f.country, "currency": f.currency, "budget": f.budget}
+                {
+                    "organisation": f.organisation.slug,
+                    "ror_id": f.organisation.ror_id,
+                    "funder_id": f.organisation.funder_id,
+                    "country": f.country,
+                    "currency": f.currency,
+                    "budget": f.budget,
+                }
                 for f in p.funders.all()
             ],
         }

@@ -20,7 +20,9 @@ class HomeView(TemplateView):
     template_name = "accord/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(partnerships=partnerships(), programmes=programmes(), **kwargs)
+        return super().get_context_data(
+            partnerships=partnerships(), programmes=programmes(), **kwargs
+        )
 
 
 class AuditLogView(PermissionRequiredMixin, ListView):
@@ -33,8 +35,14 @@ class AuditLogView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self) -> Any:
         params = self.request.GET
-        return audit_entries(action=params.get("action") or None, model=params.get("model") or None, query=params.get("q") or None)
+        return audit_entries(
+            action=params.get("action") or None,
+            model=params.get("model") or None,
+            query=params.get("q") or None,
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        models = ContentType.objects.filter(app_label__in=["accounts", "directory", "partnerships", "programmes"]).order_by("model")
+        models = ContentType.objects.filter(
+            app_label__in=["accounts", "directory", "partnerships", "programmes"]
+        ).order_by("model")
         return super().get_context_data(actions=AuditAction.choices, models=models, **kwargs)

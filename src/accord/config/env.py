@@ -20,15 +20,30 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "DEBUG": (True, "Development mode. Off in production; then SECRET_KEY is required."),
     "SECRET_KEY": ("", "Django secret key. Required when DEBUG is off."),
     "DATA_DIR": ("var", "Folder for the embedded SQLite database, media and caches."),
-    "DATABASE_URL": ("", "Another database, e.g. postgres://user:pass@host:5432/accord. Empty: SQLite in DATA_DIR."),
+    "DATABASE_URL": (
+        "",
+        "Another database, e.g. postgres://user:pass@host:5432/accord. Empty: SQLite in DATA_DIR.",
+    ),
     "ALLOWED_HOSTS": ("127.0.0.1,localhost", "Comma-separated host names this site answers to."),
-    "CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins (https://accord.example.org) behind a proxy."),
+    "CSRF_TRUSTED_ORIGINS": (
+        "",
+        "Comma-separated origins (https://accord.example.org) behind a proxy.",
+    ),
     "MEDIA_ROOT": ("", "Private uploaded files. Empty: DATA_DIR/media."),
     "STATIC_ROOT": ("", "Where collectstatic puts files. Empty: DATA_DIR/static."),
-    "EMAIL_URL": ("consolemail://", "Outgoing mail, e.g. smtp+tls://user:pass@smtp.example.org:587."),
+    "EMAIL_URL": (
+        "consolemail://",
+        "Outgoing mail, e.g. smtp+tls://user:pass@smtp.example.org:587.",
+    ),
     "DEFAULT_FROM_EMAIL": ("accord@localhost", "Sender address of Accord's e-mails."),
-    "TASKS": ("immediate", "Background tasks: 'immediate' (in-process) or 'database' (run `accord db_worker`)."),
-    "TIME_ZONE": ("UTC", "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul."),
+    "TASKS": (
+        "immediate",
+        "Background tasks: 'immediate' (in-process) or 'database' (run `accord db_worker`).",
+    ),
+    "TIME_ZONE": (
+        "UTC",
+        "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul.",
+    ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
 }
 
@@ -74,14 +89,18 @@ def load(environ: dict[str, str] | None = None) -> Config:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ImproperlyConfigured(f"ACCORD_CONFIG names {path}, which does not exist.") from exc
+            raise ImproperlyConfigured(
+                f"ACCORD_CONFIG names {path}, which does not exist."
+            ) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ImproperlyConfigured(f"{path} is not valid TOML: {exc}") from exc
         for key, raw in data.items():
             name = key.upper()
             if name not in SETTINGS:
                 known = ", ".join(k.lower() for k in SETTINGS)
-                raise ImproperlyConfigured(f"{path}: unknown setting {key!r}. Known settings: {known}.")
+                raise ImproperlyConfigured(
+                    f"{path}: unknown setting {key!r}. Known settings: {known}."
+                )
             values[name] = _coerce(SETTINGS[name][0], raw, name)
     for name, (default, _help) in SETTINGS.items():
         if f"ACCORD_{name}" in env:

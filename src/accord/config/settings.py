@@ -80,7 +80,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "accord.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -110,9 +113,11 @@ USE_TZ = True
 ACCORD_DISPLAY_TIME_ZONES = [("Europe/London", _("London")), ("Asia/Seoul", _("Seoul"))]
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(CONFIG.str("STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = Path(CONFIG.str("MEDIA_ROOT") or DATA_DIR / "media")
-MEDIA_URL = None  # uploaded files are private: served only through permission-checked views
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/_private/"  # never served directly: uploads are private, served only through permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

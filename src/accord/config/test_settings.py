@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("ACCORD_DATA_DIR", tempfile.mkdtemp(prefix="accord-test-"))
 
-from accord.config.settings import *  # noqa: E402, F403 -- test settings extend the one settings module
+from accord.config.settings import *  # noqa: F403 -- test settings extend the one settings module
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only

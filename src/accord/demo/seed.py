@@ -35,11 +35,37 @@ class DemoAccount:
 
 # One account per role (two officers and two applicants: one for each side of the demo call).
 ACCOUNTS = [
-    DemoAccount("secretariat", "accord-secretariat", Role.SECRETARIAT, "Accord secretariat (DSIT / MSIT)"),
-    DemoAccount("officer-rs", "accord-officer-rs", Role.OFFICER, "Programme officer, Royal Society (UK side)", funder="royal-society"),
-    DemoAccount("officer-nrf", "accord-officer-nrf", Role.OFFICER, "Programme officer, NRF (Korean side)", funder="nrf"),
-    DemoAccount("applicant-uk", "accord-applicant-uk", Role.APPLICANT, "Applicant, UK lead", person="demo-uk-applicant"),
-    DemoAccount("applicant-kr", "accord-applicant-kr", Role.APPLICANT, "Applicant, Korean lead", person="demo-kr-applicant"),
+    DemoAccount(
+        "secretariat", "accord-secretariat", Role.SECRETARIAT, "Accord secretariat (DSIT / MSIT)"
+    ),
+    DemoAccount(
+        "officer-rs",
+        "accord-officer-rs",
+        Role.OFFICER,
+        "Programme officer, Royal Society (UK side)",
+        funder="royal-society",
+    ),
+    DemoAccount(
+        "officer-nrf",
+        "accord-officer-nrf",
+        Role.OFFICER,
+        "Programme officer, NRF (Korean side)",
+        funder="nrf",
+    ),
+    DemoAccount(
+        "applicant-uk",
+        "accord-applicant-uk",
+        Role.APPLICANT,
+        "Applicant, UK lead",
+        person="demo-uk-applicant",
+    ),
+    DemoAccount(
+        "applicant-kr",
+        "accord-applicant-kr",
+        Role.APPLICANT,
+        "Applicant, Korean lead",
+        person="demo-kr-applicant",
+    ),
     DemoAccount("reviewer", "accord-reviewer", Role.REVIEWER, "Reviewer"),
     DemoAccount("panel", "accord-panel", Role.PANEL, "Panel member"),
     DemoAccount("admin", "accord-admin", Role.ADMIN, "Administrator (also Django admin)"),
@@ -57,7 +83,10 @@ def seed_directory() -> int:
         return 0
     data = _load_json("researchers.json")
     for org in data.get("organisations", []):
-        values = {k: org.get(k, "") for k in ("name_en", "name_ko", "short_name", "country", "kind", "ror_id")}
+        values = {
+            k: org.get(k, "")
+            for k in ("name_en", "name_ko", "short_name", "country", "kind", "ror_id")
+        }
         upsert_organisation(slug=org["key"], **values)
     orgs = {o.slug: o for o in Organisation.objects.all()}
     count = 0
@@ -90,17 +119,30 @@ def seed_directory() -> int:
 
 def seed_accounts() -> list[DemoAccount]:
     """One account per role; the two applicants get person records of their own."""
-    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=["royal-society", "nrf", "imperial", "kaist"])}
+    orgs = {
+        o.slug: o
+        for o in Organisation.objects.filter(slug__in=["royal-society", "nrf", "imperial", "kaist"])
+    }
     people = {
         "demo-uk-applicant": upsert_person(
-            slug="demo-uk-applicant", name_en="Alex Morgan", name_ko="알렉스 모건", country="GB",
-            organisation=orgs.get("imperial"), department="Department of Materials", career_stage="early",
+            slug="demo-uk-applicant",
+            name_en="Alex Morgan",
+            name_ko="알렉스 모건",
+            country="GB",
+            organisation=orgs.get("imperial"),
+            department="Department of Materials",
+            career_stage="early",
             email="alex.morgan@imperial.example",
         ),
         "demo-kr-applicant": upsert_person(
-            slug="demo-kr-applicant", name_en="Jiwoo Park", name_ko="박지우", country="KR",
-            organisation=orgs.get("kaist"), department="Department of Materials Science and Engineering",
-            career_stage="early", email="jiwoo.park@kaist.example",
+            slug="demo-kr-applicant",
+            name_en="Jiwoo Park",
+            name_ko="박지우",
+            country="KR",
+            organisation=orgs.get("kaist"),
+            department="Department of Materials Science and Engineering",
+            career_stage="early",
+            email="jiwoo.park@kaist.example",
         ),
     }
     for account in ACCOUNTS:
@@ -122,7 +164,11 @@ def seed_accounts() -> list[DemoAccount]:
                 if account.role == Role.ADMIN:
                     user.is_superuser = True
                     user.save(update_fields=["is_superuser"])
-            grant_role(user=user, role=account.role, funder=orgs.get(account.funder) if account.funder else None)
+            grant_role(
+                user=user,
+                role=account.role,
+                funder=orgs.get(account.funder) if account.funder else None,
+            )
     return ACCOUNTS
 
 
@@ -131,4 +177,9 @@ def seed_demo() -> dict[str, Any]:
     report = load_reference()
     people = seed_directory()
     accounts = seed_accounts()
-    return {"reference": report, "people": people, "accounts": accounts, "person_count": Person.objects.count()}
+    return {
+        "reference": report,
+        "people": people,
+        "accounts": accounts,
+        "person_count": Person.objects.count(),
+    }

@@ -21,7 +21,10 @@ class OrganisationKind(models.TextChoices):
     INSTITUTE = "institute", pgettext_lazy("organisation kind", "Research institute")
     COMPANY = "company", pgettext_lazy("organisation kind", "Company")
     GOVERNMENT = "government", pgettext_lazy("organisation kind", "Government")
-    INTERNATIONAL = "international", pgettext_lazy("organisation kind", "International organisation")
+    INTERNATIONAL = (
+        "international",
+        pgettext_lazy("organisation kind", "International organisation"),
+    )
 
 
 class CareerStage(models.TextChoices):

@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accord.common.models import TimeStampedModel
 from accord.common.i18n import Bilingual
+from accord.common.models import TimeStampedModel
 from accord.directory.enums import CareerStage, Country, Language, OrganisationKind
 from accord.directory.validators import validate_funder_id, validate_orcid, validate_ror
 
@@ -20,7 +20,11 @@ class Organisation(Bilingual, TimeStampedModel):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
     ror_id = models.CharField(
-        _("ROR ID"), max_length=9, blank=True, validators=[validate_ror], help_text=_("e.g. 03wnrjx87")
+        _("ROR ID"),
+        max_length=9,
+        blank=True,
+        validators=[validate_ror],
+        help_text=_("e.g. 03wnrjx87"),
     )
     funder_id = models.CharField(
         _("Crossref Funder ID"),
@@ -31,7 +35,12 @@ class Organisation(Bilingual, TimeStampedModel):
     )
     website = models.URLField(_("website"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
 
     class Meta:
@@ -56,16 +65,28 @@ class Person(Bilingual, TimeStampedModel):
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     orcid = models.CharField(
-        _("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid], help_text=_("e.g. 0000-0002-1825-0097")
+        _("ORCID iD"),
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text=_("e.g. 0000-0002-1825-0097"),
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     department = models.CharField(_("department"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    career_stage = models.CharField(_("career stage"), max_length=16, choices=CareerStage.choices, default=CareerStage.MID)
+    career_stage = models.CharField(
+        _("career stage"), max_length=16, choices=CareerStage.choices, default=CareerStage.MID
+    )
     public_profile = models.BooleanField(
-        _("profile visible to other researchers"), default=True,
+        _("profile visible to other researchers"),
+        default=True,
         help_text=_("Shown in the partner finder and on the person page."),
     )
 
@@ -82,15 +103,22 @@ class Person(Bilingual, TimeStampedModel):
 
 
 class Publication(TimeStampedModel):
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="publications")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="publications"
+    )
     title = models.CharField(_("title"), max_length=500)
     abstract = models.TextField(_("abstract"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     coauthors = models.JSONField(
-        _("co-authors"), default=list, blank=True, help_text=_("Names as printed, in either script; ORCID iDs where known.")
+        _("co-authors"),
+        default=list,
+        blank=True,
+        help_text=_("Names as printed, in either script; ORCID iDs where known."),
     )
 
     class Meta:

@@ -28,17 +28,26 @@ def orcid_checksum_ok(digits: str) -> bool:
 
 
 def normalise_orcid(value: str) -> str:
-    match = _ORCID_RE.match(value.strip().upper().replace("HTTPS://ORCID.ORG/", "https://orcid.org/").replace("HTTP://ORCID.ORG/", "https://orcid.org/"))
+    match = _ORCID_RE.match(
+        value.strip()
+        .upper()
+        .replace("HTTPS://ORCID.ORG/", "https://orcid.org/")
+        .replace("HTTP://ORCID.ORG/", "https://orcid.org/")
+    )
     if not match:
         raise ValidationError(
-            _("“%(value)s” is not an ORCID iD. Write it as 0000-0002-1825-0097 (16 characters in four groups)."),
+            _(
+                "“%(value)s” is not an ORCID iD. Write it as 0000-0002-1825-0097 (16 characters in four groups)."
+            ),
             code="orcid_format",
             params={"value": value},
         )
     digits = "".join(match.groups())
     if not orcid_checksum_ok(digits):
         raise ValidationError(
-            _("The ORCID iD “%(value)s” has a wrong check digit: please copy it again from orcid.org."),
+            _(
+                "The ORCID iD “%(value)s” has a wrong check digit: please copy it again from orcid.org."
+            ),
             code="orcid_checksum",
             params={"value": value},
         )
@@ -60,7 +69,9 @@ def normalise_ror(value: str) -> str:
     match = _ROR_RE.match(value.strip().lower())
     if not match or not ror_checksum_ok(match.group(1)):
         raise ValidationError(
-            _("“%(value)s” is not a ROR ID. Write it as https://ror.org/03wnrjx87 or 03wnrjx87 (nine characters, starting with 0)."),
+            _(
+                "“%(value)s” is not a ROR ID. Write it as https://ror.org/03wnrjx87 or 03wnrjx87 (nine characters, starting with 0)."
+            ),
             code="ror",
             params={"value": value},
         )
@@ -75,7 +86,9 @@ def normalise_funder_id(value: str) -> str:
     match = _FUNDER_RE.match(value.strip())
     if not match:
         raise ValidationError(
-            _("“%(value)s” is not a Crossref Funder ID. Write it as 10.13039/501100000288 or 501100000288."),
+            _(
+                "“%(value)s” is not a Crossref Funder ID. Write it as 10.13039/501100000288 or 501100000288."
+            ),
             code="funder_id",
             params={"value": value},
         )

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from accord.partnerships.models import Commitment, Instrument, Partnership, Signatory, TechnologyArea
+from accord.partnerships.models import (
+    Commitment,
+    Instrument,
+    Partnership,
+    Signatory,
+    TechnologyArea,
+)
 
 
 class SignatoryInline(admin.TabularInline):

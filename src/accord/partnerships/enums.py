@@ -8,7 +8,10 @@ class InstrumentKind(models.TextChoices):
     FRAMEWORK = "framework", pgettext_lazy("instrument kind", "Framework")
     PARTNERSHIP = "partnership", pgettext_lazy("instrument kind", "Partnership arrangement")
     MOU = "mou", pgettext_lazy("instrument kind", "Memorandum of understanding")
-    IMPLEMENTATION = "implementation", pgettext_lazy("instrument kind", "Implementation arrangement")
+    IMPLEMENTATION = (
+        "implementation",
+        pgettext_lazy("instrument kind", "Implementation arrangement"),
+    )
     DIALOGUE = "dialogue", pgettext_lazy("instrument kind", "Dialogue")
     INSTITUTIONAL_MOU = "institutional_mou", pgettext_lazy("instrument kind", "Institutional MoU")
     COOPERATION = "cooperation", pgettext_lazy("instrument kind", "Cooperation agreement")

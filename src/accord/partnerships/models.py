@@ -44,7 +44,10 @@ class Partnership(Bilingual, TimeStampedModel):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(country_a=models.F("country_b")), name="partnership_two_countries")
+            models.CheckConstraint(
+                condition=~models.Q(country_a=models.F("country_b")),
+                name="partnership_two_countries",
+            )
         ]
 
     def __str__(self) -> str:
@@ -55,7 +58,9 @@ class Partnership(Bilingual, TimeStampedModel):
 
 
 class Signatory(Bilingual, TimeStampedModel):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="signatories")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="signatories"
+    )
     slug = models.SlugField(_("key"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
@@ -70,20 +75,29 @@ class Signatory(Bilingual, TimeStampedModel):
         ordering = ["country", "slug"]
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
-        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="unique_signatory")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="unique_signatory")
+        ]
 
     def __str__(self) -> str:
         return self.name_en
 
 
 class Instrument(Bilingual, TimeStampedModel):
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="instruments")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="instruments"
+    )
     slug = models.SlugField(_("key"), max_length=80, unique=True)
     number = models.PositiveSmallIntegerField(
-        _("number"), null=True, blank=True, help_text=_("Order among the instruments signed as part of the accord.")
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_("Order among the instruments signed as part of the accord."),
     )
     core = models.BooleanField(
-        _("signed as part of the accord"), default=True, help_text=_("False for related agreements and initiatives.")
+        _("signed as part of the accord"),
+        default=True,
+        help_text=_("False for related agreements and initiatives."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=InstrumentKind.choices)
     name_en = models.CharField(_("title (English)"), max_length=300)
@@ -91,8 +105,12 @@ class Instrument(Bilingual, TimeStampedModel):
     summary_en = models.TextField(_("summary (English)"))
     summary_ko = models.TextField(_("summary (Korean)"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    parties = models.ManyToManyField("directory.Organisation", verbose_name=_("parties"), related_name="instruments", blank=True)
-    areas = models.ManyToManyField(TechnologyArea, verbose_name=_("areas"), related_name="instruments", blank=True)
+    parties = models.ManyToManyField(
+        "directory.Organisation", verbose_name=_("parties"), related_name="instruments", blank=True
+    )
+    areas = models.ManyToManyField(
+        TechnologyArea, verbose_name=_("areas"), related_name="instruments", blank=True
+    )
 
     class Meta:
         ordering = ["-core", "number", "name_en"]
@@ -109,14 +127,29 @@ class Commitment(Bilingual, TimeStampedModel):
     text_en = models.TextField(_("commitment (English)"))
     text_ko = models.TextField(_("commitment (Korean)"))
     owner = models.ForeignKey(
-        "directory.Organisation", verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+        "directory.Organisation",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
     )
     due = models.DateField(_("due by"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED)
-    evidence = models.JSONField(
-        _("evidence"), default=list, blank=True, help_text=_("Links that show delivery: a list of {title, url, date}.")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.PLANNED,
     )
-    areas = models.ManyToManyField(TechnologyArea, verbose_name=_("areas"), related_name="commitments", blank=True)
+    evidence = models.JSONField(
+        _("evidence"),
+        default=list,
+        blank=True,
+        help_text=_("Links that show delivery: a list of {title, url, date}."),
+    )
+    areas = models.ManyToManyField(
+        TechnologyArea, verbose_name=_("areas"), related_name="commitments", blank=True
+    )
 
     class Meta:
         ordering = ["instrument__number", "slug"]

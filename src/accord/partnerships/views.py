@@ -9,7 +9,12 @@ from django.views.generic import ListView, TemplateView
 
 from accord.partnerships.enums import CommitmentStatus
 from accord.partnerships.models import Partnership
-from accord.partnerships.selectors import areas, commitments, partnership_with_instruments, partnerships
+from accord.partnerships.selectors import (
+    areas,
+    commitments,
+    partnership_with_instruments,
+    partnerships,
+)
 
 
 class PartnershipListView(ListView):
@@ -62,7 +67,12 @@ class CommitmentTrackerView(TemplateView):
         params = self.request.GET
         selected = {k: params.get(k) or "" for k in ("area", "instrument", "status")}
         rows = list(
-            commitments(partnership, area=selected["area"] or None, instrument=selected["instrument"] or None, status=selected["status"] or None)
+            commitments(
+                partnership,
+                area=selected["area"] or None,
+                instrument=selected["instrument"] or None,
+                status=selected["status"] or None,
+            )
         )
         counts = {value: 0 for value, _label in CommitmentStatus.choices}
         for row in rows:
@@ -74,6 +84,8 @@ class CommitmentTrackerView(TemplateView):
             areas=areas(),
             instruments=partnership.instruments.order_by("-core", "number", "name_en"),
             statuses=CommitmentStatus.choices,
-            status_counts=[(value, label, counts[value]) for value, label in CommitmentStatus.choices],
+            status_counts=[
+                (value, label, counts[value]) for value, label in CommitmentStatus.choices
+            ],
             **kwargs,
         )

@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 from accord.common.models import AuditEntry
 
 
-def audit_entries(*, action: str | None = None, model: str | None = None, query: str | None = None) -> QuerySet[AuditEntry]:
+def audit_entries(
+    *, action: str | None = None, model: str | None = None, query: str | None = None
+) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.select_related("content_type")
     if action:
         qs = qs.filter(action=action)

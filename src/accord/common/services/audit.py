@@ -93,10 +93,21 @@ def save_with_audit(
             return instance, False
         if creating:
             instance.save()
-            log_action(actor=actor, action=AuditAction.CREATE, instance=instance, after=snapshot(instance), reason=reason)
+            log_action(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=instance,
+                after=snapshot(instance),
+                reason=reason,
+            )
         else:
             changed = [k for k in after if before.get(k) != after.get(k)]
-            instance.save(update_fields=[*changed, *(["updated_at"] if hasattr(instance, "updated_at") else [])])
+            instance.save(
+                update_fields=[
+                    *changed,
+                    *(["updated_at"] if hasattr(instance, "updated_at") else []),
+                ]
+            )
             log_action(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -109,7 +120,12 @@ def save_with_audit(
 
 
 def set_related_with_audit(
-    instance: models.Model, *, field: str, objects: Iterable[models.Model], actor: Any, reason: str = ""
+    instance: models.Model,
+    *,
+    field: str,
+    objects: Iterable[models.Model],
+    actor: Any,
+    reason: str = "",
 ) -> bool:
     """Set a many-to-many field to exactly ``objects``; audit the change. Returns whether it changed."""
     with transaction.atomic():

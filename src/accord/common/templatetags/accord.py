@@ -45,7 +45,8 @@ def dual_time(value: dt.datetime | None) -> SafeString | str:
     return format_html(
         '<span class="dual-time">{}</span>',
         format_html_join(
-            " · ", '<time datetime="{}" data-tz="{}">{} {} ({})</time>',
+            " · ",
+            '<time datetime="{}" data-tz="{}">{} {} ({})</time>',
             ((value.isoformat(), z, d, t, label) for z, d, t, label in parts),
         ),
     )
@@ -56,7 +57,9 @@ def money(amount: Decimal | int | None, currency: str) -> str:
     if amount is None:
         return ""
     symbol = _SYMBOLS.get(currency, "")
-    text = formats.number_format(Decimal(amount).quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
+    text = formats.number_format(
+        Decimal(amount).quantize(Decimal(1)), decimal_pos=0, force_grouping=True
+    )
     return f"{symbol}{text} {currency}" if symbol else f"{text} {currency}"
 
 

@@ -10,7 +10,9 @@ from accord.directory.models import Organisation, Person
 
 
 def organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.annotate(people_count=Count("people")).order_by("country", "name_en")
+    return Organisation.objects.annotate(people_count=Count("people")).order_by(
+        "country", "name_en"
+    )
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -27,7 +29,11 @@ def organisation_detail(slug: str, user: Any) -> Organisation:
     return (
         Organisation.objects.select_related("parent")
         .prefetch_related(
-            Prefetch("people", queryset=people_visible_to(user).order_by("name_en"), to_attr="visible_people"),
+            Prefetch(
+                "people",
+                queryset=people_visible_to(user).order_by("name_en"),
+                to_attr="visible_people",
+            ),
             "instruments",
             "funded_programmes__programme",
             "children",

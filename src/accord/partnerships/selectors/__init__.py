@@ -14,7 +14,9 @@ def partnerships() -> QuerySet[Partnership]:
 
 def partnership_with_instruments(slug: str) -> Partnership:
     """One partnership with its instruments, their parties and areas, and its signatories (5 queries)."""
-    instruments = Instrument.objects.prefetch_related("parties", "areas").order_by("-core", "number", "name_en")
+    instruments = Instrument.objects.prefetch_related("parties", "areas").order_by(
+        "-core", "number", "name_en"
+    )
     return Partnership.objects.prefetch_related(
         Prefetch("instruments", queryset=instruments),
         "signatories__organisation",
@@ -22,13 +24,19 @@ def partnership_with_instruments(slug: str) -> Partnership:
 
 
 def commitments(
-    partnership: Partnership, *, area: str | None = None, instrument: str | None = None, status: str | None = None
+    partnership: Partnership,
+    *,
+    area: str | None = None,
+    instrument: str | None = None,
+    status: str | None = None,
 ) -> QuerySet[Commitment]:
     """Commitments of a partnership, filtered; with instrument, owner, areas and programmes (4 queries)."""
     qs = (
         Commitment.objects.filter(instrument__partnership=partnership)
         .select_related("instrument", "owner")
-        .prefetch_related("areas", Prefetch("programmes", queryset=Programme.objects.order_by("name_en")))
+        .prefetch_related(
+            "areas", Prefetch("programmes", queryset=Programme.objects.order_by("name_en"))
+        )
         .order_by("-instrument__core", "instrument__number", "instrument__name_en", "slug")
     )
     if area:

@@ -15,4 +15,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo ready: {result['person_count']} people in the directory.")
         self.stdout.write("Demo accounts (user name / password — role):")
         for account in result["accounts"]:
-            self.stdout.write(f"  {account.username:<14} {account.password:<22} {account.description}")
+            self.stdout.write(
+                f"  {account.username:<14} {account.password:<22} {account.description}"
+            )

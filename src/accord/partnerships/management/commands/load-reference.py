@@ -12,7 +12,13 @@ class Command(BaseCommand):
     help = "Load (or update in place) an accord's reference data from a TOML file. Running it twice changes nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE, help="TOML file (default: the UK–ROK Accord)")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            default=DEFAULT_FILE,
+            help="TOML file (default: the UK–ROK Accord)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
