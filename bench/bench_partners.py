@@ -54,6 +54,10 @@ def machine() -> str:
     )
 
 
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -103,6 +107,7 @@ def pct(xs: list[float]) -> str:
 
 
 def run(n: int, n_queries: int, n_recall: int, seed: int, noise: float) -> None:
+    print(f"load average at start: {loadavg()} (other processes share these cores)")
     rng = np.random.default_rng(seed)
     topics = rng.standard_normal((N_TOPICS, D)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1, keepdims=True)
@@ -174,7 +179,7 @@ def run(n: int, n_queries: int, n_recall: int, seed: int, noise: float) -> None:
             assert bool(np.all(f.mask(meta)[got])), "filter violated"
         recall = hits / (10 * min(n_recall, n_queries))
         kept = float(make_filter(0).mask(meta).mean())
-        print(f"[{label}] keeps {kept:.1%} of profiles; {n_queries} queries")
+        print(f"[{label}] keeps {kept:.1%} of profiles; {n_queries} queries; load {loadavg()}")
         print(f"  index : {pct(lat)}")
         print(f"  exact : {pct(exact_lat)}  (brute force, {len(exact_lat)} queries)")
         print(f"  recall@10 vs exact: {recall:.4f} over {min(n_recall, n_queries)} queries")

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -224,10 +225,14 @@ def _strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _letters(s: str) -> str:
-    return "".join(c for c in s if c.isalnum())
+    return _NON_ALNUM.sub("", s)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_keys(name: str) -> NameKeys:
     """Normalise a personal name written in Latin or Hangul script.
 
@@ -256,13 +261,14 @@ def name_keys(name: str) -> NameKeys:
         if len(tokens) == 1:
             return NameKeys(frozenset({_letters(tokens[0]).casefold() + "|"}), frozenset())
         orders = [(tokens[-1], " ".join(tokens[:-1])), (tokens[0], " ".join(tokens[1:]))]
+    mixed = any(c.islower() for c in text)
     full: set[str] = set()
     initials: set[str] = set()
     for family_raw, given_raw in orders:
         family = _letters(family_raw).casefold()
-        if len(family) <= 1 or _is_initial_token(family_raw.strip()):
+        if len(family) <= 1 or _is_initial_token(family_raw.strip(), mixed):
             continue
-        given_full, given_initials = _given(given_raw)
+        given_full, given_initials = _given(given_raw, mixed)
         if given_full:
             full.add(f"{family}|{given_full}")
             initials.add(f"{family}|{given_full[0]}")
@@ -271,7 +277,8 @@ def name_keys(name: str) -> NameKeys:
     return NameKeys(frozenset(full), frozenset(initials))
 
 
-def _is_initial_token(tok: str) -> bool:
+def _is_initial_token(tok: str, mixed_case: bool = True) -> bool:
+    """ "M", "M.", "Mj." — or "MJ" when the name is not written all in capitals."""
     bare = _letters(tok)
     if not bare:
         return True
@@ -279,17 +286,17 @@ def _is_initial_token(tok: str) -> bool:
         return True
     if tok.endswith(".") and len(bare) <= 2:
         return True
-    return bare.isupper() and len(bare) <= 3
+    return mixed_case and bare.isupper() and len(bare) <= 3
 
 
-def _given(given_raw: str) -> tuple[str, str]:
+def _given(given_raw: str, mixed_case: bool) -> tuple[str, str]:
     """(joined full given names, initials) from the given-name part."""
     # "M.-J." → "M", "J"; "Min-jun" → "Minjun"
     spaced = re.sub(r"\.\s*-?", ". ", given_raw)
     full_parts: list[str] = []
     initials = ""
     for tok in spaced.split():
-        if _is_initial_token(tok):
+        if _is_initial_token(tok, mixed_case):
             bare = _letters(tok).casefold()
             initials += bare
         else:
