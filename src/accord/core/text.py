@@ -324,13 +324,18 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (English), int8-quantised ONNX shipped in ``core/models/minilm``.
 
     Runs on onnxruntime + tokenizers (no torch). Texts are cut at 256 word pieces, like the
-    original. Batches are formed from texts of similar length so little time goes to padding.
+    original (``max_tokens=128``, the length the model was trained at, is about twice as fast).
+    Batches are formed from texts of similar length so little time goes to padding.
     """
 
-    model_id = "all-MiniLM-L6-v2/onnx-int8/v1"
     dim = 384
 
-    def __init__(self, model_dir: Path | None = None, *, threads: int | None = None) -> None:
+    def __init__(
+        self, model_dir: Path | None = None, *, max_tokens: int = 256, threads: int | None = None
+    ) -> None:
+        if not 8 <= max_tokens <= 512:
+            raise TextError(f"max_tokens must be within [8, 512], got {max_tokens}")
+        self.model_id = f"all-MiniLM-L6-v2/onnx-int8-fused/max{max_tokens}/v1"
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -341,7 +346,7 @@ class MiniLMEmbedder:
                 f"MiniLM model not found at {model_path}: run bench/export_minilm_onnx.py once"
             )
         self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=256)
+        self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.no_padding()
         options = ort.SessionOptions()
         if threads:
