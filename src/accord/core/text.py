@@ -131,6 +131,7 @@ def light_stem(word: str) -> str:
         ("ations", "ate"),
         ("ation", "ate"),
         ("ies", "y"),
+        ("ied", "y"),
         ("sses", "ss"),
         ("ness", ""),
         ("ing", ""),
@@ -157,7 +158,9 @@ def tokenize_english(text: str) -> list[str]:
     for w in _WORD.findall(text):
         if w in stop or len(w) < 2 or w.isdigit():
             continue
-        out.append(light_stem(w))
+        stem = light_stem(w)
+        if stem not in stop:
+            out.append(stem)
     return out
 
 
