@@ -39,3 +39,12 @@ class CareerStage(models.TextChoices):
 class Language(models.TextChoices):
     EN = "en", pgettext_lazy("language", "English")
     KO = "ko", pgettext_lazy("language", "Korean")
+
+
+class OrganisationSize(models.TextChoices):
+    MICRO = "micro", pgettext_lazy("organisation size", "Micro business")
+    SMALL = "small", pgettext_lazy("organisation size", "Small business")
+    MEDIUM = "medium", pgettext_lazy("organisation size", "Medium-sized business")
+    MID_TIER = "mid_tier", pgettext_lazy("organisation size", "Mid-tier company")
+    LARGE = "large", pgettext_lazy("organisation size", "Large business")
+    NON_PROFIT = "non_profit", pgettext_lazy("organisation size", "Non-profit (university, research institute)")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.common.i18n import Bilingual
 from accord.common.models import TimeStampedModel
-from accord.directory.enums import CareerStage, Country, Language, OrganisationKind
+from accord.directory.enums import CareerStage, Country, Language, OrganisationKind, OrganisationSize
 from accord.directory.validators import validate_funder_id, validate_orcid, validate_ror
 
 
@@ -33,6 +33,7 @@ class Organisation(Bilingual, TimeStampedModel):
         validators=[validate_funder_id],
         help_text=_("e.g. 10.13039/501100000288"),
     )
+    size = models.CharField(_("size"), max_length=12, choices=OrganisationSize.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     parent = models.ForeignKey(
         "self",
@@ -84,6 +85,7 @@ class Person(Bilingual, TimeStampedModel):
     career_stage = models.CharField(
         _("career stage"), max_length=16, choices=CareerStage.choices, default=CareerStage.MID
     )
+    phd_year = models.PositiveSmallIntegerField(_("year of PhD"), null=True, blank=True)
     public_profile = models.BooleanField(
         _("profile visible to other researchers"),
         default=True,

@@ -104,3 +104,100 @@ class ProgrammeFunder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.currency})"
+
+
+class Call(Bilingual, TimeStampedModel):
+    """One funding round of a programme: its dates, areas, per-side terms, rules and criteria."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme"))
+    slug = models.SlugField(_("key"), max_length=80, unique=True)
+    name_en = models.CharField(_("round name (English)"), max_length=200)
+    name_ko = models.CharField(_("round name (Korean)"), max_length=200)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"), help_text=_("Applications must be submitted by this moment, to the second."))
+    areas = models.ManyToManyField("partnerships.TechnologyArea", related_name="calls", blank=True, verbose_name=_("areas"))
+    published = models.BooleanField(_("published"), default=False, help_text=_("Visible to the public and open to applicants."))
+    max_pages = models.PositiveSmallIntegerField(_("page limit per PDF"), default=10)
+    max_upload_mb = models.PositiveSmallIntegerField(_("size limit per PDF (MB)"), default=10)
+    score_min = models.SmallIntegerField(_("lowest score"), default=1)
+    score_max = models.SmallIntegerField(_("highest score"), default=6)
+    reviewers_per_application = models.PositiveSmallIntegerField(_("reviewers per application"), default=3)
+    reviewers_from_each_country = models.BooleanField(_("at least one reviewer from each country"), default=True)
+    template = models.CharField(_("made from template"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-closes_at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening")]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:call", kwargs={"slug": self.slug})
+
+
+class CallSide(TimeStampedModel):
+    """The terms of one funder in a call: its country, currency and funding rates by organisation size."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="sides")
+    funder = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, related_name="call_sides", verbose_name=_("funder"))
+    country = models.CharField(_("side"), max_length=2, choices=Country.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    funding_rates = models.JSONField(
+        _("funding rates"),
+        default=dict,
+        blank=True,
+        help_text=_('Share of eligible cost the funder pays, by organisation size, e.g. {"small": "0.70", "large": "0.50"}. Missing sizes: 100 %.'),
+    )
+
+    class Meta:
+        ordering = ["call", "country"]
+        verbose_name = _("call side")
+        verbose_name_plural = _("call sides")
+        constraints = [models.UniqueConstraint(fields=["call", "country"], name="one_side_per_country")]
+
+    def __str__(self) -> str:
+        return f"{self.call} — {self.country} ({self.currency})"
+
+
+class EligibilityRule(TimeStampedModel):
+    """A rule as data: its kind and parameters; evaluated by accord.core.eligibility."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rules")
+    key = models.SlugField(_("key"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "key"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        constraints = [models.UniqueConstraint(fields=["call", "key"], name="unique_rule_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.kind})"
+
+
+class Criterion(Bilingual, TimeStampedModel):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(_("key"), max_length=60)
+    name_en = models.CharField(_("criterion (English)"), max_length=200)
+    name_ko = models.CharField(_("criterion (Korean)"), max_length=200)
+    description_en = models.TextField(_("guidance (English)"), blank=True)
+    description_ko = models.TextField(_("guidance (Korean)"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "key"]
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        constraints = [models.UniqueConstraint(fields=["call", "key"], name="unique_criterion_key")]
+
+    def __str__(self) -> str:
+        return self.name_en

@@ -1,0 +1,102 @@
+"""Reads for applications. Protected objects are fetched only through ``applications_visible_to``,
+so an application a user may not see is simply not found (404), never "forbidden"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accord.applications.models import Application, Invitation, TeamMember
+from accord.programmes.models import Call
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Team members see their applications; officers see those of their funders' calls; admins all."""
+    qs = Application.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    condition = Q(pk__in=[])
+    if user.person_id:
+        condition |= Q(pk__in=TeamMember.objects.filter(person_id=user.person_id).values("application_id"))
+    funders = user.funder_ids()
+    if funders:
+        condition |= Q(call__in=Call.objects.filter(sides__funder_id__in=funders).values("pk"))
+    return qs.filter(condition)
+
+
+def with_details(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything the detail pages and eligibility need, in a fixed number of queries."""
+    return qs.select_related("call__programme").prefetch_related(
+        "call__sides__funder",
+        "call__rules",
+        "call__areas",
+        "call__criteria",
+        "areas",
+        Prefetch("members", queryset=TeamMember.objects.select_related("person", "organisation").order_by("country", "role", "id")),
+        "budget_lines__organisation",
+        "documents",
+        "signoffs",
+        "invitations",
+        "eligibility_overrides",
+        "funder_checks",
+    )
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
+    if not getattr(user, "person_id", None):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(members__person_id=user.person_id)
+        .select_related("call")
+        .prefetch_related(Prefetch("members", queryset=TeamMember.objects.select_related("person")))
+        .order_by("-updated_at")
+    )
+
+
+def open_invitations(user: Any) -> QuerySet[Invitation]:
+    if not getattr(user, "is_authenticated", False) or not user.email:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True).select_related("application__call", "invited_by")
+
+
+def calls_of_officer(user: Any) -> QuerySet[Call]:
+    funders = user.funder_ids() if getattr(user, "is_authenticated", False) else set()
+    return (
+        Call.objects.filter(sides__funder_id__in=funders)
+        .distinct()
+        .select_related("programme")
+        .annotate(application_count=Count("applications", distinct=True))
+        .order_by("-closes_at")
+    )
+
+
+def call_applications(call: Call, *, state: str = "", area: str = "", side: str = "", query: str = "") -> QuerySet[Application]:
+    """An officer's list of a call's applications, filtered, with what the list shows prefetched."""
+    qs = (
+        Application.objects.filter(call=call)
+        .select_related("call")
+        .prefetch_related(
+            Prefetch("members", queryset=TeamMember.objects.select_related("person", "organisation").order_by("country", "role")),
+            "areas",
+            "budget_lines__organisation",
+            "call__sides",
+            "funder_checks",
+        )
+        .order_by("reference")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if area:
+        qs = qs.filter(areas__slug=area)
+    if side:
+        qs = qs.filter(members__country=side, members__role="lead")
+    if query:
+        qs = qs.filter(Q(title_en__icontains=query) | Q(title_ko__icontains=query) | Q(reference__icontains=query))
+    return qs.distinct()
+
+
+def public_calls() -> QuerySet[Call]:
+    return Call.objects.filter(published=True).select_related("programme").prefetch_related("sides__funder", "areas").order_by("-closes_at")

@@ -1,0 +1,99 @@
+"""Budgets: lines per side in that side's currency; totals with the funder's rate applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accord.applications.errors import ApplicationError
+from accord.applications.models import Application, BudgetLine
+from accord.applications.services.drafting import lock_for_edit
+from accord.common.models import AuditAction
+from accord.common.services.audit import log_action
+from accord.directory.models import Organisation
+from accord.programmes.models import CallSide
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class SideBudget:
+    country: str
+    currency: str
+    eligible_cost: Decimal = Decimal(0)
+    requested: Decimal = Decimal(0)
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+
+
+def funding_rate(side: CallSide, organisation: Organisation) -> Decimal:
+    """The share of eligible cost this funder pays an organisation of this size (100 % if not set)."""
+    rates = side.funding_rates or {}
+    size = organisation.size or ("non_profit" if organisation.kind in {"university", "institute"} else "")
+    return Decimal(str(rates.get(size, "1")))
+
+
+def budget_summary(application: Application, lines: list[BudgetLine] | None = None) -> dict[str, SideBudget]:
+    """Totals per side; uses prefetched ``budget_lines`` and ``call.sides`` when present."""
+    sides = {s.country: s for s in application.call.sides.all()}
+    summary = {c: SideBudget(country=c, currency=s.currency) for c, s in sides.items()}
+    for line in lines if lines is not None else application.budget_lines.all():
+        side = summary.get(line.country)
+        if side is None:
+            continue
+        side.eligible_cost += line.amount
+        side.requested += (line.amount * funding_rate(sides[line.country], line.organisation)).quantize(CENT)
+        side.by_category[line.category] = side.by_category.get(line.category, Decimal(0)) + line.amount
+    return summary
+
+
+def save_budget(*, application: Application, expected_version: int, lines: list[dict[str, Any]], actor: Any) -> Application:
+    """Replace the budget with ``lines`` (dicts of country, organisation, category, description, amount, currency).
+
+    Refuses, and changes nothing, when a line is in another currency than its side's, names an
+    organisation that is not on that side, or has a negative amount.
+    """
+    with transaction.atomic():
+        locked = lock_for_edit(application, expected_version=expected_version)
+        sides = {s.country: s for s in locked.call.sides.all()}
+        team_orgs = {(m.country, m.organisation_id) for m in locked.members.all()}
+        errors: list[str] = []
+        new_lines = []
+        for number, data in enumerate(lines, start=1):
+            side = sides.get(data["country"])
+            if side is None:
+                errors.append(_("Line %(n)s: this call has no %(country)s side.") % {"n": number, "country": data["country"]})
+                continue
+            if data["currency"] != side.currency:
+                errors.append(
+                    _("Line %(n)s: the %(side)s side is paid in %(expected)s, not %(given)s. Enter this cost in %(expected)s.")
+                    % {"n": number, "side": side.get_country_display(), "expected": side.currency, "given": data["currency"]}
+                )
+            if data["amount"] < 0:
+                errors.append(_("Line %(n)s: a cost cannot be negative.") % {"n": number})
+            org = data["organisation"]
+            if (data["country"], org.pk) not in team_orgs:
+                errors.append(_("Line %(n)s: %(org)s is not an organisation of a team member on that side.") % {"n": number, "org": org})
+            new_lines.append(BudgetLine(application=locked, **data))
+        if errors:
+            raise ApplicationError(errors, code="budget")
+        before = [_line_dict(line) for line in locked.budget_lines.all()]
+        after = [_line_dict(line) for line in new_lines]
+        if before == after:
+            return locked
+        locked.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(new_lines)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        log_action(actor=actor, action=AuditAction.UPDATE, instance=locked, before={"budget": before}, after={"budget": after})
+        return locked
+
+
+def _line_dict(line: BudgetLine) -> dict[str, Any]:
+    return {
+        "country": line.country, "organisation": line.organisation_id, "category": line.category,
+        "description": line.description, "amount": str(Decimal(line.amount).quantize(CENT)), "currency": line.currency,
+    }

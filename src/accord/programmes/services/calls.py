@@ -1,0 +1,85 @@
+"""Open and configure calls. Rules are data, checked by the core before they are saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accord.common.models import AuditAction
+from accord.common.services.audit import log_action, save_with_audit, snapshot
+from accord.core import eligibility as core
+from accord.directory.models import Organisation
+from accord.partnerships.models import TechnologyArea
+from accord.programmes.call_templates import TEMPLATES
+from accord.programmes.models import Call, CallSide, Criterion, EligibilityRule, Programme
+
+
+def check_rule(*, key: str, kind: str, params: dict[str, Any]) -> None:
+    """Raise ValidationError (naming the rule and parameter) unless the core accepts the rule."""
+    try:
+        core.validate_rule(core.Rule(key=key, kind=kind, params=params))
+    except core.RuleError as exc:
+        raise ValidationError({"params": str(exc)}) from exc
+
+
+def create_call_from_template(
+    *, template: str, slug: str, name_en: str, name_ko: str, opens_at: dt.datetime, closes_at: dt.datetime,
+    actor: Any, published: bool = False,
+) -> Call:
+    """A new call with the template's sides, rules, criteria and review settings."""
+    spec = TEMPLATES.get(template)
+    if spec is None:
+        raise ValidationError({"template": _("Unknown template %(t)s.") % {"t": template}})
+    with transaction.atomic():
+        programme = Programme.objects.get(slug=spec["programme"])
+        call, _written = save_with_audit(
+            Call(programme=programme, slug=slug),
+            actor=actor,
+            values={"name_en": name_en, "name_ko": name_ko, "opens_at": opens_at, "closes_at": closes_at,
+                    "published": published, "template": template, **spec["settings"]},
+        )
+        assert isinstance(call, Call)
+        call.areas.set(TechnologyArea.objects.filter(slug__in=spec["areas"]))
+        funders = {o.slug: o for o in Organisation.objects.filter(slug__in=[s["funder"] for s in spec["sides"]])}
+        for side in spec["sides"]:
+            save_with_audit(CallSide(call=call), actor=actor, values={
+                "funder": funders[side["funder"]], "country": side["country"], "currency": side["currency"],
+                "funding_rates": side["funding_rates"]})
+        for order, rule in enumerate(spec["rules"]):
+            check_rule(key=rule["key"], kind=rule["kind"], params=rule["params"])
+            save_with_audit(EligibilityRule(call=call, key=rule["key"]), actor=actor, values={"kind": rule["kind"], "params": rule["params"], "order": order})
+        for order, crit in enumerate(spec["criteria"]):
+            save_with_audit(Criterion(call=call, key=crit["key"]), actor=actor, values={
+                "name_en": crit["name_en"], "name_ko": crit["name_ko"], "weight": Decimal(crit["weight"]), "order": order})
+        return call
+
+
+def update_call(*, call: Call, values: dict[str, Any], areas: list[TechnologyArea] | None, actor: Any) -> Call:
+    with transaction.atomic():
+        obj, _written = save_with_audit(call, actor=actor, values=values)
+        if areas is not None:
+            from accord.common.services.audit import set_related_with_audit
+
+            set_related_with_audit(obj, field="areas", objects=areas, actor=actor)
+        assert isinstance(obj, Call)
+        return obj
+
+
+def set_rule(*, call: Call, key: str, kind: str, params: dict[str, Any], actor: Any) -> EligibilityRule:
+    check_rule(key=key, kind=kind, params=params)
+    with transaction.atomic():
+        rule = EligibilityRule.objects.filter(call=call, key=key).first() or EligibilityRule(call=call, key=key, order=call.rules.count())
+        obj, _written = save_with_audit(rule, actor=actor, values={"kind": kind, "params": params})
+        assert isinstance(obj, EligibilityRule)
+        return obj
+
+
+def delete_rule(*, rule: EligibilityRule, actor: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=actor, action=AuditAction.DELETE, instance=rule, before=snapshot(rule))
+        rule.delete()
