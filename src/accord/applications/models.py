@@ -8,31 +8,64 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accord.applications.enums import ApplicationState, BudgetCategory, CheckStatus, DocumentKind, MemberRole
+from accord.applications.enums import (
+    ApplicationState,
+    BudgetCategory,
+    CheckStatus,
+    DocumentKind,
+    MemberRole,
+)
 from accord.common.models import AppendOnlyError, TimeStampedModel
 from accord.directory.enums import Country
 from accord.programmes.models import CURRENCIES
 
 
 class Application(TimeStampedModel):
-    call = models.ForeignKey("programmes.Call", on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    call = models.ForeignKey(
+        "programmes.Call",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("call"),
+    )
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    state = models.CharField(_("state"), max_length=16, choices=ApplicationState.choices, default=ApplicationState.DRAFT, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        db_index=True,
+    )
     version = models.PositiveIntegerField(
-        _("version"), default=1, help_text=_("Goes up with every change; sign-offs are for one version.")
+        _("version"),
+        default=1,
+        help_text=_("Goes up with every change; sign-offs are for one version."),
     )
     title_en = models.CharField(_("title (English)"), max_length=300)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     case_for_support = models.TextField(_("case for support"), blank=True)
-    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separated by commas."))
-    areas = models.ManyToManyField("partnerships.TechnologyArea", related_name="applications", blank=True, verbose_name=_("areas"))
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    keywords = models.CharField(
+        _("keywords"), max_length=300, blank=True, help_text=_("Separated by commas.")
+    )
+    areas = models.ManyToManyField(
+        "partnerships.TechnologyArea",
+        related_name="applications",
+        blank=True,
+        verbose_name=_("areas"),
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     deadline_extension = models.DateTimeField(
-        _("extended deadline"), null=True, blank=True, help_text=_("Granted by an officer to this application only.")
+        _("extended deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Granted by an officer to this application only."),
     )
 
     class Meta:
@@ -53,31 +86,51 @@ class Application(TimeStampedModel):
 
 class TeamMember(TimeStampedModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    person = models.ForeignKey(
+        "directory.Person",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
     role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
     country = models.CharField(_("side"), max_length=2, choices=Country.choices)
-    organisation = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
 
     class Meta:
         ordering = ["application", "country", "role"]
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
-        constraints = [models.UniqueConstraint(fields=["application", "person"], name="one_membership_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "person"], name="one_membership_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}, {self.country})"
 
 
 class Invitation(TimeStampedModel):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
     country = models.CharField(_("side"), max_length=2, choices=Country.choices)
     token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
-    member = models.OneToOneField(TeamMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation")
+    member = models.OneToOneField(
+        TeamMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,12 +146,21 @@ class Invitation(TimeStampedModel):
 
 
 class BudgetLine(TimeStampedModel):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
     country = models.CharField(_("side"), max_length=2, choices=Country.choices)
-    organisation = models.ForeignKey("directory.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    amount = models.DecimalField(_("eligible cost"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(
+        _("eligible cost"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
 
     class Meta:
@@ -122,7 +184,9 @@ class Document(TimeStampedModel):
     size = models.PositiveIntegerField(_("size (bytes)"))
     pages = models.PositiveSmallIntegerField(_("pages"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["application", "kind", "id"]
@@ -143,7 +207,9 @@ class SignOff(models.Model):
 
     class Meta:
         ordering = ["application", "signed_at"]
-        constraints = [models.UniqueConstraint(fields=["member", "version"], name="one_signature_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "version"], name="one_signature_per_version")
+        ]
 
 
 class Snapshot(models.Model):
@@ -156,7 +222,11 @@ class Snapshot(models.Model):
 
     class Meta:
         ordering = ["application", "-version"]
-        constraints = [models.UniqueConstraint(fields=["application", "version"], name="one_snapshot_per_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "version"], name="one_snapshot_per_version"
+            )
+        ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
@@ -168,24 +238,38 @@ class Snapshot(models.Model):
 
 
 class EligibilityOverride(TimeStampedModel):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="eligibility_overrides")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_overrides"
+    )
     rule_key = models.SlugField(max_length=60)
     passed = models.BooleanField(_("counts as passed"))
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "rule_key"], name="one_override_per_rule")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "rule_key"], name="one_override_per_rule"
+            )
+        ]
 
 
 class FunderCheck(TimeStampedModel):
     """One funder's own check of its side of an application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="funder_checks")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="funder_checks"
+    )
     country = models.CharField(_("side"), max_length=2, choices=Country.choices)
-    status = models.CharField(_("check"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    status = models.CharField(
+        _("check"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
     notes = models.TextField(_("notes"), blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "country"], name="one_check_per_side")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "country"], name="one_check_per_side")
+        ]

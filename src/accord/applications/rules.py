@@ -23,7 +23,9 @@ def is_team_member(user: Any, application: Any) -> bool:
 @rules.predicate
 def is_lead(user: Any, application: Any) -> bool:
     pid = _person_id(user)
-    return pid is not None and any(m.person_id == pid and m.role == MemberRole.LEAD for m in application.members.all())
+    return pid is not None and any(
+        m.person_id == pid and m.role == MemberRole.LEAD for m in application.members.all()
+    )
 
 
 @rules.predicate

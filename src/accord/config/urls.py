@@ -10,6 +10,8 @@ urlpatterns = [
     path("programmes/", include("accord.programmes.urls")),
     path("directory/", include("accord.directory.urls")),
     path("audit/", AuditLogView.as_view(), name="audit_log"),
+    path("", include("accord.applications.urls")),
+    path("manage/", include("accord.applications.urls_manage")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -20,7 +20,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         return qs
     condition = Q(pk__in=[])
     if user.person_id:
-        condition |= Q(pk__in=TeamMember.objects.filter(person_id=user.person_id).values("application_id"))
+        condition |= Q(
+            pk__in=TeamMember.objects.filter(person_id=user.person_id).values("application_id")
+        )
     funders = user.funder_ids()
     if funders:
         condition |= Q(call__in=Call.objects.filter(sides__funder_id__in=funders).values("pk"))
@@ -35,7 +37,12 @@ def with_details(qs: QuerySet[Application]) -> QuerySet[Application]:
         "call__areas",
         "call__criteria",
         "areas",
-        Prefetch("members", queryset=TeamMember.objects.select_related("person", "organisation").order_by("country", "role", "id")),
+        Prefetch(
+            "members",
+            queryset=TeamMember.objects.select_related("person", "organisation").order_by(
+                "country", "role", "id"
+            ),
+        ),
         "budget_lines__organisation",
         "documents",
         "signoffs",
@@ -59,7 +66,9 @@ def my_applications(user: Any) -> QuerySet[Application]:
 def open_invitations(user: Any) -> QuerySet[Invitation]:
     if not getattr(user, "is_authenticated", False) or not user.email:
         return Invitation.objects.none()
-    return Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True).select_related("application__call", "invited_by")
+    return Invitation.objects.filter(
+        email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True
+    ).select_related("application__call", "invited_by")
 
 
 def calls_of_officer(user: Any) -> QuerySet[Call]:
@@ -73,13 +82,20 @@ def calls_of_officer(user: Any) -> QuerySet[Call]:
     )
 
 
-def call_applications(call: Call, *, state: str = "", area: str = "", side: str = "", query: str = "") -> QuerySet[Application]:
+def call_applications(
+    call: Call, *, state: str = "", area: str = "", side: str = "", query: str = ""
+) -> QuerySet[Application]:
     """An officer's list of a call's applications, filtered, with what the list shows prefetched."""
     qs = (
         Application.objects.filter(call=call)
         .select_related("call")
         .prefetch_related(
-            Prefetch("members", queryset=TeamMember.objects.select_related("person", "organisation").order_by("country", "role")),
+            Prefetch(
+                "members",
+                queryset=TeamMember.objects.select_related("person", "organisation").order_by(
+                    "country", "role"
+                ),
+            ),
             "areas",
             "budget_lines__organisation",
             "call__sides",
@@ -94,9 +110,18 @@ def call_applications(call: Call, *, state: str = "", area: str = "", side: str 
     if side:
         qs = qs.filter(members__country=side, members__role="lead")
     if query:
-        qs = qs.filter(Q(title_en__icontains=query) | Q(title_ko__icontains=query) | Q(reference__icontains=query))
+        qs = qs.filter(
+            Q(title_en__icontains=query)
+            | Q(title_ko__icontains=query)
+            | Q(reference__icontains=query)
+        )
     return qs.distinct()
 
 
 def public_calls() -> QuerySet[Call]:
-    return Call.objects.filter(published=True).select_related("programme").prefetch_related("sides__funder", "areas").order_by("-closes_at")
+    return (
+        Call.objects.filter(published=True)
+        .select_related("programme")
+        .prefetch_related("sides__funder", "areas")
+        .order_by("-closes_at")
+    )

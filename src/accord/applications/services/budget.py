@@ -32,11 +32,15 @@ class SideBudget:
 def funding_rate(side: CallSide, organisation: Organisation) -> Decimal:
     """The share of eligible cost this funder pays an organisation of this size (100 % if not set)."""
     rates = side.funding_rates or {}
-    size = organisation.size or ("non_profit" if organisation.kind in {"university", "institute"} else "")
+    size = organisation.size or (
+        "non_profit" if organisation.kind in {"university", "institute"} else ""
+    )
     return Decimal(str(rates.get(size, "1")))
 
 
-def budget_summary(application: Application, lines: list[BudgetLine] | None = None) -> dict[str, SideBudget]:
+def budget_summary(
+    application: Application, lines: list[BudgetLine] | None = None
+) -> dict[str, SideBudget]:
     """Totals per side; uses prefetched ``budget_lines`` and ``call.sides`` when present."""
     sides = {s.country: s for s in application.call.sides.all()}
     summary = {c: SideBudget(country=c, currency=s.currency) for c, s in sides.items()}
@@ -45,12 +49,18 @@ def budget_summary(application: Application, lines: list[BudgetLine] | None = No
         if side is None:
             continue
         side.eligible_cost += line.amount
-        side.requested += (line.amount * funding_rate(sides[line.country], line.organisation)).quantize(CENT)
-        side.by_category[line.category] = side.by_category.get(line.category, Decimal(0)) + line.amount
+        side.requested += (
+            line.amount * funding_rate(sides[line.country], line.organisation)
+        ).quantize(CENT)
+        side.by_category[line.category] = (
+            side.by_category.get(line.category, Decimal(0)) + line.amount
+        )
     return summary
 
 
-def save_budget(*, application: Application, expected_version: int, lines: list[dict[str, Any]], actor: Any) -> Application:
+def save_budget(
+    *, application: Application, expected_version: int, lines: list[dict[str, Any]], actor: Any
+) -> Application:
     """Replace the budget with ``lines`` (dicts of country, organisation, category, description, amount, currency).
 
     Refuses, and changes nothing, when a line is in another currency than its side's, names an
@@ -65,18 +75,31 @@ def save_budget(*, application: Application, expected_version: int, lines: list[
         for number, data in enumerate(lines, start=1):
             side = sides.get(data["country"])
             if side is None:
-                errors.append(_("Line %(n)s: this call has no %(country)s side.") % {"n": number, "country": data["country"]})
+                errors.append(
+                    _("Line %(n)s: this call has no %(country)s side.")
+                    % {"n": number, "country": data["country"]}
+                )
                 continue
             if data["currency"] != side.currency:
                 errors.append(
-                    _("Line %(n)s: the %(side)s side is paid in %(expected)s, not %(given)s. Enter this cost in %(expected)s.")
-                    % {"n": number, "side": side.get_country_display(), "expected": side.currency, "given": data["currency"]}
+                    _(
+                        "Line %(n)s: the %(side)s side is paid in %(expected)s, not %(given)s. Enter this cost in %(expected)s."
+                    )
+                    % {
+                        "n": number,
+                        "side": side.get_country_display(),
+                        "expected": side.currency,
+                        "given": data["currency"],
+                    }
                 )
             if data["amount"] < 0:
                 errors.append(_("Line %(n)s: a cost cannot be negative.") % {"n": number})
             org = data["organisation"]
             if (data["country"], org.pk) not in team_orgs:
-                errors.append(_("Line %(n)s: %(org)s is not an organisation of a team member on that side.") % {"n": number, "org": org})
+                errors.append(
+                    _("Line %(n)s: %(org)s is not an organisation of a team member on that side.")
+                    % {"n": number, "org": org}
+                )
             new_lines.append(BudgetLine(application=locked, **data))
         if errors:
             raise ApplicationError(errors, code="budget")
@@ -88,12 +111,22 @@ def save_budget(*, application: Application, expected_version: int, lines: list[
         BudgetLine.objects.bulk_create(new_lines)
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])
-        log_action(actor=actor, action=AuditAction.UPDATE, instance=locked, before={"budget": before}, after={"budget": after})
+        log_action(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            before={"budget": before},
+            after={"budget": after},
+        )
         return locked
 
 
 def _line_dict(line: BudgetLine) -> dict[str, Any]:
     return {
-        "country": line.country, "organisation": line.organisation_id, "category": line.category,
-        "description": line.description, "amount": str(Decimal(line.amount).quantize(CENT)), "currency": line.currency,
+        "country": line.country,
+        "organisation": line.organisation_id,
+        "category": line.category,
+        "description": line.description,
+        "amount": str(Decimal(line.amount).quantize(CENT)),
+        "currency": line.currency,
     }

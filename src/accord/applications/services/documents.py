@@ -23,46 +23,81 @@ def read_pdf(data: bytes, *, max_bytes: int, max_pages: int, name: str) -> int:
     """Return the page count, or raise ApplicationError saying what is wrong with the file."""
     if len(data) > max_bytes:
         raise ApplicationError(
-            _("%(name)s is %(size)s MB; the limit is %(limit)s MB. Make the file smaller and upload it again.")
-            % {"name": name, "size": f"{len(data) / 1_048_576:.1f}", "limit": max_bytes // 1_048_576},
+            _(
+                "%(name)s is %(size)s MB; the limit is %(limit)s MB. Make the file smaller and upload it again."
+            )
+            % {
+                "name": name,
+                "size": f"{len(data) / 1_048_576:.1f}",
+                "limit": max_bytes // 1_048_576,
+            },
             code="too_large",
         )
     if not data.startswith(b"%PDF-"):
-        raise ApplicationError(_("%(name)s is not a PDF file. Save or export it as PDF and upload it again.") % {"name": name}, code="not_pdf")
+        raise ApplicationError(
+            _("%(name)s is not a PDF file. Save or export it as PDF and upload it again.")
+            % {"name": name},
+            code="not_pdf",
+        )
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise ApplicationError(_("%(name)s is password-protected. Upload a PDF without a password.") % {"name": name}, code="encrypted")
+            raise ApplicationError(
+                _("%(name)s is password-protected. Upload a PDF without a password.")
+                % {"name": name},
+                code="encrypted",
+            )
         pages = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ApplicationError(_("%(name)s is damaged or not a real PDF. Export it again and upload it.") % {"name": name}, code="broken_pdf") from exc
+        raise ApplicationError(
+            _("%(name)s is damaged or not a real PDF. Export it again and upload it.")
+            % {"name": name},
+            code="broken_pdf",
+        ) from exc
     if pages == 0:
         raise ApplicationError(_("%(name)s has no pages.") % {"name": name}, code="empty_pdf")
     if pages > max_pages:
         raise ApplicationError(
-            _("%(name)s has %(pages)s pages; the limit is %(limit)s.") % {"name": name, "pages": pages, "limit": max_pages},
+            _("%(name)s has %(pages)s pages; the limit is %(limit)s.")
+            % {"name": name, "pages": pages, "limit": max_pages},
             code="too_many_pages",
         )
     return pages
 
 
-def upload_document(*, application: Application, kind: str, name: str, data: bytes, actor: Any) -> Document:
+def upload_document(
+    *, application: Application, kind: str, name: str, data: bytes, actor: Any
+) -> Document:
     call = application.call
-    pages = read_pdf(data, max_bytes=call.max_upload_mb * 1_048_576, max_pages=call.max_pages, name=name)
+    pages = read_pdf(
+        data, max_bytes=call.max_upload_mb * 1_048_576, max_pages=call.max_pages, name=name
+    )
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=None)
         digest = hashlib.sha256(data).hexdigest()
-        document = Document(application=locked, kind=kind, original_name=name[:255], size=len(data), pages=pages, sha256=digest, uploaded_by=actor)
+        document = Document(
+            application=locked,
+            kind=kind,
+            original_name=name[:255],
+            size=len(data),
+            pages=pages,
+            sha256=digest,
+            uploaded_by=actor,
+        )
         document.file.save(f"{digest[:16]}.pdf", ContentFile(data), save=False)
         document.save()
         bump_version(locked)
-        log_action(actor=actor, action=AuditAction.CREATE, instance=document, after=snapshot(document))
+        log_action(
+            actor=actor, action=AuditAction.CREATE, instance=document, after=snapshot(document)
+        )
         return document
 
 
 def delete_document(*, document: Document, actor: Any) -> None:
     with transaction.atomic():
         locked = lock_for_edit(document.application, expected_version=None)
-        log_action(actor=actor, action=AuditAction.DELETE, instance=document, before=snapshot(document))
+        log_action(
+            actor=actor, action=AuditAction.DELETE, instance=document, before=snapshot(document)
+        )
         document.delete()
         bump_version(locked)

@@ -15,7 +15,15 @@ from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
 from accord.programmes.models import Call
 
-EDITABLE_FIELDS = ("title_en", "summary_en", "title_ko", "summary_ko", "case_for_support", "keywords", "duration_months")
+EDITABLE_FIELDS = (
+    "title_en",
+    "summary_en",
+    "title_ko",
+    "summary_ko",
+    "case_for_support",
+    "keywords",
+    "duration_months",
+)
 
 
 def call_is_open(call: Call, now: Any = None) -> bool:
@@ -27,10 +35,16 @@ def lock_for_edit(application: Application, *, expected_version: int | None) -> 
     """Lock the row; refuse if it is not editable or changed since ``expected_version``."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.state not in EDITABLE_STATES:
-        raise ApplicationError(_("This application is %(state)s and can no longer be changed.") % {"state": locked.get_state_display().lower()}, code="not_editable")
+        raise ApplicationError(
+            _("This application is %(state)s and can no longer be changed.")
+            % {"state": locked.get_state_display().lower()},
+            code="not_editable",
+        )
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError(
-            _("Someone else saved this application while you were editing it (version %(theirs)s, yours %(yours)s). Your text is kept below: compare it with theirs and save again.")
+            _(
+                "Someone else saved this application while you were editing it (version %(theirs)s, yours %(yours)s). Your text is kept below: compare it with theirs and save again."
+            )
             % {"theirs": locked.version, "yours": expected_version},
             code="concurrent_edit",
         )
@@ -46,11 +60,18 @@ def start_application(*, call: Call, user: Any, title_en: str, now: Any = None) 
     """Create a draft; the user becomes the lead on their own side."""
     person = getattr(user, "person", None)
     if person is None or person.organisation_id is None:
-        raise ApplicationError(_("Complete your profile (organisation and country) before you apply."), code="no_profile")
+        raise ApplicationError(
+            _("Complete your profile (organisation and country) before you apply."),
+            code="no_profile",
+        )
     if not call_is_open(call, now):
         raise ApplicationError(_("This call is not open for applications."), code="call_closed")
     if person.country not in {side.country for side in call.sides.all()}:
-        raise ApplicationError(_("This call funds researchers in %(countries)s only.") % {"countries": ", ".join(s.get_country_display() for s in call.sides.all())}, code="wrong_country")
+        raise ApplicationError(
+            _("This call funds researchers in %(countries)s only.")
+            % {"countries": ", ".join(s.get_country_display() for s in call.sides.all())},
+            code="wrong_country",
+        )
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
         number = Application.objects.filter(call=call).count() + 1
@@ -58,7 +79,10 @@ def start_application(*, call: Call, user: Any, title_en: str, now: Any = None) 
             try:
                 with transaction.atomic():
                     application = Application.objects.create(
-                        call=call, reference=f"{call.slug.upper()}-{number + attempt:04d}", title_en=title_en, created_by=user
+                        call=call,
+                        reference=f"{call.slug.upper()}-{number + attempt:04d}",
+                        title_en=title_en,
+                        created_by=user,
                     )
                 break
             except IntegrityError:
@@ -66,13 +90,26 @@ def start_application(*, call: Call, user: Any, title_en: str, now: Any = None) 
         else:  # pragma: no cover - five concurrent starts in one call
             raise ApplicationError(_("Please try again."), code="busy")
         TeamMember.objects.create(
-            application=application, person=person, role=MemberRole.LEAD, country=person.country, organisation_id=person.organisation_id
+            application=application,
+            person=person,
+            role=MemberRole.LEAD,
+            country=person.country,
+            organisation_id=person.organisation_id,
         )
-        log_action(actor=user, action=AuditAction.CREATE, instance=application, after=snapshot(application))
+        log_action(
+            actor=user, action=AuditAction.CREATE, instance=application, after=snapshot(application)
+        )
         return application
 
 
-def update_application(*, application: Application, expected_version: int, values: dict[str, Any], areas: list[Any] | None, actor: Any) -> Application:
+def update_application(
+    *,
+    application: Application,
+    expected_version: int,
+    values: dict[str, Any],
+    areas: list[Any] | None,
+    actor: Any,
+) -> Application:
     """Save the editable fields (optimistic locking), bump the version and audit what changed."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -93,7 +130,17 @@ def update_application(*, application: Application, expected_version: int, value
         locked.save(update_fields=[*changed, "version", "updated_at"])
         if areas is not None:
             locked.areas.set(areas)
-        diff_before = {k: before[k] for k in changed} | ({"areas": before_areas} if after_areas != before_areas else {})
-        diff_after = {k: after[k] for k in changed} | ({"areas": after_areas} if after_areas != before_areas else {})
-        log_action(actor=actor, action=AuditAction.UPDATE, instance=locked, before=diff_before, after=diff_after)
+        diff_before = {k: before[k] for k in changed} | (
+            {"areas": before_areas} if after_areas != before_areas else {}
+        )
+        diff_after = {k: after[k] for k in changed} | (
+            {"areas": after_areas} if after_areas != before_areas else {}
+        )
+        log_action(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            before=diff_before,
+            after=diff_after,
+        )
         return locked

@@ -7,9 +7,8 @@ The rules themselves are data (``programmes.EligibilityRule``) evaluated by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Count
 from django.utils import formats
@@ -39,13 +38,17 @@ def core_rule(rule: EligibilityRule) -> core.Rule:
     return core.Rule(key=rule.key, kind=rule.kind, params=rule.params)
 
 
-def facts_for(application: Application, *, other_counts: dict[int, int] | None = None) -> core.ApplicationFacts:
+def facts_for(
+    application: Application, *, other_counts: dict[int, int] | None = None
+) -> core.ApplicationFacts:
     """The plain facts the core needs. Uses prefetched relations where the caller has them."""
     call: Call = application.call
     sides = list(call.sides.all())
     members: list[TeamMember] = list(application.members.all())
     if other_counts is None:
-        other_counts = other_application_counts(call, [m.person_id for m in members], exclude=application.pk)
+        other_counts = other_application_counts(
+            call, [m.person_id for m in members], exclude=application.pk
+        )
     budget = budget_summary(application)
     return core.ApplicationFacts(
         countries=tuple(s.country for s in sides)[:2],  # type: ignore[arg-type]
@@ -63,7 +66,12 @@ def facts_for(application: Application, *, other_counts: dict[int, int] | None =
             for m in members
         ),
         sides=tuple(
-            core.SideFacts(country=b.country, currency=b.currency, eligible_cost=b.eligible_cost, requested=b.requested)
+            core.SideFacts(
+                country=b.country,
+                currency=b.currency,
+                eligible_cost=b.eligible_cost,
+                requested=b.requested,
+            )
             for b in budget.values()
             if b.eligible_cost > 0
         ),
@@ -76,7 +84,9 @@ def facts_for(application: Application, *, other_counts: dict[int, int] | None =
     )
 
 
-def other_application_counts(call: Call, person_ids: list[int], *, exclude: int | None) -> dict[int, int]:
+def other_application_counts(
+    call: Call, person_ids: list[int], *, exclude: int | None
+) -> dict[int, int]:
     """For each person, their other active applications in this call (one query)."""
     qs = (
         TeamMember.objects.filter(application__call=call, person_id__in=person_ids)
@@ -88,7 +98,9 @@ def other_application_counts(call: Call, person_ids: list[int], *, exclude: int 
     return {row["person_id"]: row["n"] for row in qs}
 
 
-def evaluate_application(application: Application, *, other_counts: dict[int, int] | None = None) -> list[EligibilityLine]:
+def evaluate_application(
+    application: Application, *, other_counts: dict[int, int] | None = None
+) -> list[EligibilityLine]:
     """One line per rule of the call, in the user's language, with overrides applied."""
     rules = [core_rule(r) for r in application.call.rules.all()]
     results = core.evaluate(rules, facts_for(application, other_counts=other_counts))
@@ -100,7 +112,10 @@ def evaluate_application(application: Application, *, other_counts: dict[int, in
         template = gettext(result.template)
         try:
             message = template % params
-        except (KeyError, ValueError):  # a translation that lost a placeholder must not break the page
+        except (
+            KeyError,
+            ValueError,
+        ):  # a translation that lost a placeholder must not break the page
             message = result.template % params
         override = overrides.get(result.key)
         lines.append(
@@ -116,7 +131,11 @@ def evaluate_application(application: Application, *, other_counts: dict[int, in
     return lines
 
 
-_LABELS: dict[str, Any] = {"org_kind": OrganisationKind, "career_stage": CareerStage, "country": Country}
+_LABELS: dict[str, Any] = {
+    "org_kind": OrganisationKind,
+    "career_stage": CareerStage,
+    "country": Country,
+}
 
 
 def _label(enum: Any, value: str) -> str:
@@ -136,11 +155,17 @@ def _readable(params: dict[str, str], names: dict[str, str]) -> dict[str, str]:
     for key in ("amount", "requested", "excess"):
         if key in params:
             try:
-                params[key] = formats.number_format(Decimal(params[key]), decimal_pos=0, force_grouping=True)
+                params[key] = formats.number_format(
+                    Decimal(params[key]), decimal_pos=0, force_grouping=True
+                )
             except (InvalidOperation, ValueError):
                 pass
     if "allowed" in params:
-        enum = OrganisationKind if params["allowed"].split(",")[0].strip() in OrganisationKind.values else CareerStage
+        enum = (
+            OrganisationKind
+            if params["allowed"].split(",")[0].strip() in OrganisationKind.values
+            else CareerStage
+        )
         params["allowed"] = ", ".join(_label(enum, v.strip()) for v in params["allowed"].split(","))
     return params
 

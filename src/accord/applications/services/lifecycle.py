@@ -22,7 +22,11 @@ def missing_signatures(application: Application) -> list[str]:
     signed = {s.member_id for s in application.signoffs.all() if s.version == application.version}
     missing = []
     for side in application.call.sides.all():
-        leads = [m for m in application.members.all() if m.role == MemberRole.LEAD and m.country == side.country]
+        leads = [
+            m
+            for m in application.members.all()
+            if m.role == MemberRole.LEAD and m.country == side.country
+        ]
         if not leads or not any(m.pk in signed for m in leads):
             missing.append(side.country)
     return missing
@@ -34,18 +38,31 @@ def sign_off(*, application: Application, user: Any, version: int) -> SignOff:
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != ApplicationState.DRAFT:
             raise ApplicationError(_("Only a draft can be signed."), code="not_draft")
-        member = locked.members.filter(person_id=getattr(user, "person_id", None), role=MemberRole.LEAD).first()
+        member = locked.members.filter(
+            person_id=getattr(user, "person_id", None), role=MemberRole.LEAD
+        ).first()
         if member is None:
-            raise ApplicationError(_("Only the lead of each side signs the application."), code="not_lead")
+            raise ApplicationError(
+                _("Only the lead of each side signs the application."), code="not_lead"
+            )
         if version != locked.version:
             raise ApplicationError(
-                _("The application changed after you opened it (now version %(current)s). Read it again and sign the current version.")
+                _(
+                    "The application changed after you opened it (now version %(current)s). Read it again and sign the current version."
+                )
                 % {"current": locked.version},
                 code="stale_version",
             )
-        signature, created = SignOff.objects.get_or_create(application=locked, member=member, version=version)
+        signature, created = SignOff.objects.get_or_create(
+            application=locked, member=member, version=version
+        )
         if created:
-            log_action(actor=user, action=AuditAction.UPDATE, instance=locked, after={"signed_by": member.person_id, "version": version})
+            log_action(
+                actor=user,
+                action=AuditAction.UPDATE,
+                instance=locked,
+                after={"signed_by": member.person_id, "version": version},
+            )
         return signature
 
 
@@ -54,16 +71,37 @@ def _snapshot_data(application: Application) -> dict[str, Any]:
         **snapshot(application),
         "areas": sorted(application.areas.values_list("slug", flat=True)),
         "members": [
-            {"person": m.person_id, "name": m.person.name_en, "role": m.role, "country": m.country, "organisation": m.organisation_id}
+            {
+                "person": m.person_id,
+                "name": m.person.name_en,
+                "role": m.role,
+                "country": m.country,
+                "organisation": m.organisation_id,
+            }
             for m in application.members.select_related("person")
         ],
         "budget": [_line_dict(line) for line in application.budget_lines.all()],
-        "documents": [{"kind": d.kind, "name": d.original_name, "sha256": d.sha256, "pages": d.pages} for d in application.documents.all()],
-        "signed_by": sorted(s.member.person_id for s in application.signoffs.filter(version=application.version).select_related("member")),
+        "documents": [
+            {"kind": d.kind, "name": d.original_name, "sha256": d.sha256, "pages": d.pages}
+            for d in application.documents.all()
+        ],
+        "signed_by": sorted(
+            s.member.person_id
+            for s in application.signoffs.filter(version=application.version).select_related(
+                "member"
+            )
+        ),
     }
 
 
-def transition_application(*, application: Application, to: str, actor: Any, reason: str = "", now: dt.datetime | None = None) -> Application:
+def transition_application(
+    *,
+    application: Application,
+    to: str,
+    actor: Any,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Application:
     """Move an application to state ``to``. The only service that changes ``state``.
 
     Validates the move against TRANSITIONS and its conditions (submission: before the deadline to
@@ -72,42 +110,75 @@ def transition_application(*, application: Application, to: str, actor: Any, rea
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
         source = locked.state
         if to not in TRANSITIONS.get(source, frozenset()):
             raise TransitionError(
                 _("An application that is %(from)s cannot become %(to)s.")
-                % {"from": ApplicationState(source).label.lower(), "to": ApplicationState(to).label.lower()},
+                % {
+                    "from": ApplicationState(source).label.lower(),
+                    "to": ApplicationState(to).label.lower(),
+                },
                 code="forbidden_transition",
             )
         fields = ["state", "updated_at"]
         if to == ApplicationState.SUBMITTED:
             if now.replace(microsecond=0) > locked.deadline:
-                raise TransitionError(_("The deadline has passed; the application was not submitted."), code="deadline")
+                raise TransitionError(
+                    _("The deadline has passed; the application was not submitted."),
+                    code="deadline",
+                )
             missing = missing_signatures(locked)
             if missing:
                 raise TransitionError(
-                    _("Both leads must sign the current version first. Still to sign: %(sides)s.") % {"sides": ", ".join(missing)},
+                    _("Both leads must sign the current version first. Still to sign: %(sides)s.")
+                    % {"sides": ", ".join(missing)},
                     code="unsigned",
                 )
             locked.submitted_at = now
             fields.append("submitted_at")
-            Snapshot.objects.create(application=locked, version=locked.version, data=_snapshot_data(locked))
+            Snapshot.objects.create(
+                application=locked, version=locked.version, data=_snapshot_data(locked)
+            )
         locked.state = to
         locked.save(update_fields=fields)
-        log_action(actor=actor, action=AuditAction.STATE, instance=locked, before={"state": source}, after={"state": to}, reason=reason)
+        log_action(
+            actor=actor,
+            action=AuditAction.STATE,
+            instance=locked,
+            before={"state": source},
+            after={"state": to},
+            reason=reason,
+        )
         return locked
 
 
-def grant_extension(*, application: Application, until: dt.datetime, reason: str, actor: Any) -> Application:
+def grant_extension(
+    *, application: Application, until: dt.datetime, reason: str, actor: Any
+) -> Application:
     if not reason.strip():
-        raise ApplicationError(_("Give the reason for the extension; it is recorded."), code="reason")
+        raise ApplicationError(
+            _("Give the reason for the extension; it is recorded."), code="reason"
+        )
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
         if until <= locked.call.closes_at:
-            raise ApplicationError(_("An extension must end after the call's deadline."), code="too_early")
+            raise ApplicationError(
+                _("An extension must end after the call's deadline."), code="too_early"
+            )
         before = locked.deadline_extension
         locked.deadline_extension = until
         locked.save(update_fields=["deadline_extension", "updated_at"])
-        log_action(actor=actor, action=AuditAction.UPDATE, instance=locked, before={"deadline_extension": before}, after={"deadline_extension": until}, reason=reason)
+        log_action(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            before={"deadline_extension": before},
+            after={"deadline_extension": until},
+            reason=reason,
+        )
         return locked

@@ -21,39 +21,77 @@ from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
 
 
-def invite_member(*, application: Application, email: str, role: str, country: str, actor: Any, base_url: str = "") -> Invitation:
+def invite_member(
+    *, application: Application, email: str, role: str, country: str, actor: Any, base_url: str = ""
+) -> Invitation:
     """Invite someone by e-mail; they join when they follow the link and accept."""
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=None)
         sides = {s.country for s in locked.call.sides.all()}
         if country not in sides:
-            raise ApplicationError(_("This call has no %(country)s side.") % {"country": country}, code="bad_side")
-        if role == MemberRole.LEAD and locked.members.filter(role=MemberRole.LEAD, country=country).exists():
+            raise ApplicationError(
+                _("This call has no %(country)s side.") % {"country": country}, code="bad_side"
+            )
+        if (
+            role == MemberRole.LEAD
+            and locked.members.filter(role=MemberRole.LEAD, country=country).exists()
+        ):
             raise ApplicationError(_("This side already has a lead."), code="lead_exists")
-        if locked.invitations.filter(email__iexact=email, accepted_at__isnull=True, declined_at__isnull=True).exists():
-            raise ApplicationError(_("%(email)s has already been invited.") % {"email": email}, code="duplicate_invitation")
+        if locked.invitations.filter(
+            email__iexact=email, accepted_at__isnull=True, declined_at__isnull=True
+        ).exists():
+            raise ApplicationError(
+                _("%(email)s has already been invited.") % {"email": email},
+                code="duplicate_invitation",
+            )
         invitation = Invitation.objects.create(
-            application=locked, email=email, role=role, country=country, token=secrets.token_urlsafe(32), invited_by=actor
+            application=locked,
+            email=email,
+            role=role,
+            country=country,
+            token=secrets.token_urlsafe(32),
+            invited_by=actor,
         )
-        log_action(actor=actor, action=AuditAction.CREATE, instance=invitation, after={"email": email, "role": role, "country": country})
+        log_action(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=invitation,
+            after={"email": email, "role": role, "country": country},
+        )
         link = base_url + reverse("applications:invitation", kwargs={"token": invitation.token})
-        context = {"application": locked, "inviter": actor, "link": link, "role": invitation.get_role_display}
+        context = {
+            "application": locked,
+            "inviter": actor,
+            "link": link,
+            "role": invitation.get_role_display,
+        }
         bodies = []
         for language in ("en", "ko"):  # we do not know the invitee's language yet: write both
             with translation.override(language):
                 bodies.append(render_to_string("applications/email/invitation.txt", context))
         with translation.override("en"):
-            subject = _("Accord: you are invited to join application %(reference)s") % {"reference": locked.reference}
+            subject = _("Accord: you are invited to join application %(reference)s") % {
+                "reference": locked.reference
+            }
         with translation.override("ko"):
-            subject += " / " + _("Accord: you are invited to join application %(reference)s") % {"reference": locked.reference}
-        transaction.on_commit(lambda: send_mail(subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [email]))
+            subject += " / " + _("Accord: you are invited to join application %(reference)s") % {
+                "reference": locked.reference
+            }
+        transaction.on_commit(
+            lambda: send_mail(
+                subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [email]
+            )
+        )
         return invitation
 
 
 def accept_invitation(*, invitation: Invitation, user: Any) -> TeamMember:
     person = getattr(user, "person", None)
     if person is None or person.organisation_id is None:
-        raise ApplicationError(_("Complete your profile (organisation and country) before you accept."), code="no_profile")
+        raise ApplicationError(
+            _("Complete your profile (organisation and country) before you accept."),
+            code="no_profile",
+        )
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_open:
@@ -62,15 +100,27 @@ def accept_invitation(*, invitation: Invitation, user: Any) -> TeamMember:
         if person.country != invitation.country:
             raise ApplicationError(
                 _("This invitation is for the %(side)s side, but your profile is in %(country)s.")
-                % {"side": invitation.get_country_display(), "country": person.get_country_display()},
+                % {
+                    "side": invitation.get_country_display(),
+                    "country": person.get_country_display(),
+                },
                 code="wrong_side",
             )
         if application.members.filter(person=person).exists():
             raise ApplicationError(_("You are already on this team."), code="already_member")
-        if invitation.role == MemberRole.LEAD and application.members.filter(role=MemberRole.LEAD, country=invitation.country).exists():
+        if (
+            invitation.role == MemberRole.LEAD
+            and application.members.filter(
+                role=MemberRole.LEAD, country=invitation.country
+            ).exists()
+        ):
             raise ApplicationError(_("This side already has a lead."), code="lead_exists")
         member = TeamMember.objects.create(
-            application=application, person=person, role=invitation.role, country=invitation.country, organisation_id=person.organisation_id
+            application=application,
+            person=person,
+            role=invitation.role,
+            country=invitation.country,
+            organisation_id=person.organisation_id,
         )
         invitation.accepted_at = timezone.now()
         invitation.member = member
@@ -87,4 +137,10 @@ def decline_invitation(*, invitation: Invitation, user: Any) -> None:
             raise ApplicationError(_("This invitation has already been answered."), code="answered")
         invitation.declined_at = timezone.now()
         invitation.save(update_fields=["declined_at", "updated_at"])
-        log_action(actor=user, action=AuditAction.UPDATE, instance=invitation, before={"declined_at": None}, after={"declined_at": invitation.declined_at})
+        log_action(
+            actor=user,
+            action=AuditAction.UPDATE,
+            instance=invitation,
+            before={"declined_at": None},
+            after={"declined_at": invitation.declined_at},
+        )

@@ -1,0 +1,481 @@
+"""Applicant pages: calls, my applications, editing, team, budget, documents, sign-off, submission.
+
+Who may see what: a call page is public when the call is published; an application is found only
+through ``applications_visible_to`` (team members, the call's officers, administrators), so anyone
+else gets 404; changes need ``applications.change_application`` (team member, draft), signing needs
+``applications.sign_application`` (a lead, draft).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accord.applications.enums import ApplicationState
+from accord.applications.errors import ApplicationError, ConcurrentEditError
+from accord.applications.forms import (
+    ApplicationForm,
+    BudgetFormSet,
+    DocumentForm,
+    InviteForm,
+    StartForm,
+    VersionForm,
+)
+from accord.applications.models import Application, Invitation
+from accord.applications.selectors import (
+    applications_visible_to,
+    my_applications,
+    open_invitations,
+    public_calls,
+    with_details,
+)
+from accord.applications.services.budget import budget_summary, save_budget
+from accord.applications.services.documents import upload_document
+from accord.applications.services.drafting import (
+    call_is_open,
+    start_application,
+    update_application,
+)
+from accord.applications.services.eligibility import evaluate_application, is_eligible
+from accord.applications.services.lifecycle import (
+    missing_signatures,
+    sign_off,
+    transition_application,
+)
+from accord.applications.services.team import accept_invitation, decline_invitation, invite_member
+from accord.directory.models import Organisation
+from accord.programmes.models import Call
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+class CallListView(TemplateView):
+    """Public: published calls."""
+
+    template_name = "applications/call_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(calls=public_calls(), **kwargs)
+
+
+class CallView(TemplateView):
+    """Public when published: dates in both time zones, each side's terms, rules and criteria."""
+
+    template_name = "applications/call.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        call = get_object_or_404(
+            public_calls().prefetch_related("rules", "criteria"), slug=kwargs["slug"]
+        )
+        from accord.applications.services.eligibility import rule_label
+
+        return super().get_context_data(
+            call=call,
+            is_open=call_is_open(call),
+            rules=[(rule, rule_label(rule.kind)) for rule in call.rules.all()],
+            form=StartForm(),
+            **kwargs,
+        )
+
+
+class StartView(LoginRequiredMixin, View):
+    """Signed-in applicants with a profile start a draft; they become the lead on their side."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        call = get_object_or_404(public_calls(), slug=slug)
+        form = StartForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give your application a working title."))
+            return redirect(call.get_absolute_url())
+        try:
+            application = start_application(
+                call=call, user=request.user, title_en=form.cleaned_data["title_en"]
+            )
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            return redirect(call.get_absolute_url())
+        messages.success(
+            request,
+            _("Your draft %(reference)s is ready. Invite your partner lead from the other side.")
+            % {"reference": application.reference},
+        )
+        return redirect(application.get_absolute_url())
+
+
+class MyApplicationsView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's applications and the invitations waiting for them."""
+
+    template_name = "applications/mine.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            applications=my_applications(self.request.user),
+            invitations=open_invitations(self.request.user),
+            **kwargs,
+        )
+
+
+class ApplicationMixin(LoginRequiredMixin):
+    permission_required = "applications.view_application"
+
+    def get_application(self) -> Application:
+        qs = with_details(applications_visible_to(self.request.user))  # type: ignore[attr-defined]
+        try:
+            application = qs.get(reference=self.kwargs["reference"])  # type: ignore[attr-defined]
+        except Application.DoesNotExist:
+            raise Http404 from None
+        if not self.request.user.has_perm(self.permission_required, application):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return application
+
+
+class ApplicationDetailView(ApplicationMixin, TemplateView):
+    template_name = "applications/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        application = self.get_application()
+        lines = evaluate_application(application)
+        user = self.request.user
+        me = next((m for m in application.members.all() if m.person_id == user.person_id), None)
+        signed = {
+            s.member_id for s in application.signoffs.all() if s.version == application.version
+        }
+        return super().get_context_data(
+            application=application,
+            eligibility=lines,
+            eligible=is_eligible(lines),
+            budget=list(budget_summary(application).values()),
+            missing=missing_signatures(application),
+            signed_member_ids=signed,
+            me=me,
+            can_edit=user.has_perm("applications.change_application", application),
+            can_sign=user.has_perm("applications.sign_application", application)
+            and me is not None
+            and me.pk not in signed,
+            can_withdraw=user.has_perm("applications.withdraw_application", application)
+            and ApplicationState.WITHDRAWN in _allowed(application),
+            invite_form=InviteForm(sides=_sides(application)),
+            document_form=DocumentForm(),
+            version_form=VersionForm(initial={"version": application.version}),
+            **kwargs,
+        )
+
+
+def _allowed(application: Application) -> frozenset[str]:
+    from accord.applications.enums import TRANSITIONS
+
+    return TRANSITIONS.get(application.state, frozenset())
+
+
+def _sides(application: Application) -> list[tuple[str, str]]:
+    return [(s.country, s.get_country_display()) for s in application.call.sides.all()]
+
+
+class EditView(ApplicationMixin, TemplateView):
+    permission_required = "applications.change_application"
+    template_name = "applications/edit.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        application = kwargs.pop("application", None) or self.get_application()
+        form = kwargs.pop("form", None) or ApplicationForm(instance=application)
+        return super().get_context_data(application=application, form=form, **kwargs)
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        form = ApplicationForm(request.POST, instance=Application.objects.get(pk=application.pk))
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {name: data[name] for name in ApplicationForm.Meta.fields}
+            try:
+                update_application(
+                    application=application,
+                    expected_version=data["version"],
+                    values=values,
+                    areas=list(data["areas"]),
+                    actor=request.user,
+                )
+            except ConcurrentEditError as exc:
+                current = Application.objects.get(pk=application.pk)
+                form.add_error(None, exc.messages[0])
+                return self.render_to_response(
+                    self.get_context_data(application=application, form=form, current=current)
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.messages[0])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, _("Saved. Leads who had signed must sign the new version.")
+                )
+                return redirect(application.get_absolute_url())
+        return self.render_to_response(self.get_context_data(application=application, form=form))
+
+
+class BudgetView(ApplicationMixin, TemplateView):
+    permission_required = "applications.change_application"
+    template_name = "applications/budget.html"
+
+    def _formset(self, application: Application, data: Any = None) -> Any:
+        orgs = Organisation.objects.filter(
+            pk__in={m.organisation_id for m in application.members.all()}
+        ).order_by("name_en")
+        initial = [
+            {
+                "country": line.country,
+                "organisation": line.organisation_id,
+                "category": line.category,
+                "description": line.description,
+                "amount": line.amount,
+                "currency": line.currency,
+            }
+            for line in application.budget_lines.all()
+        ]
+        return BudgetFormSet(
+            data, initial=initial, form_kwargs={"sides": _sides(application), "organisations": orgs}
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        application = kwargs.pop("application", None) or self.get_application()
+        return super().get_context_data(
+            application=application,
+            formset=kwargs.pop("formset", None) or self._formset(application),
+            version=kwargs.pop("version", application.version),
+            budget=list(budget_summary(application).values()),
+            sides=application.call.sides.all(),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        formset = self._formset(application, request.POST)
+        version = VersionForm(request.POST)
+        errors: list[str] = []
+        if formset.is_valid() and version.is_valid():
+            lines = [
+                {
+                    k: f.cleaned_data[k]
+                    for k in (
+                        "country",
+                        "organisation",
+                        "category",
+                        "description",
+                        "amount",
+                        "currency",
+                    )
+                }
+                for f in formset.forms
+                if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                save_budget(
+                    application=application,
+                    expected_version=version.cleaned_data["version"],
+                    lines=lines,
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("Budget saved."))
+                return redirect(application.get_absolute_url())
+        return self.render_to_response(
+            self.get_context_data(
+                application=application,
+                formset=formset,
+                budget_errors=errors,
+                version=request.POST.get("version"),
+            )
+        )
+
+
+class InviteView(ApplicationMixin, View):
+    permission_required = "applications.change_application"
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        form = InviteForm(request.POST, sides=_sides(application))
+        if form.is_valid():
+            try:
+                invite_member(
+                    application=application,
+                    actor=request.user,
+                    base_url=request.build_absolute_uri("/")[:-1],
+                    **form.cleaned_data,
+                )
+            except ApplicationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+        else:
+            for field, errs in form.errors.items():
+                for err in errs:
+                    messages.error(
+                        request,
+                        f"{form.fields[field].label if field in form.fields else ''}: {err}",
+                    )
+        return redirect(application.get_absolute_url() + "#team")
+
+
+class DocumentUploadView(ApplicationMixin, View):
+    permission_required = "applications.change_application"
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            limit = application.call.max_upload_mb * 1_048_576
+            if upload.size > limit:  # refuse before reading a huge file into memory
+                messages.error(
+                    request,
+                    _(
+                        "%(name)s is %(size)s MB; the limit is %(limit)s MB. Make the file smaller and upload it again."
+                    )
+                    % {
+                        "name": upload.name,
+                        "size": f"{upload.size / 1_048_576:.1f}",
+                        "limit": application.call.max_upload_mb,
+                    },
+                )
+                return redirect(application.get_absolute_url() + "#documents")
+            try:
+                upload_document(
+                    application=application,
+                    kind=form.cleaned_data["kind"],
+                    name=upload.name,
+                    data=upload.read(),
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("%(name)s uploaded.") % {"name": upload.name})
+        else:
+            messages.error(request, _("Choose a PDF file to upload."))
+        return redirect(application.get_absolute_url() + "#documents")
+
+
+class DocumentDownloadView(ApplicationMixin, View):
+    """Documents are private: served only to those who may see the application."""
+
+    def get(self, request: HttpRequest, reference: str, pk: int) -> FileResponse:
+        application = self.get_application()
+        document = next((d for d in application.documents.all() if d.pk == pk), None)
+        if document is None:
+            raise Http404
+        return FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=document.original_name,
+        )
+
+
+class SignView(ApplicationMixin, View):
+    permission_required = "applications.sign_application"
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        form = VersionForm(request.POST)
+        if form.is_valid():
+            try:
+                sign_off(
+                    application=application, user=request.user, version=form.cleaned_data["version"]
+                )
+            except ApplicationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("You signed version %(version)s.")
+                    % {"version": form.cleaned_data["version"]},
+                )
+        return redirect(application.get_absolute_url() + "#submit")
+
+
+class TransitionView(ApplicationMixin, View):
+    """Submit (any team member, once both leads signed) or withdraw (a lead)."""
+
+    target: str = ""
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        application = self.get_application()
+        if self.target == ApplicationState.WITHDRAWN and not request.user.has_perm(
+            "applications.withdraw_application", application
+        ):
+            raise PermissionDenied
+        try:
+            transition_application(application=application, to=self.target, actor=request.user)
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Submitted. Both funders have received your application.")
+                if self.target == ApplicationState.SUBMITTED
+                else _("Withdrawn."),
+            )
+        return HttpResponseRedirect(application.get_absolute_url())
+
+
+class InvitationView(LoginRequiredMixin, TemplateView):
+    """Only the invited address (the signed-in user's e-mail) can answer; others get 404."""
+
+    template_name = "applications/invitation.html"
+
+    def get_invitation(self) -> Invitation:
+        invitation = (
+            Invitation.objects.select_related("application__call", "invited_by")
+            .filter(token=self.kwargs["token"])
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.email.lower() != (self.request.user.email or "").lower()
+        ):
+            raise Http404
+        return invitation
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(invitation=self.get_invitation(), **kwargs)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = self.get_invitation()
+        try:
+            if request.POST.get("answer") == "accept":
+                accept_invitation(invitation=invitation, user=request.user)
+                messages.success(
+                    request,
+                    _("You joined %(reference)s.")
+                    % {"reference": invitation.application.reference},
+                )
+                return redirect(invitation.application.get_absolute_url())
+            decline_invitation(invitation=invitation, user=request.user)
+            messages.success(request, _("You declined the invitation."))
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        return redirect(reverse("applications:mine"))
+
+
+__all__ = ["Call"]
