@@ -85,7 +85,7 @@ def main() -> None:
                         0.0,
                     )
                 )
-        for w in (0.2, 0.5):
+        for w in (0.0, 0.35):
             cfg = replace(base, lexical_weight_en=w)
             rows.append(
                 (
@@ -96,8 +96,8 @@ def main() -> None:
                     0.0,
                 )
             )
-        for temp in (0.25, 1.0):
-            cfg = replace(base, temperature=temp)
+        for temp in (0.5, 2.0):
+            cfg = replace(base, aggregation="softmax", temperature=temp)
             rows.append(
                 (
                     f"hybrid T={temp}",

@@ -63,7 +63,7 @@ def test_aggregate_methods(method: str, expected: list[float]) -> None:
 
 
 def test_aggregate_softmax_weights() -> None:
-    scores, alpha = aggregate(np.array([[0.0, np.log(3.0)]]), np.array([0, 0]), 1, np.ones(2),
+    _scores, alpha = aggregate(np.array([[0.0, np.log(3.0)]]), np.array([0, 0]), 1, np.ones(2),
                               method="softmax", temperature=1.0)  # fmt: skip
     np.testing.assert_allclose(alpha, [[0.25, 0.75]])
 

@@ -68,9 +68,9 @@ def test_cli_writes_all_pairs_with_header(
 @pytest.mark.parametrize(
     ("reviewers", "submissions", "message"),
     [
-        (REVIEWERS + [{"id": "r1", "publications": []}], SUBMISSIONS,
+        ([*REVIEWERS, {"id": "r1", "publications": []}], SUBMISSIONS,
          "R.jsonl:4 (reviewer 'r1'): duplicate reviewer id, first seen on line 1"),
-        (REVIEWERS, SUBMISSIONS + [{"id": "s1", "title": "x", "abstract": "y"}],
+        (REVIEWERS, [*SUBMISSIONS, {"id": "s1", "title": "x", "abstract": "y"}],
          "S.jsonl:3 (submission 's1'): duplicate submission id, first seen on line 1"),
         ([{"id": "r9"}], SUBMISSIONS, "R.jsonl:1 (reviewer 'r9'): missing field 'publications'"),
         ([{"publications": []}], SUBMISSIONS, "R.jsonl:1: missing field 'id'"),

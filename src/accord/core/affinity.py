@@ -106,16 +106,24 @@ class AffinityConfig:
     """Settings of :func:`compute_affinity`; the defaults are the best measured on bench/data."""
 
     backend: Backend = "hybrid"
-    aggregation: Aggregation = "softmax"
-    top_k: int = 3
+    aggregation: Aggregation = "topk"
+    top_k: int = 5
     temperature: float = 0.5  # softmax temperature, in standard deviations of similarity
     half_life_years: float | None = 10.0
     reference_year: int | None = None  # default: the latest publication year in the input
     unknown_year_weight: float = 0.7
     lexical_method: Literal["tfidf", "bm25"] = "tfidf"
-    lexical_weight_en: float = 0.35  # share of lexical in English–English pairs (hybrid)
-    lexical_weight_ko: float = 0.35  # share of lexical in Korean–Korean pairs (hybrid)
+    lexical_weight_en: float = 0.2  # share of lexical in English–English pairs (hybrid)
+    lexical_weight_ko: float = (
+        0.0  # share of lexical in Korean–Korean pairs (hybrid); >0 hurt the mixed pool
+    )
     language_centering: bool = True
+    # Added (in standard deviations) to English–Korean pairs: even after centering, e5 rates a
+    # same-language near-topic text above a faithful translation; fitted on the even rows of
+    # bench/data/bilingual_titles.tsv (the smallest value that saturates the mixed-pool top-1).
+    cross_language_offset: float = 1.0
+    # Share of lexical in English–Korean pairs (only shared Latin-script terms can match).
+    lexical_weight_cross: float = 0.0
     explain_top: int = 3
 
     def __post_init__(self) -> None:
@@ -125,7 +133,12 @@ class AffinityConfig:
             raise AffinityError(f"temperature must be > 0, got {self.temperature}")
         if self.half_life_years is not None and self.half_life_years <= 0:
             raise AffinityError(f"half_life_years must be > 0 or None, got {self.half_life_years}")
-        for name in ("lexical_weight_en", "lexical_weight_ko", "unknown_year_weight"):
+        for name in (
+            "lexical_weight_en",
+            "lexical_weight_ko",
+            "lexical_weight_cross",
+            "unknown_year_weight",
+        ):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise AffinityError(f"{name} must be within [0, 1], got {v}")
@@ -421,6 +434,12 @@ def pair_similarity(
                 z = _blend(
                     z, _standardise(lexical[m], "lexical", "ko-ko"), config.lexical_weight_ko
                 )
+            if pair == "en-ko":
+                if lexical is not None and config.lexical_weight_cross > 0:
+                    z = _blend(
+                        z, _standardise(lexical[m], "lexical", "en-ko"), config.lexical_weight_cross
+                    )
+                z = z + config.cross_language_offset
             out[m] = z
     return out
 
