@@ -79,11 +79,11 @@ def test_uk_and_korean_leads_create_sign_and_submit(live_server, browser, open_c
         row = rows.nth(i)
         row.locator("select[name$=country]").select_option(side)
         row.locator("select[name$=organisation]").select_option(
-            label=[
+            label=next(
                 o
                 for o in row.locator("select[name$=organisation] option").all_inner_texts()
                 if org in o or (org == "KAIST" and "Korea Advanced" in o)
-            ][0]
+            )
         )
         row.locator("select[name$=category]").select_option("staff")
         row.locator("input[name$=amount]").fill(amount)

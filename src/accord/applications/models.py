@@ -211,6 +211,9 @@ class SignOff(models.Model):
             models.UniqueConstraint(fields=["member", "version"], name="one_signature_per_version")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member} v{self.version}"
+
 
 class Snapshot(models.Model):
     """The immutable record of a submitted version."""
@@ -227,6 +230,9 @@ class Snapshot(models.Model):
                 fields=["application", "version"], name="one_snapshot_per_version"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.version}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:

@@ -6,6 +6,7 @@ The rules themselves are data (``programmes.EligibilityRule``) evaluated by
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -154,12 +155,10 @@ def _readable(params: dict[str, str], names: dict[str, str]) -> dict[str, str]:
             params[key] = _label(enum, params[key])
     for key in ("amount", "requested", "excess"):
         if key in params:
-            try:
+            with contextlib.suppress(InvalidOperation, ValueError):
                 params[key] = formats.number_format(
                     Decimal(params[key]), decimal_pos=0, force_grouping=True
                 )
-            except (InvalidOperation, ValueError):
-                pass
     if "allowed" in params:
         enum = (
             OrganisationKind
