@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "accord.directory",
     "accord.partnerships",
     "accord.programmes",
+    "accord.applications",
+    "accord.matching",
 ]
 
 MIDDLEWARE = [

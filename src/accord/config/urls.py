@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", AuditLogView.as_view(), name="audit_log"),
     path("", include("accord.applications.urls")),
     path("manage/", include("accord.applications.urls_manage")),
+    path("", include("accord.matching.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -6,6 +6,7 @@ reuses what exists (every step is an upsert keyed by a stable slug or user name)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,10 @@ from django.db import transaction
 from accord.accounts.enums import Role
 from accord.accounts.models import User
 from accord.accounts.services.users import create_user, grant_role
+from accord.common.services.audit import set_related_with_audit
 from accord.directory.models import Organisation, Person
 from accord.directory.services.people import add_publication, upsert_organisation, upsert_person
+from accord.partnerships.models import TechnologyArea
 from accord.partnerships.services.reference import load_reference
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -102,6 +105,7 @@ def seed_directory() -> int:
             country=rec["country"],
             career_stage=rec.get("career_stage", "mid"),
         )
+        set_related_with_audit(person, field="areas", objects=list(TechnologyArea.objects.filter(slug__in=rec.get("areas", []))), actor=None)
         for pub in rec.get("publications", []):
             add_publication(
                 person=person,
@@ -114,7 +118,24 @@ def seed_directory() -> int:
                 coauthors=pub.get("coauthors", []),
             )
         count += 1
+    seed_relations(data.get("relations", []))
     return count
+
+
+RELATION_KINDS = {"supervisor": "supervision", "family": "family", "collaborator": "close_collaborator", "household": "household"}
+
+
+def seed_relations(relations: list[dict[str, Any]]) -> None:
+    """Declared relations between demo researchers (used by conflict detection)."""
+    from accord.matching.services.relations import declare_relation
+
+    people = {p.slug: p for p in Person.objects.filter(slug__in=[r[k] for r in relations for k in ("person", "other")])}
+    for rel in relations:
+        until = rel.get("until")
+        declare_relation(
+            person_a=people[rel["person"]], person_b=people[rel["other"]], kind=RELATION_KINDS[rel["kind"]],
+            ended=dt.date(int(until), 12, 31) if until else None, actor=None,
+        )
 
 
 def seed_accounts() -> list[DemoAccount]:

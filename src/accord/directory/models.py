@@ -86,6 +86,7 @@ class Person(Bilingual, TimeStampedModel):
         _("career stage"), max_length=16, choices=CareerStage.choices, default=CareerStage.MID
     )
     phd_year = models.PositiveSmallIntegerField(_("year of PhD"), null=True, blank=True)
+    areas = models.ManyToManyField("partnerships.TechnologyArea", verbose_name=_("areas"), related_name="people", blank=True)
     public_profile = models.BooleanField(
         _("profile visible to other researchers"),
         default=True,
