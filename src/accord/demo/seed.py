@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from accord.accounts.enums import Role
@@ -193,8 +194,35 @@ def seed_accounts() -> list[DemoAccount]:
     return ACCOUNTS
 
 
+def seed_embeddings() -> int:
+    """Copy the demo's pre-computed embeddings into the cache, so the demo answers at once.
+
+    The vectors are the same the models compute (keyed by model and text); shipping them only
+    saves the minutes the multilingual model needs on a small machine. Returns how many were new.
+    """
+    import sqlite3
+
+    from accord.matching.services.encode import embedding_cache
+
+    shipped = DATA / "embeddings.sqlite3"
+    if not shipped.exists():
+        return 0
+    cache = embedding_cache()
+    cache.close()
+    target = sqlite3.connect(settings.DATA_DIR / "cache" / "embeddings.sqlite3")
+    try:
+        before = target.execute("SELECT COUNT(*) FROM embedding").fetchone()[0]
+        target.execute("ATTACH DATABASE ? AS shipped", (str(shipped),))
+        target.execute("INSERT OR IGNORE INTO embedding SELECT * FROM shipped.embedding")
+        target.commit()
+        return int(target.execute("SELECT COUNT(*) FROM embedding").fetchone()[0] - before)
+    finally:
+        target.close()
+
+
 def seed_demo() -> dict[str, Any]:
     """Every stage, in order. Safe to run again."""
+    seed_embeddings()
     report = load_reference()
     people = seed_directory()
     accounts = seed_accounts()
