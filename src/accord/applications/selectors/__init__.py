@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from accord.accounts.enums import Role
 from accord.applications.models import Application, Invitation, TeamMember
 from accord.programmes.models import Call
 
@@ -16,7 +17,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     qs = Application.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if user.is_superuser:
+    if user.is_superuser or user.has_role(Role.ADMIN):
         return qs
     condition = Q(pk__in=[])
     if user.person_id:

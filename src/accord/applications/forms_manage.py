@@ -1,0 +1,313 @@
+"""Programme officer forms: HTTP input → clean data → one service call (views/manage.py).
+
+Moments are typed as a local date and time plus the time zone they are meant in (London or
+Seoul) and stored in UTC, so "closes 16:00 Seoul time" is exactly what the officer typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
+from accord.core.eligibility import RULE_KINDS
+from accord.partnerships.models import TechnologyArea
+from accord.programmes.models import Call
+
+ZONES = [
+    ("Europe/London", pgettext_lazy("time zone", "London time (Europe/London)")),
+    ("Asia/Seoul", pgettext_lazy("time zone", "Seoul time (Asia/Seoul)")),
+]
+SIDE_ZONES = {"GB": "Europe/London", "KR": "Asia/Seoul"}
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to ``form``: to the named field if the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def to_local(value: dt.datetime | None, zone: str) -> str:
+    """A stored (UTC) moment as the wall-clock text of ``zone``, for a datetime-local input."""
+    if value is None:
+        return ""
+    return value.astimezone(zoneinfo.ZoneInfo(zone)).strftime(LOCAL_FORMAT)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time with no time zone; the form attaches the chosen zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT)
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed.replace(tzinfo=None)
+
+
+def aware(value: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """The wall-clock ``value`` in ``zone`` as an aware moment (stored in UTC by the database)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+class ZonedDatesMixin(forms.Form):
+    """Opens/closes as local date-times in one chosen time zone; ``cleaned_data`` holds UTC."""
+
+    opens_at = LocalDateTimeField(label=_("Opens"))
+    closes_at = LocalDateTimeField(
+        label=_("Closes"),
+        help_text=_("Applications must be submitted by this moment, to the second."),
+    )
+    time_zone = forms.ChoiceField(label=_("The dates above are in"), choices=ZONES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        zone = data.get("time_zone")
+        if zone:
+            for name in ("opens_at", "closes_at"):
+                if data.get(name) is not None:
+                    data[name] = aware(data[name], zone)
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The call must close after it opens."))
+        return data
+
+
+class NewCallForm(ZonedDatesMixin):
+    template = forms.ChoiceField(label=_("Template"))
+    name_en = forms.CharField(label=_("Round name (English)"), max_length=200)
+    name_ko = forms.CharField(
+        label=_("Round name (Korean)"), max_length=200, widget=forms.TextInput(attrs={"lang": "ko"})
+    )
+    slug = forms.SlugField(
+        label=_("Key"),
+        max_length=80,
+        help_text=_("Lower-case letters, digits and hyphens; part of the call's web address."),
+    )
+    published = forms.BooleanField(
+        label=_("Published"),
+        required=False,
+        help_text=_("Visible to the public and open to applicants between the dates."),
+    )
+
+    field_order = ["template", "name_en", "name_ko", "slug", "opens_at", "closes_at", "time_zone"]
+
+    def __init__(self, *args: Any, templates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = templates
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise ValidationError(_("“new” is reserved; choose another key."), code="reserved")
+        if Call.objects.filter(slug=slug).exists():
+            raise ValidationError(_("A call with this key already exists."), code="unique")
+        return slug
+
+
+class CallSettingsForm(ZonedDatesMixin):
+    name_en = forms.CharField(label=_("Round name (English)"), max_length=200)
+    name_ko = forms.CharField(
+        label=_("Round name (Korean)"), max_length=200, widget=forms.TextInput(attrs={"lang": "ko"})
+    )
+    summary_en = forms.CharField(
+        label=_("Summary (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    summary_ko = forms.CharField(
+        label=_("Summary (Korean)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ko"}),
+    )
+    published = forms.BooleanField(label=_("Published"), required=False)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Technology areas"),
+        queryset=TechnologyArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    score_min = forms.IntegerField(label=_("Lowest score"))
+    score_max = forms.IntegerField(label=_("Highest score"))
+    reviewers_per_application = forms.IntegerField(
+        label=_("Reviewers per application"), min_value=1
+    )
+    reviewers_from_each_country = forms.BooleanField(
+        label=_("At least one reviewer from each country"), required=False
+    )
+    max_pages = forms.IntegerField(label=_("Page limit per PDF"), min_value=1)
+    max_upload_mb = forms.IntegerField(label=_("Size limit per PDF (MB)"), min_value=1)
+
+    VALUE_FIELDS = (
+        "name_en",
+        "name_ko",
+        "summary_en",
+        "summary_ko",
+        "published",
+        "opens_at",
+        "closes_at",
+        "score_min",
+        "score_max",
+        "reviewers_per_application",
+        "reviewers_from_each_country",
+        "max_pages",
+        "max_upload_mb",
+    )
+
+    @classmethod
+    def initial_for(cls, call: Call, zone: str) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(call, name) for name in cls.VALUE_FIELDS}
+        initial["opens_at"] = to_local(call.opens_at, zone)
+        initial["closes_at"] = to_local(call.closes_at, zone)
+        initial["time_zone"] = zone
+        initial["areas"] = list(call.areas.all())
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and high <= low:
+            self.add_error("score_max", _("The highest score must be above the lowest."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.VALUE_FIELDS}
+
+
+def parse_params(text: str) -> dict[str, Any]:
+    """The rule parameters typed as JSON; a ValidationError says where the JSON is broken."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            _("This is not valid JSON (line %(line)s, column %(column)s: %(problem)s).")
+            % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
+            code="json",
+        ) from exc
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _('The parameters must be a JSON object, e.g. {"country": "GB"}.'), code="json"
+        )
+    return value
+
+
+def pretty_params(params: dict[str, Any]) -> str:
+    return json.dumps(params, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+class RuleForm(forms.Form):
+    """Change the parameters of one existing rule (the kind stays)."""
+
+    key = forms.SlugField(widget=forms.HiddenInput)
+    params = forms.CharField(
+        label=_("Parameters (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+
+    def clean_params(self) -> dict[str, Any]:
+        return parse_params(self.cleaned_data["params"])
+
+
+class NewRuleForm(forms.Form):
+    key = forms.SlugField(
+        label=_("Key"), max_length=60, help_text=_("A short name for this rule in this call.")
+    )
+    kind = forms.ChoiceField(label=_("Kind of rule"))
+    params = forms.CharField(
+        label=_("Parameters (JSON)"),
+        required=False,
+        initial="{}",
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        from accord.applications.services.eligibility import rule_label
+
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["kind"].choices = [(kind, rule_label(kind)) for kind in RULE_KINDS]
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if self.call.rules.filter(key=key).exists():
+            raise ValidationError(_("This call already has a rule with this key."), code="unique")
+        return key
+
+    def clean_params(self) -> dict[str, Any]:
+        return parse_params(self.cleaned_data["params"])
+
+
+class FunderCheckForm(forms.Form):
+    country = forms.CharField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Check"), choices=CheckStatus.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OverrideForm(forms.Form):
+    rule_key = forms.ChoiceField(label=_("Rule"))
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("yes", pgettext_lazy("eligibility override", "Counts as passed")),
+            ("no", pgettext_lazy("eligibility override", "Counts as failed")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, rules: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule_key"].choices = rules
+
+
+class ExtensionForm(forms.Form):
+    until = LocalDateTimeField(label=_("New deadline for this application"))
+    time_zone = forms.ChoiceField(label=_("in"), choices=ZONES)
+    reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("until") is not None and data.get("time_zone"):
+            data["until"] = aware(data["until"], data["time_zone"])
+        return data
+
+
+DECISIONS = (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
+
+
+class DecisionForm(forms.Form):
+    """Mark an application eligible or ineligible (the states TRANSITIONS allows from here)."""
+
+    to = forms.ChoiceField(label=_("Decision"))
+    reason = forms.CharField(
+        label=_("Reason (recorded)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, state: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(state, frozenset())
+        self.fields["to"].choices = [(s.value, s.label) for s in DECISIONS if s in allowed] or [
+            (s.value, s.label) for s in DECISIONS
+        ]

@@ -1,0 +1,654 @@
+"""Programme officer pages: who may see a call and its applications, the officer's forms, the CSV.
+
+The call is the Royal Society–NRF ``ica-2025`` call made from its template (conftest ``call``);
+applications come from the factories. A KIAT officer is an officer too, but of another funder:
+every page of this call is 404 for them, exactly as for an applicant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accord.accounts.enums import Role
+from accord.applications.enums import ApplicationState, CheckStatus
+from accord.applications.models import Application, EligibilityOverride, FunderCheck
+from accord.applications.services.checks import record_funder_check
+from accord.applications.services.eligibility import evaluate_application
+from accord.common.models import AuditEntry
+from accord.partnerships.models import TechnologyArea
+from accord.programmes.models import Call, EligibilityRule
+from tests.applications.conftest import officer_of
+from tests.factories.accounts import UserFactory
+from tests.factories.applications import make_applicant, make_joint_application, make_researcher
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTED = dt.datetime(2025, 4, 30, 14, 59, 59, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def kiat_officer(reference):
+    return officer_of("kiat")
+
+
+@pytest.fixture
+def secret(call):
+    """A submitted application of the call, with text that must not leak."""
+    return make_joint_application(
+        call=call,
+        reference="ICA-2025-0001",
+        state=ApplicationState.SUBMITTED,
+        submitted_at=SUBMITTED,
+        title_en="Secret quantum sensors",
+        title_ko="비밀 양자 센서",
+        summary_ko="한국어 요약",
+        duration_months=36,
+        budget={"GB": 200000, "KR": 500000000},
+        areas=[TechnologyArea.objects.get(slug="quantum")],
+    )
+
+
+def url(name, call=None, application=None, query=""):
+    if application is not None:
+        return reverse(f"manage:{name}", args=[application.reference]) + query
+    return reverse(f"manage:{name}", args=[call.slug]) + query
+
+
+PAGES = [
+    ("call", ""),
+    ("call_applications", ""),
+    ("call_applications", "?format=csv"),
+    ("call_settings", ""),
+    ("application", ""),
+]
+
+
+def page_url(name, query, call, application):
+    return (
+        url(name, application=application, query=query)
+        if name == "application"
+        else url(name, call, query=query)
+    )
+
+
+@pytest.mark.parametrize(("name", "query"), PAGES)
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("rs_officer", 200),
+        ("nrf_officer", 200),
+        ("admin", 200),
+        ("kiat_officer", 404),
+        ("applicant", 404),
+    ],
+)
+def test_call_pages_visible_to_the_calls_officers_only(
+    client, request, call, secret, name, query, who, status
+):
+    users = {
+        "admin": lambda: UserFactory(roles=[(Role.ADMIN, None)]),
+        "applicant": lambda: make_applicant(person=secret.members.get(country="GB").person),
+    }
+    user = users[who]() if who in users else request.getfixturevalue(who)
+    client.force_login(user)
+    response = client.get(page_url(name, query, call, secret))
+    assert response.status_code == status
+    assert ("Secret quantum sensors" in response.content.decode()) is (
+        status == 200 and name not in {"call", "call_settings"}
+    )
+
+
+@pytest.mark.parametrize(("name", "query"), [*PAGES, ("calls", ""), ("call_new", "")])
+def test_call_pages_send_anonymous_to_sign_in(client, call, secret, name, query):
+    target = (
+        reverse(f"manage:{name}")
+        if name in {"calls", "call_new"}
+        else page_url(name, query, call, secret)
+    )
+    response = client.get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_other_funders_officer_cannot_post_to_application(client, call, secret, kiat_officer):
+    client.force_login(kiat_officer)
+    response = client.post(
+        url("application", application=secret), {"action": "decision", "decision-to": "eligible"}
+    )
+    assert response.status_code == 404
+    assert Application.objects.get(pk=secret.pk).state == ApplicationState.SUBMITTED
+
+
+def test_call_list_shows_own_calls_with_counts(client, call, secret, rs_officer, kiat_officer):
+    make_joint_application(call=call)  # a draft
+    client.force_login(rs_officer)
+    html = client.get(reverse("manage:calls")).content.decode()
+    assert "2025 round" in html
+    assert "<td>2</td>\n      <td>1</td>" in html  # two applications, one submitted
+    assert 'data-tz="Asia/Seoul"' in html
+    client.force_login(kiat_officer)
+    assert "2025 round" not in client.get(reverse("manage:calls")).content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_call_list_query_count_is_flat(client, reference, rs_officer, n):
+    from tests.applications.conftest import make_call
+
+    for i in range(n):
+        make_call(slug=f"ica-{i}")
+    client.force_login(rs_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("manage:calls"))
+    assert response.status_code == 200
+    assert len(response.context["calls"]) == n
+    assert len(ctx.captured_queries) == 5
+
+
+# ------------------------------------------------------------------ opening a call
+
+
+def test_officer_opens_call_from_template_with_seoul_times(client, reference, nrf_officer):
+    client.force_login(nrf_officer)
+    response = client.post(
+        reverse("manage:call_new"),
+        {
+            "template": "uk-rok-ica",
+            "name_en": "2026 round",
+            "name_ko": "2026년 공모",
+            "slug": "ica-2026",
+            "opens_at": "2026-01-15T09:00",
+            "closes_at": "2026-04-30T18:00",
+            "time_zone": "Asia/Seoul",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("manage:call_settings", args=["ica-2026"])
+    call = Call.objects.get(slug="ica-2026")
+    assert (call.opens_at, call.closes_at, call.published, call.name_ko) == (
+        dt.datetime(2026, 1, 15, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 4, 30, 9, 0, tzinfo=dt.UTC),
+        True,
+        "2026년 공모",
+    )
+    assert [(s.funder.slug, s.currency) for s in call.sides.all()] == [
+        ("royal-society", "GBP"),
+        ("nrf", "KRW"),
+    ]
+    assert call.rules.count() == 11
+
+
+def test_officer_sees_only_templates_of_their_funders_programmes(client, reference, kiat_officer):
+    client.force_login(kiat_officer)
+    form = client.get(reverse("manage:call_new")).context["form"]
+    assert [key for key, _label in form.fields["template"].choices] == ["iuk-kiat-crd"]
+    response = client.post(
+        reverse("manage:call_new"),
+        {
+            "template": "uk-rok-ica",
+            "name_en": "Mine",
+            "name_ko": "내 공모",
+            "slug": "mine",
+            "opens_at": "2026-01-15T09:00",
+            "closes_at": "2026-04-30T18:00",
+            "time_zone": "Europe/London",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["template"]
+    assert 'value="Mine"' in response.content.decode()
+    assert not Call.objects.filter(slug="mine").exists()
+
+
+def test_new_call_closing_before_opening_is_refused_and_input_kept(client, reference, rs_officer):
+    client.force_login(rs_officer)
+    response = client.post(
+        reverse("manage:call_new"),
+        {
+            "template": "uk-rok-ica",
+            "name_en": "Backwards",
+            "name_ko": "거꾸로",
+            "slug": "backwards",
+            "opens_at": "2026-04-30T18:00",
+            "closes_at": "2026-01-15T09:00",
+            "time_zone": "Europe/London",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"closes_at": ["The call must close after it opens."]}
+    assert 'value="거꾸로"' in response.content.decode()
+
+
+# ------------------------------------------------------------------ settings and rules
+
+
+def test_rule_error_is_shown_next_to_the_rule_and_text_kept(client, call, rs_officer):
+    client.force_login(rs_officer)
+    typed = '{"country": "GB", "amount": "lots", "currency": "GBP"}'
+    response = client.post(
+        url("call_settings", call),
+        {"action": "save_rule", "key": "max-request-uk", "params": typed},
+    )
+    assert response.status_code == 200
+    row = next(r for r in response.context["rule_rows"] if r["rule"].key == "max-request-uk")
+    assert row["form"].data["params"] == typed
+    assert list(row["form"].errors) == ["params"]
+    assert "parameter &#x27;amount&#x27;" in response.content.decode()
+    assert "&quot;lots&quot;" in response.content.decode()
+    assert EligibilityRule.objects.get(call=call, key="max-request-uk").params["amount"] == "225000"
+
+
+def test_broken_json_is_shown_next_to_the_rule(client, call, rs_officer):
+    client.force_login(rs_officer)
+    response = client.post(
+        url("call_settings", call),
+        {"action": "save_rule", "key": "duration", "params": '{"min": 36,'},
+    )
+    row = next(r for r in response.context["rule_rows"] if r["rule"].key == "duration")
+    assert row["form"].errors["params"][0].startswith("This is not valid JSON (line 1, column 12")
+
+
+def test_rule_saved_added_and_deleted(client, call, rs_officer):
+    client.force_login(rs_officer)
+    settings = url("call_settings", call)
+    assert (
+        client.post(
+            settings, {"action": "save_rule", "key": "duration", "params": '{"min": 24, "max": 36}'}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            settings,
+            {
+                "action": "add_rule",
+                "key": "phd",
+                "kind": "years_since_phd",
+                "params": '{"country": "KR", "max": 10}',
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(settings, {"action": "delete_rule", "key": "korean-summary"}).status_code == 302
+    )
+    rules = {r.key: (r.kind, r.params) for r in EligibilityRule.objects.filter(call=call)}
+    assert rules["duration"] == ("duration", {"min": 24, "max": 36})
+    assert rules["phd"] == ("years_since_phd", {"country": "KR", "max": 10})
+    assert "korean-summary" not in rules
+    assert (
+        AuditEntry.objects.filter(
+            action="delete", object_repr="korean-summary (korean_summary)"
+        ).count()
+        == 1
+    )
+
+
+def test_new_rule_with_bad_params_keeps_typed_text(client, call, rs_officer):
+    client.force_login(rs_officer)
+    response = client.post(
+        url("call_settings", call),
+        {
+            "action": "add_rule",
+            "key": "phd",
+            "kind": "years_since_phd",
+            "params": '{"country": "KR"}',
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["new_rule"]
+    assert list(form.errors) == ["params"]
+    assert form.data["params"] == '{"country": "KR"}'
+    assert not EligibilityRule.objects.filter(call=call, key="phd").exists()
+
+
+def test_settings_saved_in_chosen_time_zone(client, call, rs_officer):
+    client.force_login(rs_officer)
+    form = client.get(url("call_settings", call)).context["settings_form"]
+    data = {k: v for k, v in form.initial.items() if k != "areas" and v is not None}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    data.update(
+        action="settings",
+        closes_at="2025-05-07T16:00",
+        time_zone="Europe/London",
+        max_pages="8",
+        areas=[TechnologyArea.objects.get(slug="ai").pk],
+    )
+    response = client.post(url("call_settings", call), data)
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.closes_at, call.max_pages, [a.slug for a in call.areas.all()]) == (
+        dt.datetime(2025, 5, 7, 15, 0, tzinfo=dt.UTC),
+        8,
+        ["ai"],
+    )
+
+
+# ------------------------------------------------------------------ one application
+
+
+def test_officers_side_view_orders_titles_by_side(client, call, secret, rs_officer, nrf_officer):
+    client.force_login(nrf_officer)
+    response = client.get(url("application", application=secret))
+    assert response.context["side"] == "KR"
+    html = response.content.decode()
+    assert html.index("비밀 양자 센서") < html.index("Secret quantum sensors")
+    client.force_login(rs_officer)
+    html = client.get(url("application", application=secret)).content.decode()
+    assert html.index("Secret quantum sensors") < html.index("비밀 양자 센서")
+    html = client.get(url("application", application=secret, query="?side=KR")).content.decode()
+    assert html.index("비밀 양자 센서") < html.index("Secret quantum sensors")
+
+
+def test_officer_records_own_sides_check(client, secret, nrf_officer):
+    client.force_login(nrf_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "check",
+            "check-country": "KR",
+            "check-status": "query",
+            "check-notes": "KAIST letter missing",
+        },
+    )
+    assert response.status_code == 302
+    check = FunderCheck.objects.get(application=secret, country="KR")
+    assert (check.status, check.notes, check.checked_by) == (
+        "query",
+        "KAIST letter missing",
+        nrf_officer,
+    )
+
+
+def test_officer_cannot_change_other_funders_check(client, secret, rs_officer, nrf_officer):
+    record_funder_check(
+        application=secret,
+        country="GB",
+        status=CheckStatus.PASSED,
+        notes="All fine",
+        actor=rs_officer,
+    )
+    client.force_login(nrf_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "check",
+            "check-country": "GB",
+            "check-status": "failed",
+            "check-notes": "Overruled",
+        },
+    )
+    assert response.status_code == 403
+    assert response.context["check_form"].non_field_errors() == [
+        "Only an officer of the GB funder records that side's check."
+    ]
+    assert "Overruled" in response.content.decode()
+    check = FunderCheck.objects.get(application=secret, country="GB")
+    assert (check.status, check.notes, check.checked_by) == ("passed", "All fine", rs_officer)
+    assert not FunderCheck.objects.filter(application=secret, country="KR").exists()
+
+
+def test_override_changes_the_eligibility_line_and_is_audited(client, secret, rs_officer):
+    before = {
+        line.key: line.passed
+        for line in evaluate_application(Application.objects.get(pk=secret.pk))
+    }
+    assert before["emerging-leaders"] is True
+    client.force_login(rs_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "override",
+            "override-rule_key": "emerging-leaders",
+            "override-passed": "no",
+            "override-reason": "Lead is a professor emeritus",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url("application", application=secret))
+    line = next(line for line in page.context["eligibility"] if line.key == "emerging-leaders")
+    assert (line.passed, line.overridden, line.override_reason) == (
+        False,
+        True,
+        "Lead is a professor emeritus",
+    )
+    entry = AuditEntry.objects.filter(
+        object_id=str(secret.pk), reason="Lead is a professor emeritus"
+    ).get()
+    assert (entry.actor, entry.after) == (
+        rs_officer,
+        {"override": "emerging-leaders", "passed": False},
+    )
+
+
+def test_override_without_reason_is_refused(client, secret, rs_officer):
+    client.force_login(rs_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "override",
+            "override-rule_key": "duration",
+            "override-passed": "yes",
+            "override-reason": "",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["override_form"].errors) == ["reason"]
+    assert not EligibilityOverride.objects.exists()
+
+
+def test_extension_granted_in_seoul_time(client, secret, nrf_officer):
+    client.force_login(nrf_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "extension",
+            "extension-until": "2025-05-07T18:00",
+            "extension-time_zone": "Asia/Seoul",
+            "extension-reason": "Flood at the host institute",
+        },
+    )
+    assert response.status_code == 302
+    assert Application.objects.get(pk=secret.pk).deadline_extension == dt.datetime(
+        2025, 5, 7, 9, 0, tzinfo=dt.UTC
+    )
+
+
+def test_extension_before_deadline_shows_service_message_and_keeps_reason(
+    client, secret, rs_officer
+):
+    client.force_login(rs_officer)
+    response = client.post(
+        url("application", application=secret),
+        {
+            "action": "extension",
+            "extension-until": "2025-04-01T12:00",
+            "extension-time_zone": "Europe/London",
+            "extension-reason": "Illness of the lead",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["extension_form"].non_field_errors() == [
+        "An extension must end after the call's deadline."
+    ]
+    assert "Illness of the lead" in response.content.decode()
+    assert Application.objects.get(pk=secret.pk).deadline_extension is None
+
+
+def test_officer_marks_application_eligible(client, secret, rs_officer):
+    client.force_login(rs_officer)
+    response = client.post(
+        url("application", application=secret),
+        {"action": "decision", "decision-to": "eligible", "decision-reason": "Checked"},
+    )
+    assert response.status_code == 302
+    assert Application.objects.get(pk=secret.pk).state == ApplicationState.ELIGIBLE
+    assert (
+        AuditEntry.objects.filter(
+            action="state", object_id=str(secret.pk), reason="Checked"
+        ).count()
+        == 1
+    )
+
+
+def test_refused_decision_shows_service_message_and_keeps_reason(client, call, rs_officer):
+    draft = make_joint_application(call=call)
+    client.force_login(rs_officer)
+    response = client.post(
+        url("application", application=draft),
+        {"action": "decision", "decision-to": "ineligible", "decision-reason": "Too early"},
+    )
+    assert response.status_code == 200
+    assert response.context["decision_form"].non_field_errors() == [
+        "An application that is draft cannot become ineligible."
+    ]
+    assert "Too early" in response.content.decode()
+    assert Application.objects.get(pk=draft.pk).state == ApplicationState.DRAFT
+
+
+# ------------------------------------------------------------------ list, CSV, dashboard
+
+
+@pytest.fixture
+def two(call, secret):
+    """``secret`` (with a Korean title) and a second, English-only application that is ineligible."""
+    other = make_joint_application(
+        call=call,
+        reference="ICA-2025-0002",
+        state=ApplicationState.INELIGIBLE,
+        submitted_at=dt.datetime(2025, 4, 29, 8, 30, tzinfo=dt.UTC),
+        title_en="Robots, with commas",
+        gb_lead=make_researcher("GB", name_en="Zoe Ng"),
+        kr_lead=make_researcher("KR", name_en="Park Jiwoo", name_ko="박지우"),
+        budget={"GB": 1000},
+        areas=[TechnologyArea.objects.get(slug="ai"), TechnologyArea.objects.get(slug="data")],
+    )
+    return secret, other
+
+
+def test_csv_has_exact_header_and_rows(client, two, rs_officer):
+    secret, _other = two
+    leads = {m.country: m.person.name_en for m in secret.members.all()}
+    client.force_login(rs_officer)
+    response = client.get(url("call_applications", secret.call, query="?format=csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ica-2025-applications.csv"'
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "reference,state,title_en,title_ko,uk_lead,kr_lead,areas,requested_GB,currency_GB,requested_KR,currency_KR,submitted_at,eligible",
+        f"ICA-2025-0001,submitted,Secret quantum sensors,비밀 양자 센서,{leads['GB']},{leads['KR']},quantum,200000.00,GBP,500000000.00,KRW,2025-04-30T14:59:59Z,—",
+        'ICA-2025-0002,ineligible,"Robots, with commas",,Zoe Ng,Park Jiwoo,ai; data,1000.00,GBP,0.00,KRW,2025-04-29T08:30:00Z,no',
+    ]
+
+
+def test_csv_follows_the_filters(client, two, rs_officer):
+    client.force_login(rs_officer)
+    response = client.get(
+        url("call_applications", two[0].call, query="?format=csv&state=ineligible&q=robots")
+    )
+    assert [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()] == [
+        "reference",
+        "ICA-2025-0002",
+    ]
+
+
+def test_list_filters_and_htmx_swaps_only_the_table(client, two, nrf_officer):
+    client.force_login(nrf_officer)
+    response = client.get(
+        url("call_applications", two[0].call, query="?area=quantum"), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert [row["application"].reference for row in response.context["rows"]] == ["ICA-2025-0001"]
+    assert "<html" not in html and 'id="application-ICA-2025-0001"' in html
+    assert "Download CSV" in html and "format=csv" in html
+
+
+def test_list_shows_korean_title_to_korean_readers(client, two, nrf_officer):
+    client.force_login(nrf_officer)
+    english = client.get(url("call_applications", two[0].call)).content.decode()
+    korean = client.get(
+        url("call_applications", two[0].call), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert "비밀 양자 센서" not in english
+    assert "비밀 양자 센서" in korean
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_list_and_csv_query_counts_are_flat(client, call, rs_officer, n):
+    for _ in range(n):
+        make_joint_application(
+            call=call, state=ApplicationState.SUBMITTED, budget={"GB": 100, "KR": 1000}
+        )
+    client.force_login(rs_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url("call_applications", call))
+    assert len(response.context["rows"]) == n
+    assert len(ctx.captured_queries) == 15
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url("call_applications", call, query="?format=csv"))
+    assert len(response.content.decode("utf-8-sig").splitlines()) == n + 1
+    assert len(ctx.captured_queries) == 14
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_dashboard_query_count_is_flat(client, call, rs_officer, n):
+    for _ in range(n):
+        make_joint_application(
+            call=call, state=ApplicationState.SUBMITTED, budget={"GB": 100, "KR": 1000}
+        )
+    client.force_login(rs_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url("call", call))
+    assert response.context["eligibility"]["count"] == n
+    assert len(ctx.captured_queries) == 29
+
+
+def test_dashboard_counts_by_state_area_side_and_rule(client, two, rs_officer):
+    secret, _other = two
+    make_joint_application(call=secret.call, budget={"GB": 50, "KR": 70})  # a draft: no eligibility
+    client.force_login(rs_officer)
+    context = client.get(url("call", secret.call)).context
+    states = {value: n for value, _label, n in context["by_state"]}
+    assert (
+        states["draft"],
+        states["submitted"],
+        states["ineligible"],
+        states["eligible"],
+        context["total"],
+    ) == (1, 1, 1, 0, 3)
+    assert {a.slug: a.n for a in context["by_area"]} == {"ai": 1, "quantum": 1, "data": 1}
+    assert [(r["side"].country, r["applications"], r["requested"]) for r in context["by_side"]] == [
+        ("GB", 3, Decimal("201050.00")),
+        ("KR", 3, Decimal("500000070.00")),
+    ]
+    rules = {r["rule"].key: (r["passed"], r["failed"]) for r in context["eligibility"]["rows"]}
+    assert rules["budgets"] == (1, 1)  # the second application has no Korean budget
+    assert rules["korean-summary"] == (1, 1)
+    assert rules["leads"] == (2, 0)
+    assert rules["one-per-person"] == (2, 0)
+
+
+def test_dashboard_counts_other_applications_of_the_same_person(client, call, rs_officer):
+    lead = make_researcher("GB")
+    for _ in range(2):
+        make_joint_application(call=call, state=ApplicationState.SUBMITTED, gb_lead=lead)
+    client.force_login(rs_officer)
+    rules = {
+        r["rule"].key: (r["passed"], r["failed"])
+        for r in client.get(url("call", call)).context["eligibility"]["rows"]
+    }
+    assert rules["one-per-person"] == (0, 2)
+
+
+def test_rules_table_shows_pretty_json(client, call, rs_officer):
+    client.force_login(rs_officer)
+    response = client.get(url("call_settings", call))
+    row = next(r for r in response.context["rule_rows"] if r["rule"].key == "duration")
+    assert row["form"].initial["params"] == json.dumps({"max": 36, "min": 36}, indent=2)
