@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accord.programmes",
     "accord.applications",
     "accord.matching",
+    "accord.review",
 ]
 
 MIDDLEWARE = [

@@ -126,6 +126,13 @@ class Call(Bilingual, TimeStampedModel):
     reviewers_per_application = models.PositiveSmallIntegerField(_("reviewers per application"), default=3)
     reviewers_from_each_country = models.BooleanField(_("at least one reviewer from each country"), default=True)
     template = models.CharField(_("made from template"), max_length=40, blank=True)
+    applicant_response = models.BooleanField(
+        _("applicants may answer the reviews"), default=False,
+        help_text=_("Applicants read the anonymised reviews and answer within the window below."),
+    )
+    response_opens_at = models.DateTimeField(_("response window opens"), null=True, blank=True)
+    response_closes_at = models.DateTimeField(_("response window closes"), null=True, blank=True)
+    panel = models.ManyToManyField("directory.Person", related_name="panels", blank=True, verbose_name=_("panel members"))
 
     class Meta:
         ordering = ["-closes_at"]
