@@ -129,7 +129,10 @@ def price(
         flat = np.flatnonzero(viol)
         if flat.size:
             found_keys.append(flat.astype(np.int64) + start * n_revs)
-            found_vals.append(rc.ravel()[flat])
+            vals = rc.ravel()[flat]
+            if scale == 0.0:  # phase 1: reduced costs tie (integers); prefer high affinity
+                vals = vals + 1e-3 * np.tanh(aff[start:stop].ravel()[flat])
+            found_vals.append(vals)
     if not found_keys:
         return positive, np.zeros(0, dtype=np.int64)
     keys = np.concatenate(found_keys)

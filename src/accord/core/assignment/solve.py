@@ -47,6 +47,8 @@ from accord.core.assignment.model import (
 
 #: Default number of candidate reviewers per proposal and country in the first LP.
 DEFAULT_CANDIDATES = 6
+#: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
+DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,19 @@ class _LPOutcome:
 
 
 def initial_candidates(
-    instance: AssignmentInstance, per_country: int, extra_keys: IntArray | None = None
+    instance: AssignmentInstance,
+    per_country: int,
+    extra_keys: IntArray | None = None,
+    *,
+    per_reviewer: int = 0,
 ) -> IntArray:
     """Sorted unique keys ``p * R + r`` of the first LP's pairs.
 
     For each proposal: its ``per_country`` best non-conflicted reviewers of each country (twice
-    that without the bilateral rule); for each reviewer with ``min_load > 0``: its
-    ``min_load + per_country`` best proposals; plus ``extra_keys``.
+    that without the bilateral rule); for each reviewer reached by fewer than
+    ``min_load + per_reviewer`` of those pairs (and needing them: ``per_reviewer > 0`` or
+    ``min_load > 0``): its ``min_load + max(per_reviewer, per_country)`` best proposals; plus
+    ``extra_keys``. The result is exact whatever the candidates; these only save rounds.
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
@@ -88,13 +96,20 @@ def initial_candidates(
             vals = np.take_along_axis(sub, idx, axis=1)
             keys = rows * n_revs + cols[idx]
             parts.append(keys[np.isfinite(vals)])
-    needy = np.flatnonzero(instance.min_load > 0)
+    # Reviewers reached by fewer than min_load + per_reviewer of those pairs (unpopular ones,
+    # or ones with a minimum load) also get their own best proposals.
+    have = np.bincount(
+        np.concatenate(parts) % n_revs if parts else np.zeros(0, np.int64), minlength=n_revs
+    )
+    needy = np.flatnonzero(have < instance.min_load + max(per_reviewer, 0))
+    needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
     if needy.size:
         col_step = max(1, CHUNK_CELLS // max(1, n_props))
         for start in range(0, needy.size, col_step):
             cols = needy[start : start + col_step]
             masked = np.where(con[:, cols], -np.inf, aff[:, cols])
-            take = min(n_props, int(instance.min_load[cols].max()) + per_country)
+            low = int(instance.min_load[cols].max())
+            take = min(n_props, low + max(per_reviewer, per_country))
             idx = np.argpartition(masked, n_props - take, axis=0)[n_props - take :, :]
             vals = np.take_along_axis(masked, idx, axis=0)
             keys = idx * n_revs + cols[None, :]
@@ -221,6 +236,7 @@ def solve_weighted(
     bonus_keys: IntArray | None = None,
     bonus: float = 0.0,
     candidates_per_country: int = DEFAULT_CANDIDATES,
+    candidates_per_reviewer: int = DEFAULT_CANDIDATES_PER_REVIEWER,
     max_iterations: int = 200,
     method: str = "highs-ipm",
 ) -> AssignmentResult:
@@ -243,7 +259,9 @@ def solve_weighted(
         timings["total"] = time.perf_counter() - t_start
         return AssignmentResult(np.zeros((0, 2), np.int64), 0.0, 0.0, 0.0, 0.0, 0, 0, timings)
     t = time.perf_counter()
-    keys = initial_candidates(instance, candidates_per_country, bonus_keys)
+    keys = initial_candidates(
+        instance, candidates_per_country, bonus_keys, per_reviewer=candidates_per_reviewer
+    )
     timings["candidates"] = time.perf_counter() - t
     per_new = 2 * candidates_per_country
     scale_ref = max(1.0, float(np.abs(instance.affinity).max()))
