@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
 
 from accord import __version__
+from accord.applications.models import Application
+from accord.applications.selectors import applications_visible_to, public_calls, with_details
+from accord.applications.services.budget import budget_summary
+from accord.applications.services.eligibility import evaluate_application
 from accord.partnerships.selectors import partnership_with_instruments, partnerships
+from accord.programmes.models import Call
 from accord.programmes.selectors import programmes
 
 api = NinjaAPI(
@@ -145,3 +153,230 @@ def list_programmes(request):  # type: ignore[no-untyped-def]
         }
         for p in programmes()
     ]
+
+
+# ------------------------------------------------------------------ calls (public)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class CallSideOut(Schema):
+    country: str
+    currency: str
+    funder: str
+    funder_name_en: str
+    funder_name_ko: str
+    funding_rates: dict[str, str]
+
+
+class RuleOut(Schema):
+    key: str
+    kind: str
+    params: dict[str, Any]
+
+
+class CriterionOut(Schema):
+    key: str
+    name_en: str
+    name_ko: str
+    weight: Decimal
+
+
+class CallOut(Schema):
+    slug: str
+    programme: str
+    name_en: str
+    name_ko: str
+    summary_en: str
+    summary_ko: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    areas: list[str]
+    sides: list[CallSideOut]
+    rules: list[RuleOut]
+    criteria: list[CriterionOut]
+
+
+def _published_calls() -> Any:
+    return public_calls().prefetch_related("rules", "criteria")
+
+
+def _call(call: Call) -> dict[str, Any]:
+    return {
+        **{f: getattr(call, f) for f in ("slug", "name_en", "name_ko", "summary_en", "summary_ko")},
+        "programme": call.programme.slug,
+        "opens_at": call.opens_at.astimezone(dt.UTC),
+        "closes_at": call.closes_at.astimezone(dt.UTC),
+        "areas": [a.slug for a in call.areas.all()],
+        "sides": [
+            {
+                "country": s.country,
+                "currency": s.currency,
+                "funder": s.funder.slug,
+                "funder_name_en": s.funder.name_en,
+                "funder_name_ko": s.funder.name_ko,
+                "funding_rates": {k: str(v) for k, v in (s.funding_rates or {}).items()},
+            }
+            for s in call.sides.all()
+        ],
+        "rules": [{"key": r.key, "kind": r.kind, "params": r.params} for r in call.rules.all()],
+        "criteria": [
+            {"key": c.key, "name_en": c.name_en, "name_ko": c.name_ko, "weight": c.weight}
+            for c in call.criteria.all()
+        ],
+    }
+
+
+@api.get(
+    "/calls",
+    response=list[CallOut],
+    tags=["calls"],
+    summary="Published calls with their sides, rules and criteria (public)",
+)
+def list_calls(request):  # type: ignore[no-untyped-def]
+    return [_call(c) for c in _published_calls()]
+
+
+@api.get(
+    "/calls/{slug}",
+    response={200: CallOut, 404: ErrorOut},
+    tags=["calls"],
+    summary="A published call (public)",
+)
+def get_call(request, slug: str):  # type: ignore[no-untyped-def]
+    return _call(get_object_or_404(_published_calls(), slug=slug))
+
+
+# ------------------------------------------------------------------ applications (signed in)
+
+
+class MemberOut(Schema):
+    name_en: str
+    name_ko: str
+    role: str
+    side: str
+    organisation: str
+
+
+class SideBudgetOut(Schema):
+    country: str
+    currency: str
+    eligible_cost: Decimal
+    requested: Decimal
+
+
+class ApplicationOut(Schema):
+    reference: str
+    call: str
+    state: str
+    title_en: str
+    title_ko: str
+    summary_en: str
+    summary_ko: str
+    areas: list[str]
+    team: list[MemberOut]
+    budget: list[SideBudgetOut]
+    submitted_at: dt.datetime | None
+
+
+class EligibilityLineOut(Schema):
+    key: str
+    kind: str
+    passed: bool
+    message: str
+    overridden: bool
+
+
+def _visible(request: Any) -> Any:
+    """The applications this user may read: their teams' and their funders' calls' (404 otherwise)."""
+    return with_details(applications_visible_to(request.user)).order_by("reference")
+
+
+def _application(application: Application) -> dict[str, Any]:
+    budget = budget_summary(application)
+    return {
+        **{
+            f: getattr(application, f)
+            for f in ("reference", "state", "title_en", "title_ko", "summary_en", "summary_ko")
+        },
+        "call": application.call.slug,
+        "areas": [a.slug for a in application.areas.all()],
+        "team": [
+            {
+                "name_en": m.person.name_en,
+                "name_ko": m.person.name_ko,
+                "role": m.role,
+                "side": m.country,
+                "organisation": m.organisation.slug,
+            }
+            for m in application.members.all()
+        ],
+        "budget": [
+            {
+                "country": b.country,
+                "currency": b.currency,
+                "eligible_cost": b.eligible_cost,
+                "requested": b.requested,
+            }
+            for b in budget.values()
+        ],
+        "submitted_at": application.submitted_at.astimezone(dt.UTC)
+        if application.submitted_at
+        else None,
+    }
+
+
+@api.get(
+    "/applications",
+    auth=django_auth,
+    response={200: list[ApplicationOut], 401: ErrorOut},
+    tags=["applications"],
+    summary="Applications I am on, and those of the calls I manage (signed in)",
+)
+def list_applications(request):  # type: ignore[no-untyped-def]
+    return [_application(a) for a in _visible(request)]
+
+
+@api.get(
+    "/applications/{reference}",
+    auth=django_auth,
+    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    tags=["applications"],
+    summary="One application (signed in; 404 when it is not yours to see)",
+)
+def get_application(request, reference: str):  # type: ignore[no-untyped-def]
+    return _application(get_object_or_404(_visible(request), reference=reference))
+
+
+@api.get(
+    "/applications/{reference}/eligibility",
+    auth=django_auth,
+    response={200: list[EligibilityLineOut], 401: ErrorOut, 404: ErrorOut},
+    tags=["applications"],
+    summary="The eligibility result per rule, in the request's language (signed in)",
+)
+def get_application_eligibility(request, reference: str):  # type: ignore[no-untyped-def]
+    application = get_object_or_404(_visible(request), reference=reference)
+    return [
+        {
+            "key": line.key,
+            "kind": line.kind,
+            "passed": line.passed,
+            "message": line.message,
+            "overridden": line.overridden,
+        }
+        for line in evaluate_application(application)
+    ]
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):  # type: ignore[no-untyped-def]
+    """A refused input: 400 with the messages per field (``__all__`` for the whole request)."""
+    detail = (
+        {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": [str(m) for m in exc.messages]}
+    )
+    return api.create_response(request, {"detail": detail}, status=400)
