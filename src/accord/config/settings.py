@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accord.applications",
     "accord.matching",
     "accord.review",
+    "accord.decisions",
 ]
 
 MIDDLEWARE = [
