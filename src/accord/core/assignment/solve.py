@@ -264,7 +264,8 @@ def solve_weighted(
     )
     timings["candidates"] = time.perf_counter() - t
     per_new = 2 * candidates_per_country
-    scale_ref = max(1.0, float(np.abs(instance.affinity).max()))
+    aff = instance.affinity
+    scale_ref = max(1.0, float(aff.max()), -float(aff.min()))  # no |affinity| temporary
     tolerance = 1e-9 * scale_ref
     phase1 = False
     iterations = 0
