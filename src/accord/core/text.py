@@ -22,6 +22,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -516,3 +517,188 @@ def embed_cached(
             raise TextError(f"embedding of text #{i} missing from the cache after embedding")
         out[i] = v
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Korean → English lexical bridge
+# --------------------------------------------------------------------------------------------
+
+#: The bilingual technical-term lexicon shipped with the core (Korean term → English words).
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon_ko_en.tsv"
+
+# Morphemes that take part in lexicon matching but are dropped when nothing matched them:
+# prefixes (초-, 저-, 비-), suffixes (-화, -적, -성), numbers (3차원) and one-syllable verb stems.
+_KIWI_AFFIX = {"XPN", "XSN", "SN"}
+
+
+def _korean_units(text: str) -> list[tuple[str, bool]]:
+    """Kiwi morphemes as (unit, keep-if-unmatched) for lexicon matching.
+
+    Content morphemes come as :func:`tokenize_korean` makes them (verb stems + '다',
+    Latin-script words through the English tokeniser); affixes, numbers and one-syllable verb
+    stems come too, flagged False, so that lexicon keys like "초전도" (prefix 초 + 전도) match.
+    """
+    return _korean_units_many([text])[0]
+
+
+def _korean_units_many(texts: Sequence[str]) -> list[list[tuple[str, bool]]]:
+    """:func:`_korean_units` of each text, analysed in one kiwi batch (much faster)."""
+    normalised = [unicodedata.normalize("NFKC", t) for t in texts]
+    if not normalised:
+        return []
+    with _kiwi_lock:
+        analysed = list(_kiwi().tokenize(normalised))
+    return [_units_of(tokens) for tokens in analysed]
+
+
+def _units_of(tokens: Sequence[Any]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for tok in tokens:
+        form = str(tok.form)
+        if tok.tag == "SL":
+            out.extend((w, True) for w in tokenize_english(form))
+        elif tok.tag.startswith(("VV", "VA")):  # also irregular stems, e.g. VA-I 새롭
+            out.append((form.replace(" ", "") + "다", len(form) >= 2))
+        elif tok.tag in _KIWI_KEEP:
+            out.extend((part, True) for part in form.split())
+        elif tok.tag in _KIWI_AFFIX:
+            out.append((form.lower(), False))
+    return out
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Korean unit sequences → English stems, for :func:`translate_korean`.
+
+    entries: key = tuple of Korean units (as :func:`_korean_units` makes them), value = tuple
+    of English stems (as :func:`tokenize_english` makes them; empty = the term carries no topic).
+    max_len: the longest key, in units.
+    """
+
+    entries: dict[tuple[str, ...], tuple[str, ...]]
+    max_len: int
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, term: str) -> tuple[str, ...] | None:
+        """English stems of a Korean term written as in the TSV, or None if not in the lexicon."""
+        key = tuple(u for u, _ in _korean_units(term))
+        return self.entries.get(key)
+
+
+def parse_lexicon(lines: Iterable[str], source: str = "<lexicon>") -> Lexicon:
+    """Build a :class:`Lexicon` from TSV lines ``Korean<TAB>English words``.
+
+    '#' starts a comment line; blank lines are skipped. A key listed twice gets the union of its
+    English words (homographs such as 유전체 = genome / dielectric). Raises :class:`TextError`
+    naming the source and line when a line does not have exactly two tab-separated fields or
+    an empty Korean side. A term is keyed by its kiwi analysis and, when it is one word, also
+    by itself (a lone word can be analysed differently than inside a sentence).
+    """
+    rows: list[tuple[int, str, str]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n").rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            raise TextError(
+                f"{source}, line {number}: expected 'Korean<TAB>English', got {len(fields)} "
+                f"tab-separated fields in {line!r}"
+            )
+        if not fields[0].strip():
+            raise TextError(f"{source}, line {number}: the Korean term is empty")
+        rows.append((number, fields[0].strip(), fields[1]))
+    entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+    analysed = _korean_units_many([term for _, term, _ in rows])
+    for (_, term, english), units in zip(rows, analysed, strict=True):
+        value = tuple(dict.fromkeys(tokenize_english(english)))
+        keys: list[tuple[str, ...]] = []
+        if any(keep for _, keep in units):  # skip analyses like 주기 → 주다 ("give")
+            keys.append(tuple(u for u, _ in units))
+        if " " not in term:  # kiwi may analyse a lone word differently than in a sentence
+            keys.append((term,))
+        for key in keys:
+            entries[key] = tuple(dict.fromkeys(entries.get(key, ()) + value))
+    return Lexicon(entries, max((len(k) for k in entries), default=0))
+
+
+@functools.cache
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The lexicon at `path` (default: the shipped :data:`LEXICON_PATH`), parsed once."""
+    target = path or LEXICON_PATH
+    with target.open(encoding="utf-8") as fh:
+        return parse_lexicon(fh, str(target))
+
+
+def _split_compound(word: str, lexicon: Lexicon) -> list[tuple[str, ...]] | None:
+    """Fewest lexicon words (≥ 2 syllables each) that spell `word`, or None.
+
+    "질화규소" → [("질화",), ("규소",)] when both are single-unit lexicon keys.
+    """
+    n = len(word)
+    best: list[list[tuple[str, ...]] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(2, n + 1):
+        for start in range(0, end - 1):
+            prev = best[start]
+            key = (word[start:end],)
+            if prev is None or key not in lexicon.entries:
+                continue
+            if best[end] is None or len(prev) + 1 < len(best[end] or ()):
+                best[end] = [*prev, key]
+    return best[n]
+
+
+def translate_korean(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """Korean text → tokens comparable with :func:`tokenize_english` output.
+
+    Morphemes are matched against the lexicon longest sequence first; a matched term becomes its
+    English stems, an unmatched noun is split into lexicon words when it is a compound of them
+    (이황화몰리브덴 → 이황화 + 몰리브덴), and otherwise kept as it is (so Korean-only terms can
+    still match Korean text). Unmatched affixes and numbers are dropped.
+    """
+    return translate_korean_many([text], lexicon)[0]
+
+
+def translate_korean_many(texts: Sequence[str], lexicon: Lexicon | None = None) -> list[list[str]]:
+    """:func:`translate_korean` of each text (one kiwi batch)."""
+    lex = lexicon if lexicon is not None else load_lexicon()
+    return [_translate_units(units, lex) for units in _korean_units_many(texts)]
+
+
+def _translate_units(units: Sequence[tuple[str, bool]], lex: Lexicon) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        for n in range(min(lex.max_len, len(units) - i), 0, -1):
+            key = tuple(u for u, _ in units[i : i + n])
+            hit = lex.entries.get(key)
+            if hit is not None:
+                out.extend(hit)
+                i += n
+                break
+        else:
+            unit, keep = units[i]
+            parts = _split_compound(unit, lex) if keep and len(unit) >= 4 else None
+            if parts is not None:
+                for p in parts:
+                    out.extend(lex.entries[p])
+            elif keep:
+                out.append(unit)
+            i += 1
+    return out
+
+
+def truncate_stems(tokens: Sequence[str], length: int | None) -> list[str]:
+    """Cut Latin-script tokens to their first `length` letters (None: unchanged).
+
+    A crude but robust conflation for matching translated stems against English text
+    ("detection"/"detect", "superconductor"/"superconducting"); Korean tokens are kept whole.
+    """
+    if length is None:
+        return list(tokens)
+    if length < 3:
+        raise TextError(f"stem length must be >= 3 or None, got {length}")
+    return [t[:length] if t.isascii() else t for t in tokens]
