@@ -218,12 +218,16 @@ def test_eligibility_lines_with_override(client, application):
 
 def test_eligibility_message_in_the_requests_language(client, application):
     client.force_login(make_officer(org("nrf")))
-    english = client.get("/api/applications/ICA-2025-0001/eligibility").json()
-    korean = client.get(
-        "/api/applications/ICA-2025-0001/eligibility", HTTP_ACCEPT_LANGUAGE="ko"
-    ).json()
-    assert [line["key"] for line in english] == [line["key"] for line in korean]
-    assert all(line["message"] for line in english + korean)
+    path = "/api/applications/ICA-2025-0001/eligibility"
+    english = {line["key"]: line["message"] for line in client.get(path).json()}
+    korean = {
+        line["key"]: line["message"] for line in client.get(path, HTTP_ACCEPT_LANGUAGE="ko").json()
+    }
+    assert english["max-request-uk"] == (
+        "The United Kingdom side requests 200,000 GBP, within the limit of 225,000 GBP."
+    )
+    assert "영국" in korean["max-request-uk"]
+    assert "United Kingdom" not in korean["max-request-uk"]
 
 
 def test_unknown_application_is_404(client, application):
