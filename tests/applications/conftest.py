@@ -69,7 +69,10 @@ def make_researcher(
     someone = PersonFactory(
         country=country, organisation=organisation, career_stage=career_stage, **person
     )
-    return UserFactory(person=someone, email=f"{someone.slug}@example.org")
+    first, _, last = someone.name_en.partition(" ")
+    return UserFactory(
+        person=someone, email=f"{someone.slug}@example.org", first_name=first, last_name=last
+    )
 
 
 def officer_of(funder_slug: str) -> Any:

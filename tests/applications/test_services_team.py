@@ -1,0 +1,180 @@
+"""The team: an e-mail invitation in both languages, accepted by someone on the right side."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from accord.applications.enums import MemberRole
+from accord.applications.errors import ApplicationError
+from accord.applications.models import Invitation, TeamMember
+from accord.applications.services.drafting import start_application
+from accord.applications.services.team import accept_invitation, decline_invitation, invite_member
+from accord.common.models import AuditEntry
+from tests.applications.conftest import DURING, fresh, make_researcher
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+INVITATION_EN = "invites you to join the joint application"
+
+
+def has_korean_translation(msgid: str) -> bool:
+    with translation.override("ko"):
+        return translation.gettext(msgid) != msgid
+
+
+def invite(application, email, actor, *, role=MemberRole.CO_INVESTIGATOR, country="GB"):
+    return invite_member(
+        application=application,
+        email=email,
+        role=role,
+        country=country,
+        actor=actor,
+        base_url="https://accord.example",
+    )
+
+
+def test_invitation_mail_is_in_english_and_korean_with_the_link(
+    draft, uk_lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite(draft, "colleague@imperial.example", uk_lead)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    link = "https://accord.example" + reverse(
+        "applications:invitation", kwargs={"token": invitation.token}
+    )
+    english, korean = message.body.split("\n\n----\n\n")
+    assert message.to == ["colleague@imperial.example"]
+    assert message.subject.startswith(
+        f"Accord: you are invited to join application {draft.reference} / "
+    )
+    assert (
+        f"Alice Hart {INVITATION_EN} {draft.reference}, “Ferroelectric memory for edge AI”"
+        in english
+    )
+    assert (link in english, link in korean) == (True, True)
+    if has_korean_translation("Sign in to Accord and follow this link to accept or decline:"):
+        assert korean != english
+    assert len(invitation.token) >= 40
+
+
+def test_no_mail_is_sent_when_the_invitation_is_refused(
+    draft, uk_lead, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ApplicationError) as refused,
+    ):
+        invite(draft, "second-lead@imperial.example", uk_lead, role=MemberRole.LEAD)
+    assert (refused.value.code, refused.value.messages, len(mail.outbox)) == (
+        "lead_exists",
+        ["This side already has a lead."],
+        0,
+    )
+    assert Invitation.objects.filter(email="second-lead@imperial.example").count() == 0
+
+
+def test_accepting_on_the_right_side_adds_the_member_and_bumps_the_version(draft, uk_lead):
+    colleague = make_researcher(country="GB", org="cambridge", name_en="Ben Cole")
+    invitation = invite(draft, colleague.email, uk_lead)
+
+    member = accept_invitation(invitation=invitation, user=colleague)
+
+    assert (member.person, member.role, member.country, member.organisation.slug) == (
+        colleague.person,
+        "co_investigator",
+        "GB",
+        "cambridge",
+    )
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert (stored.member, stored.accepted_at is not None, stored.is_open) == (member, True, False)
+    assert fresh(draft).version == draft.version + 1
+    assert (
+        AuditEntry.objects.filter(
+            object_id=str(member.pk), action="create", content_type__model="teammember"
+        ).count()
+        == 1
+    )
+
+
+def test_accepting_from_the_wrong_side_is_refused(draft, uk_lead):
+    korean = make_researcher(country="KR", org="kribb")
+    invitation = invite(draft, korean.email, uk_lead, country="GB")
+
+    with pytest.raises(ApplicationError) as refused:
+        accept_invitation(invitation=invitation, user=korean)
+
+    assert (refused.value.code, refused.value.messages) == (
+        "wrong_side",
+        [
+            "This invitation is for the United Kingdom side, but your profile is in Republic of Korea."
+        ],
+    )
+    assert (
+        TeamMember.objects.filter(person=korean.person).count(),
+        Invitation.objects.get(pk=invitation.pk).is_open,
+    ) == (0, True)
+
+
+def test_a_second_lead_on_a_side_is_refused_when_accepting(call, uk_lead):
+    application = start_application(
+        call=call, user=uk_lead, title_en="Two leads invited", now=DURING
+    )
+    first, second = (
+        make_researcher(country="KR", org="kaist"),
+        make_researcher(country="KR", org="kribb"),
+    )
+    first_invitation = invite(application, first.email, uk_lead, role=MemberRole.LEAD, country="KR")
+    second_invitation = invite(
+        application, second.email, uk_lead, role=MemberRole.LEAD, country="KR"
+    )  # both open: allowed
+    accept_invitation(invitation=first_invitation, user=first)
+
+    with pytest.raises(ApplicationError) as refused:
+        accept_invitation(invitation=second_invitation, user=second)
+
+    assert (refused.value.code, refused.value.messages) == (
+        "lead_exists",
+        ["This side already has a lead."],
+    )
+    leads = TeamMember.objects.filter(application=application, role=MemberRole.LEAD).order_by(
+        "country"
+    )
+    assert [(m.country, m.person) for m in leads] == [("GB", uk_lead.person), ("KR", first.person)]
+
+
+def test_a_declined_invitation_cannot_be_accepted(draft, uk_lead):
+    colleague = make_researcher(country="GB", org="imperial")
+    invitation = invite(draft, colleague.email, uk_lead)
+    decline_invitation(invitation=invitation, user=colleague)
+
+    with pytest.raises(ApplicationError) as refused:
+        accept_invitation(invitation=invitation, user=colleague)
+
+    assert (refused.value.code, refused.value.messages) == (
+        "answered",
+        ["This invitation has already been answered."],
+    )
+    assert (TeamMember.objects.filter(person=colleague.person).count(), fresh(draft).version) == (
+        0,
+        draft.version,
+    )
+
+
+def test_inviting_the_same_address_twice_is_refused(draft, uk_lead):
+    invite(draft, "twice@imperial.example", uk_lead)
+    with pytest.raises(ApplicationError) as refused:
+        invite(draft, "TWICE@imperial.example", uk_lead)
+    assert refused.value.messages == ["TWICE@imperial.example has already been invited."]
+
+
+def test_a_user_without_an_organisation_cannot_accept(draft, uk_lead):
+    invitation = invite(draft, "nobody@example.org", uk_lead)
+    with pytest.raises(ApplicationError) as refused:
+        accept_invitation(invitation=invitation, user=UserFactory(email="nobody@example.org"))
+    assert refused.value.code == "no_profile"
