@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accord.applications.urls")),
     path("manage/", include("accord.applications.urls_manage")),
     path("", include("accord.matching.urls")),
+    path("", include("accord.review.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
