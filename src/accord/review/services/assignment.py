@@ -1,0 +1,697 @@
+"""Reviewer assignment for a call: encode the database as a core instance, solve it exactly in the
+background, adjust by hand, publish, and re-solve incrementally when a reviewer declines.
+
+Encoding (``build_instance``), rows are applications and columns reviewers:
+
+- applications: the call's applications that are eligible or in review (in review = already
+  assigned and published; a re-solve keeps their published pairs as far as it can);
+- reviewers: the people whose invitation to the call is accepted, with their loads;
+- affinity: ``matching.AffinityScore`` (0 when missing);
+- conflict: a hard ``matching.Conflict``, membership of the application's team, the reviewer's
+  own declaration of a conflict, or an assignment of the pair the reviewer declined;
+- reviewer_country: 0 for the call's first side's country (GB in the UK–ROK calls), 1 for the
+  other side's. When the call does not ask for a reviewer from each country, every reviewer is
+  encoded as country 0: the core applies the bilateral rule only when both countries are present.
+
+The core speaks of "proposal 3" and "reviewer 5"; ``explain`` turns those into application
+references and reviewer names before a message is shown or stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accord.applications.enums import ApplicationState
+from accord.applications.models import Application, TeamMember
+from accord.applications.services.lifecycle import transition_application
+from accord.common.models import AuditAction
+from accord.common.services.audit import log_action
+from accord.core.assignment import (
+    AssignmentInstance,
+    InfeasibleAssignmentError,
+    InstanceError,
+    check_assignment,
+    resolve,
+    solve,
+    solve_fair,
+)
+from accord.directory.enums import Country
+from accord.directory.models import Person
+from accord.matching.models import AffinityScore, Conflict, ConflictSeverity
+from accord.programmes.models import Call
+from accord.review.enums import AssignmentMode, AssignmentState, InvitationState
+from accord.review.models import Assignment, AssignmentRun, ConflictDeclaration, ReviewerInvitation
+from accord.review.services.pool import addresses_of, send_in_language
+
+log = logging.getLogger(__name__)
+
+#: Applications that take part in the assignment.
+ASSIGNED_STATES = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW)
+#: Assignments that count (a declined one is only a forbidden pair).
+LIVE_STATES = (AssignmentState.PROPOSED, AssignmentState.PUBLISHED)
+
+# Run states (the model keeps them as plain text) and the stages shown while a run works;
+# the stage texts are translated when shown ({% translate run.stage %}).
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+STAGE_LOADING = gettext_noop("Reading the pool, the applications and the conflicts")
+STAGE_SOLVING = gettext_noop("Solving")
+STAGE_SAVING = gettext_noop("Saving the assignment")
+STAGE_DONE = gettext_noop("Finished")
+ASSIGNED_SUBJECT = gettext_noop("Accord: applications for you to review in %(call)s")
+
+
+Encoded = tuple[AssignmentInstance, list[Application], list[Person]]
+
+
+def build_instance(call: Call) -> Encoded:
+    """The call as a core instance, with the applications (rows) and reviewers (columns).
+
+    Raises :class:`accord.core.assignment.InstanceError` when the instance cannot be built
+    (e.g. fewer reviewers in the pool than ``reviewers_per_application``).
+    """
+    sides = [side.country for side in call.sides.all()]
+    applications = list(
+        Application.objects.filter(call=call, state__in=ASSIGNED_STATES).order_by("reference")
+    )
+    invitations = list(
+        ReviewerInvitation.objects.filter(call=call, state=InvitationState.ACCEPTED)
+        .select_related("person__organisation")
+        .order_by("person__country", "person__name_en", "person_id")
+    )
+    reviewers = [inv.person for inv in invitations]
+    rows = {a.pk: i for i, a in enumerate(applications)}
+    cols = {p.pk: j for j, p in enumerate(reviewers)}
+    n_props, n_revs = len(applications), len(reviewers)
+
+    affinity = np.zeros((n_props, n_revs), dtype=np.float64)
+    for app_id, person_id, score in AffinityScore.objects.filter(call=call).values_list(
+        "application_id", "reviewer_id", "score"
+    ):
+        if app_id in rows and person_id in cols:
+            affinity[rows[app_id], cols[person_id]] = score
+
+    conflict = np.zeros((n_props, n_revs), dtype=np.bool_)
+    sources: list[Iterable[tuple[int, int]]] = [
+        Conflict.objects.filter(call=call, severity=ConflictSeverity.HARD).values_list(
+            "application_id", "reviewer_id"
+        ),
+        TeamMember.objects.filter(application__call=call).values_list(
+            "application_id", "person_id"
+        ),
+        ConflictDeclaration.objects.filter(assignment__call=call, has_conflict=True).values_list(
+            "assignment__application_id", "assignment__reviewer_id"
+        ),
+        Assignment.objects.filter(call=call, state=AssignmentState.DECLINED).values_list(
+            "application_id", "reviewer_id"
+        ),
+    ]
+    for source in sources:
+        for app_id, person_id in source:
+            if app_id in rows and person_id in cols:
+                conflict[rows[app_id], cols[person_id]] = True
+
+    first = sides[0] if sides else ""
+    if call.reviewers_from_each_country:
+        country = [0 if p.country == first else 1 for p in reviewers]
+    else:
+        country = [0] * n_revs  # one country only: the core then drops the bilateral rule
+    with translation.override("en"):  # the core's messages are in English
+        names = tuple(str(Country(c).label) if c in Country.values else c for c in sides[:2])
+    instance = AssignmentInstance(
+        affinity=affinity,
+        conflict=conflict,
+        reviewer_country=np.asarray(country, dtype=np.int64),
+        k=int(call.reviewers_per_application),
+        min_load=np.asarray([inv.min_load for inv in invitations], dtype=np.int64),
+        max_load=np.asarray([inv.max_load for inv in invitations], dtype=np.int64),
+        country_names=names if len(names) == 2 else ("country 0", "country 1"),  # type: ignore[arg-type]
+    )
+    return instance, applications, reviewers
+
+
+_IDS = re.compile(r"\b(proposal|reviewer)(s?) (\d+(?:, \d+)*)")
+_PAIR = re.compile(r"\bpair \((\d+), (\d+)\)")
+_COUNTRY = re.compile(r" \(country [01]\)")
+
+
+def failure_message(
+    exc: Exception, call: Call, applications: list[Application], reviewers: list[Person]
+) -> str:
+    """Why no assignment exists, in words (see ``explain``)."""
+    if isinstance(exc, InstanceError) and exc.array == "k":
+        return _(
+            "The call asks for %(k)s reviewers per application, but only %(n)s people have "
+            "accepted to review."
+        ) % {
+            "k": call.reviewers_per_application,
+            "n": ReviewerInvitation.objects.filter(
+                call=call, state=InvitationState.ACCEPTED
+            ).count(),
+        }
+    return explain(str(exc), applications, reviewers)
+
+
+def explain(message: str, applications: list[Application], reviewers: list[Person]) -> str:
+    """A core message with application references and reviewer names instead of indices."""
+
+    def app(i: int) -> str:
+        return applications[i].reference if 0 <= i < len(applications) else str(i)
+
+    def person(j: int) -> str:
+        return reviewers[j].name_en if 0 <= j < len(reviewers) else str(j)
+
+    def ids(match: re.Match[str]) -> str:
+        word, plural, numbers = match.groups()
+        name = app if word == "proposal" else person
+        shown = ", ".join(name(int(n)) for n in numbers.split(", "))
+        return f"{'application' if word == 'proposal' else 'reviewer'}{plural} {shown}"
+
+    text = _PAIR.sub(lambda m: f"pair ({app(int(m[1]))}, {person(int(m[2]))})", message)
+    text = _IDS.sub(ids, text)
+    text = re.sub(r"\bproposal(s?)\b", r"application\1", text)
+    return _COUNTRY.sub("", text)
+
+
+def live_pairs(
+    call: Call, applications: list[Application], reviewers: list[Person]
+) -> set[tuple[int, int]]:
+    """The call's proposed and published pairs, as (row, column) of the instance."""
+    rows = {a.pk: i for i, a in enumerate(applications)}
+    cols = {p.pk: j for j, p in enumerate(reviewers)}
+    return {
+        (rows[a], cols[r])
+        for a, r in Assignment.objects.filter(call=call, state__in=LIVE_STATES).values_list(
+            "application_id", "reviewer_id"
+        )
+        if a in rows and r in cols
+    }
+
+
+def _as_array(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+    return np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+def _finite(value: float | None) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _lock(call: Call) -> Call:
+    """Serialise the writes to a call's assignment (runs, hand changes, publication, declines)."""
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def start_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
+    """Create a run and hand it to the background worker (run at once in embedded mode)."""
+    from accord.review.tasks import run_assignment
+
+    if mode not in AssignmentMode.values:
+        raise ValidationError({"mode": _("Choose how to assign.")})
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(
+            call=call,
+            mode=mode,
+            state=QUEUED,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        log_action(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=run,
+            after={"call": call.pk, "mode": mode},
+        )
+    transaction.on_commit(lambda: run_assignment.enqueue(run_id=run.pk))
+    return run
+
+
+def compute_assignment(*, run: AssignmentRun) -> AssignmentRun:
+    """The work of one run.
+
+    Solves the call (mode total: :func:`solve`; fair: :func:`solve_fair`). Once assignments are
+    published, it re-solves with :func:`resolve` instead, keeping every published pair it can and
+    recording how many moved. Then, in one transaction: the call's proposed assignments are
+    replaced by the new ones, published pairs the re-solve dropped are removed, the certificate
+    (objective, bound, gap, seconds) is stored on the run, and the audit log is written. When no
+    assignment exists the run fails with the reason in words and nothing else changes.
+    """
+    AssignmentRun.objects.filter(pk=run.pk).update(state=RUNNING, stage=STAGE_LOADING)
+    call = run.call
+    applications: list[Application] = []
+    reviewers: list[Person] = []
+    try:
+        instance, applications, reviewers = build_instance(call)
+        published = {(a, r): pk for a, r, pk in _published(call, applications, reviewers)}
+        AssignmentRun.objects.filter(pk=run.pk).update(stage=STAGE_SOLVING)
+        started = time.perf_counter()
+        moved: int | None = None
+        if published:
+            outcome = resolve(instance, _as_array(published))
+            result: Any = outcome.result
+            moved = outcome.moved
+        elif run.mode == AssignmentMode.FAIR:
+            result = solve_fair(instance)
+        else:
+            result = solve(instance)
+        seconds = time.perf_counter() - started
+        AssignmentRun.objects.filter(pk=run.pk).update(stage=STAGE_SAVING)
+        pairs = {(int(p), int(r)) for p, r in result.pairs}
+        with transaction.atomic():
+            _lock(call)
+            _total, deleted = Assignment.objects.filter(
+                call=call, state=AssignmentState.PROPOSED
+            ).delete()
+            removed_proposed = deleted.get(Assignment._meta.label, 0)
+            dropped = [pk for pair, pk in published.items() if pair not in pairs]
+            Assignment.objects.filter(pk__in=dropped).delete()
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        call=call,
+                        application=applications[p],
+                        reviewer=reviewers[r],
+                        run=run,
+                        affinity=float(instance.affinity[p, r]),
+                        state=AssignmentState.PROPOSED,
+                    )
+                    for p, r in sorted(pairs)
+                    if (p, r) not in published
+                ],
+                batch_size=2000,
+            )
+            values = {
+                "state": DONE,
+                "stage": STAGE_DONE,
+                "objective": _finite(result.objective),
+                "bound": _finite(result.bound),
+                "gap": _finite(result.gap),
+                "seconds": seconds,
+                "moved": moved,
+                "message": "",
+                "finished_at": timezone.now(),
+            }
+            AssignmentRun.objects.filter(pk=run.pk).update(**values)
+            log_action(
+                actor=run.created_by,
+                action=AuditAction.STATE,
+                instance=run,
+                before={"state": QUEUED},
+                after={
+                    **values,
+                    "pairs": len(pairs),
+                    "proposed_replaced": removed_proposed,
+                    "published_dropped": dropped,
+                },
+            )
+    except (InfeasibleAssignmentError, InstanceError) as exc:
+        _fail(run, failure_message(exc, call, applications, reviewers))
+    except Exception as exc:  # the run records what went wrong; nothing half-written is kept
+        log.exception("assignment run %s failed", run.pk)
+        _fail(run, str(exc))
+    run.refresh_from_db()
+    return run
+
+
+def _published(
+    call: Call, applications: list[Application], reviewers: list[Person]
+) -> list[tuple[int, int, int]]:
+    rows = {a.pk: i for i, a in enumerate(applications)}
+    cols = {p.pk: j for j, p in enumerate(reviewers)}
+    return [
+        (rows[a], cols[r], pk)
+        for a, r, pk in Assignment.objects.filter(
+            call=call, state=AssignmentState.PUBLISHED
+        ).values_list("application_id", "reviewer_id", "pk")
+        if a in rows and r in cols
+    ]
+
+
+def _fail(run: AssignmentRun, message: str) -> None:
+    with transaction.atomic():
+        AssignmentRun.objects.filter(pk=run.pk).update(
+            state=FAILED, message=message[:4000], finished_at=timezone.now()
+        )
+        log_action(
+            actor=run.created_by,
+            action=AuditAction.STATE,
+            instance=run,
+            before={"state": QUEUED},
+            after={"state": FAILED},
+            reason=message[:4000],
+        )
+
+
+# --- by hand -----------------------------------------------------------------------------------
+
+
+def set_assignment_by_hand(
+    *,
+    call: Call,
+    application: Application,
+    reviewer: Person,
+    assign: bool,
+    actor: Any,
+    instead_of: Person | None = None,
+) -> Assignment | None:
+    """Add (``assign``) or remove one pair; with ``instead_of``, add the pair in place of
+    ``instead_of``'s pair on the same application (a swap, checked as one change).
+
+    The resulting set of proposed and published pairs is checked against every constraint
+    (``check_assignment``: reviewers per application, each country, conflicts, loads); if any is
+    violated, a ValidationError gives the core's reasons and nothing changes. Audited. Returns
+    the new assignment, or None after a removal.
+    """
+    with transaction.atomic():
+        _lock(call)
+        try:
+            instance, applications, reviewers = build_instance(call)
+        except InstanceError as exc:
+            raise ValidationError(failure_message(exc, call, [], [])) from None
+        rows = {a.pk: i for i, a in enumerate(applications)}
+        cols = {p.pk: j for j, p in enumerate(reviewers)}
+        if application.pk not in rows:
+            raise ValidationError(
+                {"application": _("Only eligible applications and those in review are assigned.")}
+            )
+        for field, person in (("reviewer", reviewer), ("instead_of", instead_of)):
+            if person is not None and person.pk not in cols:
+                raise ValidationError(
+                    {
+                        field: _("%(name)s has not accepted to review for this call.")
+                        % {"name": person.name_en}
+                    }
+                )
+        p, r = rows[application.pk], cols[reviewer.pk]
+        current = live_pairs(call, applications, reviewers)
+        wanted = set(current)
+        if assign:
+            if (p, r) in current:
+                raise ValidationError(
+                    {
+                        "reviewer": _("%(name)s already reviews this application.")
+                        % {"name": reviewer.name_en}
+                    }
+                )
+            wanted.add((p, r))
+            if instead_of is not None:
+                q = cols[instead_of.pk]
+                if (p, q) not in current:
+                    raise ValidationError(
+                        {
+                            "instead_of": _("%(name)s does not review this application.")
+                            % {"name": instead_of.name_en}
+                        }
+                    )
+                wanted.discard((p, q))
+        else:
+            if (p, r) not in current:
+                raise ValidationError(
+                    {
+                        "reviewer": _("%(name)s does not review this application.")
+                        % {"name": reviewer.name_en}
+                    }
+                )
+            wanted.discard((p, r))
+        problems = check_assignment(instance, _as_array(wanted))
+        if problems:
+            raise ValidationError(
+                _("Refused; the assignment would break these rules: %(problems)s.")
+                % {"problems": explain("; ".join(problems), applications, reviewers)},
+                code="constraint",
+            )
+        removed = [reviewer] if not assign else ([instead_of] if instead_of is not None else [])
+        for person in removed:
+            old = Assignment.objects.get(
+                call=call, application=application, reviewer=person, state__in=LIVE_STATES
+            )
+            log_action(
+                actor=actor,
+                action=AuditAction.DELETE,
+                instance=old,
+                before={"application": application.pk, "reviewer": person.pk, "state": old.state},
+                reason=_("set by hand"),
+            )
+            old.delete()
+        if not assign:
+            return None
+        created = Assignment.objects.create(
+            call=call,
+            application=application,
+            reviewer=reviewer,
+            affinity=float(instance.affinity[p, r]),
+            state=AssignmentState.PROPOSED,
+            by_hand=True,
+        )
+        log_action(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=created,
+            after={
+                "application": application.pk,
+                "reviewer": reviewer.pk,
+                "instead_of": instead_of.pk if instead_of is not None else None,
+                "by_hand": True,
+            },
+        )
+        return created
+
+
+# --- publication and declines --------------------------------------------------------------------
+
+
+def publish_assignments(*, call: Call, actor: Any, base_url: str = "") -> list[Assignment]:
+    """Publish the call's proposed assignments.
+
+    Checks the whole assignment (proposed and published pairs) against every constraint first;
+    then each proposed assignment becomes published (audited), each assigned application that is
+    eligible moves to in review (``transition_application``), and each reviewer gets one e-mail,
+    in their language, listing only their own new applications.
+    """
+    with transaction.atomic():
+        _lock(call)
+        try:
+            instance, applications, reviewers = build_instance(call)
+        except InstanceError as exc:
+            raise ValidationError(failure_message(exc, call, [], [])) from None
+        problems = check_assignment(instance, _as_array(live_pairs(call, applications, reviewers)))
+        if problems:
+            raise ValidationError(
+                _("Not published; the assignment breaks these rules: %(problems)s.")
+                % {"problems": explain("; ".join(problems), applications, reviewers)},
+                code="constraint",
+            )
+        proposed = list(
+            Assignment.objects.filter(
+                call=call,
+                state=AssignmentState.PROPOSED,
+                application__state__in=ASSIGNED_STATES,
+            )
+            .select_related("application", "reviewer")
+            .order_by("reviewer_id", "application__reference")
+        )
+        if not proposed:
+            raise ValidationError(_("There is nothing to publish."), code="empty")
+        _publish(proposed, actor=actor)
+        _notify(call, proposed, base_url=base_url)
+        return proposed
+
+
+def _publish(assignments: list[Assignment], *, actor: Any) -> None:
+    """Mark ``assignments`` published (audited) and move their eligible applications to review."""
+    moving: dict[int, Application] = {}
+    for assignment in assignments:
+        assignment.state = AssignmentState.PUBLISHED
+        assignment.save(update_fields=["state", "updated_at"])
+        log_action(
+            actor=actor,
+            action=AuditAction.STATE,
+            instance=assignment,
+            before={"state": AssignmentState.PROPOSED},
+            after={"state": AssignmentState.PUBLISHED},
+        )
+        if assignment.application.state == ApplicationState.ELIGIBLE:
+            moving[assignment.application_id] = assignment.application
+    for application in moving.values():
+        transition_application(application=application, to=ApplicationState.IN_REVIEW, actor=actor)
+
+
+def _notify(call: Call, assignments: list[Assignment], *, base_url: str) -> None:
+    """One e-mail per reviewer with their own new assignments (never anyone else's)."""
+    mine: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        mine[assignment.reviewer_id].append(assignment)
+    people = {a.reviewer_id: a.reviewer for a in assignments}
+    addresses = addresses_of(people.values())
+    due = dict(
+        ReviewerInvitation.objects.filter(call=call, person_id__in=list(people)).values_list(
+            "person_id", "due"
+        )
+    )
+    link = base_url + reverse("review:assignments")
+    decline_link = base_url + reverse("review_assign:invitations")
+    for person_id, own in mine.items():
+        address = addresses.get(person_id)
+        if not address:
+            continue
+        send_in_language(
+            person=people[person_id],
+            address=address,
+            subject=ASSIGNED_SUBJECT,
+            template="review/assign/email/assigned.txt",
+            context={
+                "call": call,
+                "assignments": own,
+                "due": due.get(person_id),
+                "link": link,
+                "decline_link": decline_link,
+            },
+        )
+
+
+def decline_assignment(
+    *, assignment: Assignment, user: Any, reason: str, base_url: str = ""
+) -> AssignmentRun:
+    """The reviewer declines one published assignment (a reason is required).
+
+    The pair becomes forbidden and an incremental re-solve (``resolve``) replaces the reviewer,
+    keeping every other pair it can; the run records ``moved``. The replacement pairs are
+    published at once (the reviewers are e-mailed), pairs the re-solve had to move are removed.
+    If no replacement exists the decline still stands and the run fails with the reason, for the
+    officers to act on. Audited. Returns the re-solve's run.
+    """
+    person_id = (
+        getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tell the programme officers why you decline.")})
+    with transaction.atomic():
+        call = _lock(assignment.call)
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if person_id is None or locked.reviewer_id != person_id:
+            raise ValidationError(_("Only the assigned reviewer can decline."), code="not_reviewer")
+        if (
+            locked.state != AssignmentState.PUBLISHED
+            or not Application.objects.filter(
+                pk=locked.application_id, state__in=ASSIGNED_STATES
+            ).exists()
+        ):
+            raise ValidationError(_("This assignment cannot be declined."), code="not_published")
+        applications: list[Application] = []
+        reviewers: list[Person] = []
+        run = AssignmentRun.objects.create(
+            call=call,
+            mode=AssignmentMode.TOTAL,
+            state=RUNNING,
+            stage=STAGE_SOLVING,
+            created_by=user,
+        )
+        locked.state = AssignmentState.DECLINED
+        locked.decline_reason = reason
+        locked.save(update_fields=["state", "decline_reason", "updated_at"])
+        log_action(
+            actor=user,
+            action=AuditAction.STATE,
+            instance=locked,
+            before={"state": AssignmentState.PUBLISHED},
+            after={"state": AssignmentState.DECLINED},
+            reason=reason,
+        )
+        try:
+            instance, applications, reviewers = build_instance(call)
+            rows = {a.pk: i for i, a in enumerate(applications)}
+            cols = {p.pk: j for j, p in enumerate(reviewers)}
+            declined = (rows[locked.application_id], cols[locked.reviewer_id])
+            previous = live_pairs(call, applications, reviewers) | {declined}
+            started = time.perf_counter()
+            outcome = resolve(instance, _as_array(previous), declined=[declined])
+            seconds = time.perf_counter() - started
+        except (InfeasibleAssignmentError, InstanceError) as exc:
+            message = failure_message(exc, call, applications, reviewers)
+            run.state, run.message, run.finished_at = FAILED, message[:4000], timezone.now()
+            run.save(update_fields=["state", "message", "finished_at", "updated_at"])
+            log_action(
+                actor=user,
+                action=AuditAction.STATE,
+                instance=run,
+                after={"state": FAILED},
+                reason=message,
+            )
+            return run
+        for p, r in outcome.removed:
+            if (int(p), int(r)) == declined:
+                continue
+            gone = Assignment.objects.get(
+                call=call, application=applications[p], reviewer=reviewers[r], state__in=LIVE_STATES
+            )
+            log_action(
+                actor=user,
+                action=AuditAction.DELETE,
+                instance=gone,
+                before={
+                    "application": gone.application_id,
+                    "reviewer": gone.reviewer_id,
+                    "state": gone.state,
+                },
+                reason=_("moved by the re-solve after a decline"),
+            )
+            gone.delete()
+        added = [
+            Assignment.objects.create(
+                call=call,
+                application=applications[p],
+                reviewer=reviewers[r],
+                run=run,
+                affinity=float(instance.affinity[p, r]),
+                state=AssignmentState.PROPOSED,
+            )
+            for p, r in outcome.added
+        ]
+        for new in added:
+            log_action(
+                actor=user,
+                action=AuditAction.CREATE,
+                instance=new,
+                after={
+                    "application": new.application_id,
+                    "reviewer": new.reviewer_id,
+                    "run": run.pk,
+                },
+            )
+        # Applications already in review get their replacement published at once.
+        now_published = [a for a in added if a.application.state == ApplicationState.IN_REVIEW]
+        _publish(now_published, actor=user)
+        _notify(call, now_published, base_url=base_url)
+        run.state, run.stage, run.finished_at = DONE, STAGE_DONE, timezone.now()
+        run.objective = _finite(outcome.result.objective)
+        run.bound = _finite(outcome.result.bound)
+        run.gap = _finite(outcome.result.gap)
+        run.seconds, run.moved = seconds, outcome.moved
+        run.save()
+        log_action(
+            actor=user,
+            action=AuditAction.STATE,
+            instance=run,
+            after={
+                "state": DONE,
+                "moved": outcome.moved,
+                "objective": run.objective,
+                "gap": run.gap,
+            },
+        )
+        return run

@@ -1,0 +1,253 @@
+"""A call's reviewer pool: officers invite people from the directory; each person accepts or
+declines. Accepted invitations are the pool the assignment is solved over (their loads included).
+
+Reads used by the pool pages sit at the end (``call_pool``, ``my_invitations``, ``directory_for``):
+they are the only queries those pages make.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accord.accounts.models import User
+from accord.common.i18n import pick
+from accord.common.models import AuditAction
+from accord.common.services.audit import log_action
+from accord.directory.models import Person
+from accord.matching.models import AffinityScore
+from accord.programmes.models import Call
+from accord.review.enums import InvitationState
+from accord.review.models import ReviewerInvitation
+
+
+def language_of(person: Person) -> str:
+    """The language we write to a person in: Korean for people in Korea, English otherwise."""
+    return "ko" if person.country == "KR" else "en"
+
+
+def addresses_of(people: Iterable[Person]) -> dict[int, str]:
+    """Person id → e-mail address: the directory's address, else their account's (one query)."""
+    people = list(people)
+    found = {p.pk: p.email for p in people if p.email}
+    missing = [p.pk for p in people if not p.email]
+    if missing:
+        for person_id, email in User.objects.filter(person_id__in=missing).values_list(
+            "person_id", "email"
+        ):
+            if email:
+                found[person_id] = email
+    return found
+
+
+def send_in_language(
+    *, person: Person, address: str, subject: str, template: str, context: dict[str, Any]
+) -> None:
+    """Render ``template`` and ``subject`` (a ``gettext_noop`` message id whose %-placeholders
+    come from ``context``) in the person's language; send once the transaction commits.
+
+    ``context["call"]`` is the Call; the template also gets ``person`` and ``call_name`` (the
+    call's name in the person's language)."""
+    with translation.override(language_of(person)):
+        call = context["call"]
+        names = {"call_name": pick(call, "name"), "person": person}
+        body = render_to_string(template, {**context, **names})
+        text = _(subject) % {"call": names["call_name"]}
+    transaction.on_commit(lambda: send_mail(text, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+# Translated at send time, in the recipient's language (``send_in_language``).
+INVITATION_SUBJECT = gettext_noop("Accord: you are invited to review for %(call)s")
+
+
+def invite_reviewers(
+    *,
+    call: Call,
+    people: Sequence[Person],
+    due: dt.date,
+    max_load: int,
+    min_load: int = 0,
+    actor: Any,
+    base_url: str = "",
+) -> list[ReviewerInvitation]:
+    """Invite ``people`` to review for ``call``.
+
+    Validates (someone to invite; 0 <= min_load <= max_load; only people from the call's two
+    countries, since each reviewer counts for one side of the bilateral rule; nobody already
+    invited), creates one invitation per person, writes the audit log, and e-mails each person in
+    their language with a link to their invitations page. Nothing is created if any check fails.
+    """
+    people = list(people)
+    if not people:
+        raise ValidationError({"people": _("Choose at least one person to invite.")})
+    if min_load < 0 or max_load < 1:
+        raise ValidationError(
+            {"max_load": _("A reviewer must be able to take at least one application.")}
+        )
+    if min_load > max_load:
+        raise ValidationError(
+            {"min_load": _("The fewest applications cannot be more than the most.")}
+        )
+    with transaction.atomic():
+        countries = {side.country for side in call.sides.all()}
+        foreign = [p for p in people if p.country not in countries]
+        if foreign:
+            raise ValidationError(
+                {
+                    "people": _(
+                        "Reviewers come from the call's two countries; %(names)s cannot be invited."
+                    )
+                    % {"names": ", ".join(p.name_en for p in foreign)}
+                }
+            )
+        already = set(
+            ReviewerInvitation.objects.filter(call=call, person__in=people).values_list(
+                "person__name_en", flat=True
+            )
+        )
+        if already:
+            raise ValidationError(
+                {
+                    "people": _("Already invited to this call: %(names)s.")
+                    % {"names": ", ".join(sorted(already))}
+                }
+            )
+        invitations = []
+        for person in people:
+            invitation = ReviewerInvitation.objects.create(
+                call=call,
+                person=person,
+                due=due,
+                min_load=min_load,
+                max_load=max_load,
+                invited_by=actor if getattr(actor, "pk", None) else None,
+            )
+            log_action(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=invitation,
+                after={
+                    "call": call.pk,
+                    "person": person.pk,
+                    "due": due,
+                    "min_load": min_load,
+                    "max_load": max_load,
+                },
+            )
+            invitations.append(invitation)
+        link = base_url + reverse("review_assign:invitations")
+        addresses = addresses_of(people)
+        for invitation in invitations:
+            address = addresses.get(invitation.person_id)
+            if not address:
+                continue  # no address on file: the person sees the invitation when they sign in
+            send_in_language(
+                person=invitation.person,
+                address=address,
+                subject=INVITATION_SUBJECT,
+                template="review/assign/email/invitation.txt",
+                context={"call": call, "invitation": invitation, "link": link},
+            )
+        return invitations
+
+
+def answer_invitation(
+    *, invitation: ReviewerInvitation, user: Any, accept: bool, reason: str = ""
+) -> ReviewerInvitation:
+    """The invited person accepts or declines (a decline needs a reason). Audited.
+
+    Only the invited person may answer, and only once.
+    """
+    person_id = (
+        getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
+    )
+    with transaction.atomic():
+        locked = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if person_id is None or locked.person_id != person_id:
+            raise ValidationError(
+                _("Only the person invited can answer this invitation."), code="not_invited"
+            )
+        if locked.state != InvitationState.INVITED:
+            raise ValidationError(_("You have already answered this invitation."), code="answered")
+        reason = reason.strip()
+        if not accept and not reason:
+            raise ValidationError(
+                {"reason": _("Tell the programme officers why you decline.")}, code="reason"
+            )
+        before = {"state": locked.state}
+        locked.state = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
+        locked.decline_reason = "" if accept else reason
+        locked.save(update_fields=["state", "decline_reason", "updated_at"])
+        log_action(
+            actor=user,
+            action=AuditAction.STATE,
+            instance=locked,
+            before=before,
+            after={"state": locked.state},
+            reason=locked.decline_reason,
+        )
+        return locked
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def call_pool(call: Call) -> QuerySet[ReviewerInvitation]:
+    """Everyone invited to the call, with what the pool page shows (one query)."""
+    return (
+        ReviewerInvitation.objects.filter(call=call)
+        .select_related("person__organisation")
+        .order_by("person__country", "person__name_en")
+    )
+
+
+def my_invitations(user: Any) -> QuerySet[ReviewerInvitation]:
+    """The signed-in person's invitations (newest call first)."""
+    person_id = (
+        getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
+    )
+    if person_id is None:
+        return ReviewerInvitation.objects.none()
+    return (
+        ReviewerInvitation.objects.filter(person_id=person_id)
+        .select_related("call__programme")
+        .order_by("-call__closes_at", "pk")
+    )
+
+
+def directory_for(call: Call, *, country: str = "", area: str = "") -> QuerySet[Person]:
+    """People who may still be invited: from the call's countries, not yet invited, filtered by
+    country and technology area, each annotated with ``top_affinity`` (their best score for an
+    application of the call, None when matching has not run)."""
+    countries = [side.country for side in call.sides.all()]
+    qs = (
+        Person.objects.filter(country__in=countries)
+        .exclude(review_invitations__call=call)
+        .select_related("organisation")
+        .annotate(
+            top_affinity=Subquery(
+                AffinityScore.objects.filter(call=call, reviewer_id=OuterRef("pk"))
+                .values("reviewer_id")
+                .annotate(best=Max("score"))
+                .values("best")[:1]
+            )
+        )
+        .order_by("country", "name_en")
+    )
+    if country:
+        qs = qs.filter(country=country)
+    if area:
+        qs = qs.filter(areas__slug=area)
+    return qs.distinct()
