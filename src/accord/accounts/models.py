@@ -29,13 +29,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def grants(self) -> list[RoleGrant]:
+        """The user's role grants, read once per user object (one query per request)."""
+        cached: list[RoleGrant] | None = getattr(self, "_grants_cache", None)
+        if cached is None:
+            cached = list(self.role_grants.all())
+            self._grants_cache = cached
+        return cached
+
     def has_role(self, role: Role | str) -> bool:
-        return any(grant.role == role for grant in self.role_grants.all())
+        return any(grant.role == role for grant in self.grants())
 
     def funder_ids(self) -> set[int]:
-        return {
-            g.funder_id for g in self.role_grants.all() if g.role == Role.OFFICER and g.funder_id
-        }
+        return {g.funder_id for g in self.grants() if g.role == Role.OFFICER and g.funder_id}
 
 
 class RoleGrant(models.Model):
