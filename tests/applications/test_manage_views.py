@@ -652,3 +652,13 @@ def test_rules_table_shows_pretty_json(client, call, rs_officer):
     response = client.get(url("call_settings", call))
     row = next(r for r in response.context["rule_rows"] if r["rule"].key == "duration")
     assert row["form"].initial["params"] == json.dumps({"max": 36, "min": 36}, indent=2)
+
+
+def test_csv_does_not_let_a_title_run_as_a_formula(client, call, rs_officer):
+    make_joint_application(
+        call=call, reference="ICA-2025-0009", title_en='=HYPERLINK("http://evil")'
+    )
+    client.force_login(rs_officer)
+    response = client.get(url("call_applications", call, query="?format=csv"))
+    row = response.content.decode("utf-8-sig").splitlines()[1]
+    assert row.startswith('ICA-2025-0009,draft,"\'=HYPERLINK(""http://evil"")",,')

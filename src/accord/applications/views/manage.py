@@ -468,6 +468,11 @@ class CallDashboardView(OfficerMixin, TemplateView):
         )
 
 
+def cell(text: str) -> str:
+    """Typed text as a CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
 class CallApplicationsView(OfficerMixin, TemplateView):
     """A call's applications, filtered by state, area, side and text; htmx swaps only the table;
     ``?format=csv`` downloads the same rows."""
@@ -545,10 +550,10 @@ class CallApplicationsView(OfficerMixin, TemplateView):
             line = [
                 application.reference,
                 application.state,
-                application.title_en,
-                application.title_ko,
+                cell(application.title_en),
+                cell(application.title_ko),
             ]
-            line += [lead.person.name_en if lead else "" for _side, lead in row["leads"]]
+            line += [cell(lead.person.name_en) if lead else "" for _side, lead in row["leads"]]
             line += ["; ".join(a.slug for a in row["areas"])]
             for side, budget in row["budget"]:
                 amount = budget.requested if budget else Decimal(0)
