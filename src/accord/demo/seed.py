@@ -19,6 +19,7 @@ from accord.accounts.enums import Role
 from accord.accounts.models import User
 from accord.accounts.services.users import create_user, grant_role
 from accord.common.services.audit import set_related_with_audit
+from accord.demo.applications import seed_applications
 from accord.directory.models import Organisation, Person
 from accord.directory.services.people import add_publication, upsert_organisation, upsert_person
 from accord.partnerships.models import TechnologyArea
@@ -226,9 +227,11 @@ def seed_demo() -> dict[str, Any]:
     report = load_reference()
     people = seed_directory()
     accounts = seed_accounts()
+    applications = seed_applications()
     return {
         "reference": report,
         "people": people,
         "accounts": accounts,
+        "applications": applications,
         "person_count": Person.objects.count(),
     }

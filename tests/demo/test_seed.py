@@ -1,0 +1,140 @@
+"""The demo seed: deterministic, idempotent, and the closed call's applications are as designed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from accord.accounts.models import User
+from accord.applications.enums import EDITABLE_STATES, ApplicationState, MemberRole
+from accord.applications.errors import ApplicationError
+from accord.applications.models import (
+    Application,
+    BudgetLine,
+    Invitation,
+    SignOff,
+    Snapshot,
+    TeamMember,
+)
+from accord.applications.services.drafting import (
+    call_is_open,
+    start_application,
+    update_application,
+)
+from accord.applications.services.eligibility import evaluate_application
+from accord.common.models import AuditEntry
+from accord.demo.seed import seed_demo
+from accord.directory.models import Person
+from accord.programmes.models import Call
+
+pytestmark = pytest.mark.django_db
+
+CLOSED, OPEN = "uk-rok-ica-2025", "uk-rok-ica-2026"
+IN_OPEN_CALL = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def counts() -> dict[str, int]:
+    return {
+        "calls": Call.objects.count(),
+        "applications": Application.objects.count(),
+        "people": Person.objects.count(),
+        "users": User.objects.count(),
+        "members": TeamMember.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "budget_lines": BudgetLine.objects.count(),
+        "signoffs": SignOff.objects.count(),
+        "snapshots": Snapshot.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+@pytest.fixture
+def demo(db):
+    """The seed takes seconds: the tests below share one run each and check several things."""
+    return seed_demo()
+
+
+def test_running_the_seed_twice_adds_nothing(demo):
+    first = counts()
+    seed_demo()
+    assert counts() == first
+    assert (first["calls"], first["applications"]) == (2, 43)
+
+
+def test_the_closed_call_has_the_designed_applications(demo):
+    closed = Counter(Application.objects.filter(call__slug=CLOSED).values_list("state", flat=True))
+    opened = Counter(Application.objects.filter(call__slug=OPEN).values_list("state", flat=True))
+    assert dict(closed) == {"eligible": 28, "ineligible": 5, "submitted": 3, "withdrawn": 3}
+    assert dict(opened) == {"draft": 4}
+
+    # Every submitted application has a snapshot of the version both leads signed.
+    submitted = Application.objects.filter(submitted_at__isnull=False)
+    assert submitted.count() == 28 + 5 + 3 + 2  # two were withdrawn after submission
+    for application in submitted:
+        snapshot = Snapshot.objects.get(application=application)
+        leads = {
+            m.country: m.person_id for m in application.members.all() if m.role == MemberRole.LEAD
+        }
+        assert sorted(leads) == ["GB", "KR"]
+        assert snapshot.data["signed_by"] == sorted(leads.values())
+        assert application.submitted_at <= application.call.closes_at
+
+    # A lead on each side; nobody leads two applications.
+    leads = TeamMember.objects.filter(role=MemberRole.LEAD)
+    assert Counter(leads.values_list("country", flat=True)) == {"GB": 43, "KR": 43}
+    assert max(Counter(leads.values_list("person_id", flat=True)).values()) == 1
+
+    # The officer's decisions agree with the rules; each ineligible one fails for a real reason.
+    for application in Application.objects.filter(
+        state__in=[ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE]
+    ):
+        failing = sorted(line.key for line in evaluate_application(application) if not line.passed)
+        assert (application.state == ApplicationState.ELIGIBLE) == (failing == []), (
+            application.reference
+        )
+    reasons = sorted(
+        line.key
+        for application in Application.objects.filter(state=ApplicationState.INELIGIBLE)
+        for line in evaluate_application(application)
+        if not line.passed
+    )
+    assert reasons == [
+        "duration",
+        "emerging-leaders",
+        "emerging-leaders",
+        "hosts-kr",
+        "hosts-uk",
+        "korean-summary",
+        "max-request-kr",
+    ]
+
+
+def test_no_application_in_the_closed_call_is_editable_and_the_open_call_takes_new_ones(demo):
+    closed = Application.objects.filter(call__slug=CLOSED)
+    assert closed.filter(state__in=EDITABLE_STATES).count() == 0
+    for application in closed:
+        lead = application.members.get(role=MemberRole.LEAD, country="GB").person.user
+        assert lead.has_perm("applications.change_application", application) is False
+        with pytest.raises(ApplicationError):
+            update_application(
+                application=application,
+                expected_version=application.version,
+                values={"title_en": "x"},
+                areas=None,
+                actor=lead,
+            )
+    # The open call (fixed dates: 1 September 2026 – 31 March 2027) takes the demo applicant's application.
+    open_call, closed_call = Call.objects.get(slug=OPEN), Call.objects.get(slug=CLOSED)
+    assert (call_is_open(open_call, IN_OPEN_CALL), call_is_open(closed_call, IN_OPEN_CALL)) == (
+        True,
+        False,
+    )
+    application = start_application(
+        call=open_call,
+        user=User.objects.get(username="applicant-uk"),
+        title_en="My idea",
+        now=IN_OPEN_CALL,
+    )
+    assert application.members.get().person.slug == "demo-uk-applicant"
