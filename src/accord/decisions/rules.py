@@ -1,0 +1,34 @@
+"""Who may do what with decisions and awards. Views name these permissions; missing is forbidden.
+
+Visibility comes first from the selectors (404 for anyone else); these rules then decide what a
+visible page lets the user do. A side's decision and payments are further restricted, in the
+services, to an officer of that side's own funder (``applications.rules.officer_side``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from accord.accounts.rules import is_administrator
+from accord.applications.rules import is_call_officer, is_team_member
+from accord.review.rules import is_officer_of_call
+
+
+@rules.predicate
+def is_award_officer(user: Any, award: Any) -> bool:
+    return bool(is_call_officer(user, award.application))
+
+
+@rules.predicate
+def is_award_team_member(user: Any, award: Any) -> bool:
+    return bool(is_team_member(user, award.application))
+
+
+# The call's decision pages: portfolio, decisions, disagreements (objects: Call).
+rules.add_perm("decisions.manage_call", is_officer_of_call | is_administrator)
+# The officer's award page and its forms (objects: Award).
+rules.add_perm("decisions.manage_award", is_award_officer | is_administrator)
+# Award letters (objects: Award): the award's team and the call's officers only.
+rules.add_perm("decisions.view_letters", is_award_team_member | is_award_officer)
