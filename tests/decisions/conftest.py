@@ -34,7 +34,7 @@ START = dt.date(2025, 9, 1)
 
 
 def at_panel(
-    call: Any,
+    of_call: Any,
     *,
     merit: float,
     gbp: int = 200_000,
@@ -44,7 +44,7 @@ def at_panel(
 ) -> Any:
     """An application at panel with one submitted review and the panel's moderated score."""
     application = make_joint_application(
-        call=call,
+        call=of_call,
         state=ApplicationState.AT_PANEL,
         budget={"GB": gbp, "KR": krw},
         areas=list(TechnologyArea.objects.filter(slug__in=areas)),
@@ -53,7 +53,7 @@ def at_panel(
     assignment = AssignmentFactory(
         application=application, reviewer=make_researcher("KR"), state=AssignmentState.PUBLISHED
     )
-    scores = {c.key: 5 for c in call.criteria.all()}
+    scores = {c.key: 5 for c in of_call.criteria.all()}
     Review.objects.create(assignment=assignment, state=ReviewState.SUBMITTED, scores=scores)
     PanelNote.objects.create(application=application, moderated_score=Decimal(str(merit)))
     return application

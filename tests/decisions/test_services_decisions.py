@@ -182,4 +182,8 @@ def test_add_months_keeps_the_day_or_the_months_end():
 
 
 def test_instalments_add_up_to_the_amount():
-    assert instalments(Decimal("100.00"), 3) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert instalments(Decimal("100.00"), 3) == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]

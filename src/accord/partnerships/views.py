@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
+from accord.decisions.selectors import commitment_delivery
 from accord.partnerships.enums import CommitmentStatus
 from accord.partnerships.models import Partnership
 from accord.partnerships.selectors import (
@@ -50,7 +51,11 @@ class PartnershipDetailView(TemplateView):
 
 
 class CommitmentTrackerView(TemplateView):
-    """Public: each commitment's status, filterable by area, instrument and status (htmx swaps the table)."""
+    """Public: each commitment's status, filterable by area, instrument and status (htmx swaps the table).
+
+    With, per commitment, what its published awards deliver: money per side's currency, the
+    number of awards and of outputs (two more queries, however many commitments).
+    """
 
     template_name = "partnerships/commitments.html"
 
@@ -77,6 +82,9 @@ class CommitmentTrackerView(TemplateView):
         counts = {value: 0 for value, _label in CommitmentStatus.choices}
         for row in rows:
             counts[row.status] += 1
+        delivery = commitment_delivery([row.pk for row in rows])
+        for row in rows:
+            row.delivery = delivery[row.pk]
         return super().get_context_data(
             partnership=partnership,
             commitments=rows,

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from accord.decisions.views import applicant, manage, public
+
+app_name = "decisions"
+urlpatterns = [
+    path("manage/calls/<slug:slug>/decisions/", manage.PortfolioView.as_view(), name="portfolio"),
+    path(
+        "manage/calls/<slug:slug>/decisions/scenarios/<int:pk>/",
+        manage.ScenarioView.as_view(),
+        name="scenario",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/applications/",
+        manage.BoardView.as_view(),
+        name="board",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/applications/<str:reference>/",
+        manage.DecideView.as_view(),
+        name="decide",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/disagreements/",
+        manage.DisagreementsView.as_view(),
+        name="disagreements",
+    ),
+    path("manage/awards/<str:reference>/", manage.AwardView.as_view(), name="award"),
+    path(
+        "applications/<str:reference>/decision/",
+        applicant.MyDecisionView.as_view(),
+        name="my_decision",
+    ),
+    path(
+        "awards/<str:reference>/letters/<int:pk>/",
+        applicant.LetterDownloadView.as_view(),
+        name="letter",
+    ),
+    path("awards/", public.AwardsView.as_view(), name="awards"),
+    path("awards/360giving.json", public.OpenDataView.as_view(format="json"), name="open_json"),
+    path("awards/360giving.csv", public.OpenDataView.as_view(format="csv"), name="open_csv"),
+    path("accord/<slug:slug>/delivery/", public.DeliveryView.as_view(), name="delivery"),
+]
