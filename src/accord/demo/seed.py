@@ -221,6 +221,20 @@ def seed_embeddings() -> int:
         target.close()
 
 
+def seed_matching() -> int:
+    """Expertise matching for every call with submitted applications and no run yet."""
+    from accord.matching.models import MatchRun
+    from accord.matching.services.runs import MATCHED_STATES, compute_matching
+    from accord.programmes.models import Call
+
+    done = 0
+    for call in Call.objects.filter(applications__state__in=MATCHED_STATES).distinct():
+        if not MatchRun.objects.filter(call=call, state="done").exists():
+            compute_matching(run=MatchRun.objects.create(call=call))
+            done += 1
+    return done
+
+
 def seed_demo() -> dict[str, Any]:
     """Every stage, in order. Safe to run again."""
     seed_embeddings()
@@ -228,6 +242,7 @@ def seed_demo() -> dict[str, Any]:
     people = seed_directory()
     accounts = seed_accounts()
     applications = seed_applications()
+    seed_matching()
     return {
         "reference": report,
         "people": people,
