@@ -47,7 +47,7 @@ __all__ = [
     "exact_search",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rows sorted by (list, country), cell offsets
 _NORM_TOLERANCE = 1e-3
 _GATHER_COST = 4  # cost of scoring one scattered row, in contiguous-row units (measured)
 
@@ -277,6 +277,26 @@ def exact_search(
     return _top_k(all_ids, vectors @ query, k)
 
 
+def _mask_at(
+    f: PartnerFilter, meta: ProfileMeta, rows: NDArray[np.intp], *, country_done: bool
+) -> BoolArr:
+    """bool[len(rows)]: which of ``rows`` pass the metadata part of ``f`` (not the id lists).
+
+    Only the given rows' metadata is read; ``country_done`` skips the country test when the
+    rows were taken from the filter's country cells already.
+    """
+    m = meta.active[rows] if f.active_only else np.ones(rows.shape[0], dtype=np.bool_)
+    if f.country is not None and not country_done:
+        m &= meta.country[rows] == np.int8(f.country)
+    if f.areas_any is not None:
+        m &= (meta.areas[rows] & np.uint64(f.areas_any)) != 0
+    if f.org_kinds is not None:
+        m &= np.isin(meta.org_kind[rows], np.asarray(f.org_kinds, dtype=np.int8))
+    if f.career_stages is not None:
+        m &= np.isin(meta.career_stage[rows], np.asarray(f.career_stages, dtype=np.int8))
+    return m
+
+
 def _kmeans(sample: F32, n_lists: int, *, iterations: int, rng: np.random.Generator) -> F32:
     """Spherical k-means: centroids float32[L, D], unit norm (empty clusters re-seeded)."""
     n = sample.shape[0]
@@ -306,11 +326,28 @@ def _nearest(x: F32, cent: F32, chunk: int = 65536) -> NDArray[np.intp]:
     return out
 
 
+def _ranges_to_rows(starts: I64, ends: I64) -> NDArray[np.intp]:
+    """The rows of the half-open ranges ``[starts[i], ends[i])``, concatenated (intp[Σ len])."""
+    lens = ends - starts
+    total = int(lens.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.intp)
+    before = np.zeros(lens.shape[0], dtype=np.int64)
+    np.cumsum(lens[:-1], out=before[1:])
+    return (np.repeat(starts - before, lens) + np.arange(total, dtype=np.int64)).astype(np.intp)
+
+
 class PartnerIndex:
     """IVF index with exact re-ranking, metadata filters, an update buffer and tombstones.
 
     Build with :meth:`build`, query with :meth:`search`, update with :meth:`add`,
     :meth:`replace`, :meth:`remove`, persist with :meth:`save` / :meth:`load`.
+
+    Layout: rows are sorted by (list, country), so list ``l`` is the contiguous slice
+    ``offsets[l]:offsets[l+1]`` and, inside it, the profiles of country ``country_codes[c]`` are
+    the *cell* ``cells[l*C + c]:cells[l*C + c + 1]`` (``C = len(country_codes)``). A country filter
+    therefore only ever touches its own cells. ``cell_areas[l*C + c]`` is the OR of the area
+    bitmasks in that cell, so an area filter skips cells where no profile has a wanted area.
     """
 
     def __init__(
@@ -320,7 +357,8 @@ class PartnerIndex:
         vectors: F32,
         ids: I64,
         meta: ProfileMeta,
-        offsets: I64,
+        country_codes: NDArray[np.int8],
+        cells: I64,
         deleted: BoolArr | None = None,
         buf_vectors: F32 | None = None,
         buf_ids: I64 | None = None,
@@ -328,10 +366,12 @@ class PartnerIndex:
         nprobe: int = 64,
         exact_threshold: int = 2_000,
     ) -> None:
-        """Internal: use :meth:`build` or :meth:`load`. Arrays are stored sorted by list.
+        """Internal: use :meth:`build` or :meth:`load`. Arrays are stored sorted by (list, country).
 
         centroids: float32[L, D]; vectors: float32[N, D]; ids: int64[N]; meta: N rows;
-        offsets: int64[L + 1] (list l is rows offsets[l]:offsets[l+1]); deleted: bool[N].
+        country_codes: int8[C], strictly increasing; cells: int64[L*C + 1], non-decreasing from
+        0 to N, and every row of cell ``l*C + c`` has country ``country_codes[c]``;
+        deleted: bool[N].
         """
         n_lists, dim = centroids.shape
         if vectors.shape[1:] != (dim,):
@@ -340,14 +380,38 @@ class PartnerIndex:
         if ids.shape != (n,):
             raise IndexInputError(f"ids must have shape [{n}], got {list(ids.shape)}")
         meta.validate(n)
-        if offsets.shape != (n_lists + 1,) or offsets[0] != 0 or offsets[-1] != n:
-            raise IndexInputError(f"offsets must be int64[{n_lists + 1}] from 0 to {n}")
+        n_c = int(country_codes.shape[0])
+        if country_codes.ndim != 1 or n_c < 1 or bool(np.any(np.diff(country_codes) <= 0)):
+            raise IndexInputError("country_codes must be int8[C], C ≥ 1, strictly increasing")
+        if (
+            cells.shape != (n_lists * n_c + 1,)
+            or cells[0] != 0
+            or cells[-1] != n
+            or bool(np.any(np.diff(cells) < 0))
+        ):
+            raise IndexInputError(
+                f"cells must be int64[{n_lists * n_c + 1}], non-decreasing from 0 to {n}"
+            )
+        cell_country = np.repeat(np.tile(country_codes, n_lists), np.diff(cells))
+        if not np.array_equal(cell_country, meta.country):
+            bad = int(np.flatnonzero(cell_country != meta.country)[0])
+            raise IndexInputError(f"row {bad} is not in the cell of its country (corrupt layout)")
+        if deleted is not None and deleted.shape != (n,):
+            raise IndexInputError(f"deleted must be bool[{n}], got {list(deleted.shape)}")
         self.dim = int(dim)
         self.centroids = centroids
         self.vectors = vectors
         self.ids = ids
         self.meta = meta
-        self.offsets = offsets
+        self.country_codes = country_codes.astype(np.int8)
+        self.cells = cells
+        self.offsets: I64 = np.ascontiguousarray(cells[::n_c])  # int64[L + 1]
+        # OR of the area bitmasks per cell (uint64[L*C]) and per list (uint64[L]).
+        self.cell_areas = np.zeros(n_lists * n_c, dtype=np.uint64)
+        nonempty = np.flatnonzero(np.diff(cells))
+        if nonempty.size:
+            self.cell_areas[nonempty] = np.bitwise_or.reduceat(meta.areas, cells[nonempty])
+        self.list_areas = np.bitwise_or.reduce(self.cell_areas.reshape(n_lists, n_c), axis=1)
         self.deleted = np.zeros(n, dtype=np.bool_) if deleted is None else deleted
         self.buf_vectors = (
             np.empty((0, dim), dtype=np.float32) if buf_vectors is None else buf_vectors
@@ -360,6 +424,37 @@ class PartnerIndex:
         self._id_order = np.argsort(ids, kind="stable")
         self._sorted_ids = ids[self._id_order]
         self._n_deleted = int(self.deleted.sum())
+
+    @classmethod
+    def _from_assignment(
+        cls,
+        *,
+        centroids: F32,
+        vectors: F32,
+        ids: I64,
+        meta: ProfileMeta,
+        assign: NDArray[np.intp],
+        nprobe: int,
+        exact_threshold: int,
+    ) -> PartnerIndex:
+        """Lay out rows (given their list ``assign`` intp[N]) sorted by (list, country)."""
+        n_lists = int(centroids.shape[0])
+        codes = np.unique(meta.country) if len(meta) else np.zeros(1, dtype=np.int8)
+        n_c = int(codes.shape[0])
+        cell = assign.astype(np.int64) * n_c + np.searchsorted(codes, meta.country)
+        order = np.argsort(cell, kind="stable")
+        cells = np.zeros(n_lists * n_c + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cell, minlength=n_lists * n_c), out=cells[1:])
+        return cls(
+            centroids=centroids,
+            vectors=np.ascontiguousarray(vectors[order]),
+            ids=ids[order],
+            meta=meta.take(order),
+            country_codes=codes.astype(np.int8),
+            cells=cells,
+            nprobe=nprobe,
+            exact_threshold=exact_threshold,
+        )
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -394,17 +489,12 @@ class PartnerIndex:
         rng = np.random.default_rng(seed)
         sample = v if n <= train_size else v[np.sort(rng.choice(n, train_size, replace=False))]
         cent = _kmeans(sample, lists, iterations=iterations, rng=rng)
-        assign = _nearest(v, cent)
-        order = np.argsort(assign, kind="stable")
-        counts = np.bincount(assign, minlength=lists)
-        offsets = np.zeros(lists + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        return cls(
+        return cls._from_assignment(
             centroids=cent,
-            vectors=np.ascontiguousarray(v[order]),
-            ids=id_arr[order],
-            meta=meta.take(order),
-            offsets=offsets,
+            vectors=v,
+            ids=id_arr,
+            meta=meta,
+            assign=_nearest(v, cent),
             nprobe=nprobe,
             exact_threshold=exact_threshold,
         )
@@ -433,16 +523,15 @@ class PartnerIndex:
                 return row
         return None
 
-    def _rows_of_ids(self, ids: ArrayLike) -> tuple[BoolArr, BoolArr]:
-        """Masks over (main rows, buffer rows) of the given ids (unknown ids are ignored)."""
+    def _main_rows(self, ids: ArrayLike) -> NDArray[np.intp]:
+        """Rows (intp, ascending) of the main arrays holding the given ids (unknown ids and
+        tombstoned rows are left out)."""
         q = np.unique(np.asarray(ids, dtype=np.int64))
-        main = np.zeros(self.ids.shape[0], dtype=np.bool_)
         pos = np.searchsorted(self._sorted_ids, q)
         pos = pos[pos < self._sorted_ids.shape[0]]
         hit = pos[np.isin(self._sorted_ids[pos], q)]
-        main[self._id_order[hit]] = True
-        buf = np.isin(self.buf_ids, q)
-        return main, buf
+        rows = np.sort(self._id_order[hit]).astype(np.intp)
+        return rows[~self.deleted[rows]] if self._n_deleted else rows
 
     # ------------------------------------------------------------------ updates
     def add(self, profile_id: int, vector: ArrayLike, meta: ProfileMeta) -> None:
@@ -482,17 +571,12 @@ class PartnerIndex:
         vec = np.concatenate([self.vectors[live], self.buf_vectors])
         ids = np.concatenate([self.ids[live], self.buf_ids])
         meta = ProfileMeta.concat([self.meta.take(live), self.buf_meta])
-        assign = _nearest(vec, self.centroids)
-        order = np.argsort(assign, kind="stable")
-        counts = np.bincount(assign, minlength=self.n_lists)
-        offsets = np.zeros(self.n_lists + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        merged = PartnerIndex(
+        merged = PartnerIndex._from_assignment(
             centroids=self.centroids,
-            vectors=np.ascontiguousarray(vec[order]),
-            ids=ids[order],
-            meta=meta.take(order),
-            offsets=offsets,
+            vectors=vec,
+            ids=ids,
+            meta=meta,
+            assign=_nearest(vec, self.centroids),
             nprobe=self.nprobe,
             exact_threshold=self.exact_threshold,
         )
@@ -533,85 +617,111 @@ class PartnerIndex:
             raise IndexInputError(f"k must be ≥ 1, got {k}")
         q = _check_vectors(np.asarray(query).reshape(1, -1), self.dim, "query")[0]
         f = filters if filters is not None else PartnerFilter()
-        n = self.ids.shape[0]
-
-        # Buffer: always exact.
-        buf_mask = f.mask(self.buf_meta)
-        main_mask: BoolArr | None = None
-        if not f.is_empty():
-            main_mask = f.mask(self.meta)
-        if self._n_deleted:
-            main_mask = ~self.deleted if main_mask is None else main_mask & ~self.deleted
-        if f.allow_ids is not None or f.exclude_ids is not None:
-            if main_mask is None:
-                main_mask = np.ones(n, dtype=np.bool_)
-            if f.allow_ids is not None:
-                allow_main, allow_buf = self._rows_of_ids(f.allow_ids)
-                main_mask &= allow_main
-                buf_mask &= allow_buf
-            if f.exclude_ids is not None:
-                ex_main, ex_buf = self._rows_of_ids(f.exclude_ids)
-                main_mask &= ~ex_main
-                buf_mask &= ~ex_buf
 
         parts_ids: list[I64] = []
         parts_scores: list[F32] = []
+        # Buffer: always exact.
+        buf_mask = f.mask(self.buf_meta)
+        if f.allow_ids is not None:
+            buf_mask &= np.isin(self.buf_ids, np.asarray(f.allow_ids, dtype=np.int64))
+        if f.exclude_ids is not None:
+            buf_mask &= ~np.isin(self.buf_ids, np.asarray(f.exclude_ids, dtype=np.int64))
         if buf_mask.any():
             rows = np.flatnonzero(buf_mask)
             parts_ids.append(self.buf_ids[rows])
             parts_scores.append(self.buf_vectors[rows] @ q)
 
-        kept = n if main_mask is None else int(np.count_nonzero(main_mask))
-        probe = min(nprobe if nprobe is not None else self.nprobe, self.n_lists)
-        # A filter that keeps a fraction s of profiles thins every list by s; probe about
-        # 1/sqrt(s) times more lists so enough passing candidates near the query are seen.
-        if 0 < kept < n:
-            probe = min(math.ceil(probe / math.sqrt(kept / n)), self.n_lists)
-        # Gathering a scattered row costs about as much as scanning 4 contiguous ones, so
-        # answer exactly when that is no dearer than the lists we would scan.
-        cheap_exact = kept * _GATHER_COST <= probe * n / self.n_lists
-        if kept == 0:
-            pass
-        elif exact or kept <= self.exact_threshold or cheap_exact or probe >= self.n_lists:
-            if main_mask is None:
-                parts_ids.append(self.ids)
-                parts_scores.append(self.vectors @ q)
-            else:
-                rows = np.flatnonzero(main_mask)
-                parts_ids.append(self.ids[rows])
-                parts_scores.append(self.vectors[rows] @ q)
-        else:
-            cs = self.centroids @ q
-            lists = (
-                np.argpartition(-cs, probe - 1)[:probe]
-                if probe < self.n_lists
-                else np.arange(probe)
-            )
-            lists = np.sort(lists)  # visit lists in memory order
-            n_parts = len(parts_ids)
-            for lst in lists:
-                a, b = int(self.offsets[lst]), int(self.offsets[lst + 1])
-                if a == b:
-                    continue
-                s = self.vectors[a:b] @ q
-                if main_mask is None:
-                    parts_ids.append(self.ids[a:b])
-                    parts_scores.append(s)
-                else:
-                    m = main_mask[a:b]
-                    parts_ids.append(self.ids[a:b][m])
-                    parts_scores.append(s[m])
-            seen = sum(int(p.shape[0]) for p in parts_ids[n_parts:])
-            if seen < k and probe < self.n_lists:
-                # Too few passing candidates near the query: answer exactly instead.
-                del parts_ids[n_parts:], parts_scores[n_parts:]
-                rows = np.flatnonzero(main_mask) if main_mask is not None else np.arange(n)
-                parts_ids.append(self.ids[rows])
-                parts_scores.append(self.vectors[rows] @ q)
+        if self.ids.shape[0]:
+            probe = nprobe if nprobe is not None else self.nprobe
+            main_rows = self._main_candidates(q, k, f, max(1, probe), exact)
+            parts_ids.append(self.ids[main_rows])
+            parts_scores.append(self.vectors[main_rows] @ q)
 
         if not parts_ids:
             return SearchResult(ids=np.empty(0, np.int64), scores=np.empty(0, np.float32))
         return _top_k(np.concatenate(parts_ids), np.concatenate(parts_scores), k)
+
+    def _main_candidates(
+        self, q: F32, k: int, f: PartnerFilter, nprobe: int, exact: bool
+    ) -> NDArray[np.intp]:
+        """Rows of the main arrays to score exactly: each passes ``f`` and is not tombstoned.
+
+        The metadata masks are evaluated only on the rows of the probed cells (cheap int8 /
+        uint64 gathers), so the dot products are done only for rows that pass.
+        """
+        n = int(self.ids.shape[0])
+        ex_rows = self._main_rows(f.exclude_ids) if f.exclude_ids is not None else None
+        allow_mask: BoolArr | None = None
+
+        def keep(rows: NDArray[np.intp], country_done: bool) -> NDArray[np.intp]:
+            m = _mask_at(f, self.meta, rows, country_done=country_done)
+            if self._n_deleted:
+                m &= ~self.deleted[rows]
+            if allow_mask is not None:
+                m &= allow_mask[rows]
+            if ex_rows is not None and ex_rows.size:
+                m &= ~np.isin(rows, ex_rows)
+            return rows[m]
+
+        if f.allow_ids is not None:
+            allowed = self._main_rows(f.allow_ids)
+            # Scoring a gathered row costs about _GATHER_COST contiguous ones.
+            if (
+                exact
+                or allowed.size <= self.exact_threshold
+                or allowed.size * _GATHER_COST <= nprobe * n / self.n_lists
+            ):
+                return keep(allowed, country_done=False)
+            allow_mask = np.zeros(n, dtype=np.bool_)
+            allow_mask[allowed] = True
+
+        if exact:
+            return keep(np.arange(n, dtype=np.intp), country_done=False)
+        # The slice of every list that the country filter allows, and its area union.
+        n_c = int(self.country_codes.shape[0])
+        if f.country is not None:
+            ci = int(np.searchsorted(self.country_codes, f.country))
+            if ci == n_c or int(self.country_codes[ci]) != f.country:
+                return np.empty(0, dtype=np.intp)
+            starts, ends = self.cells[ci:-1:n_c], self.cells[ci + 1 :: n_c]
+            unions = self.cell_areas[ci::n_c]
+        else:
+            starts, ends = self.offsets[:-1], self.offsets[1:]
+            unions = self.list_areas
+        eligible = ends > starts
+        if f.areas_any is not None:
+            eligible &= (unions & np.uint64(f.areas_any)) != 0
+        elig = np.flatnonzero(eligible)
+        if elig.size == 0:
+            return np.empty(0, dtype=np.intp)
+        # Probe lists by centroid score, best first, skipping lists with nothing eligible.
+        cs = self.centroids @ q
+        order = elig[np.argsort(-cs[elig], kind="stable")]
+        country_done = f.country is not None
+        first = min(nprobe, order.size)
+        scanned = _ranges_to_rows(starts[order[:first]], ends[order[:first]])
+        got = keep(scanned, country_done)
+        wanted = first
+        if first < order.size:
+            # Fraction of all rows that pass, estimated on the probed rows: a filter keeping a
+            # fraction s thins every list by s, so probe about 1/sqrt(s) times more lists to see
+            # enough passing candidates near the query; answer exactly when few rows pass.
+            elig_rows = int((ends[elig] - starts[elig]).sum())
+            s = elig_rows / n * got.size / max(1, scanned.size)
+            if s <= 0 or s * n <= self.exact_threshold:
+                wanted = order.size
+            else:
+                wanted = min(order.size, math.ceil(nprobe / math.sqrt(min(1.0, s))))
+        parts = [got]
+        if wanted > first:
+            more = _ranges_to_rows(starts[order[first:wanted]], ends[order[first:wanted]])
+            parts.append(keep(more, country_done))
+        rows = np.concatenate(parts) if len(parts) > 1 else got
+        if rows.size < k and wanted < order.size:
+            # Too few passing candidates near the query: scan the rest as well (exact).
+            rest = _ranges_to_rows(starts[order[wanted:]], ends[order[wanted:]])
+            rows = np.concatenate([rows, keep(rest, country_done)])
+        return rows
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -623,7 +733,8 @@ class PartnerIndex:
             "centroids": self.centroids,
             "vectors": self.vectors,
             "ids": self.ids,
-            "offsets": self.offsets,
+            "country_codes": self.country_codes,
+            "cells": self.cells,
             "deleted": self.deleted,
             "buf_vectors": self.buf_vectors,
             "buf_ids": self.buf_ids,
@@ -669,7 +780,8 @@ class PartnerIndex:
                 vectors=z["vectors"],
                 ids=z["ids"],
                 meta=meta("meta_"),
-                offsets=z["offsets"],
+                country_codes=z["country_codes"],
+                cells=z["cells"],
                 deleted=z["deleted"],
                 buf_vectors=z["buf_vectors"],
                 buf_ids=z["buf_ids"],
