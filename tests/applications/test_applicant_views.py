@@ -12,7 +12,12 @@ from pypdf import PdfWriter
 from accord.applications.models import Application, Document
 from accord.applications.services.documents import upload_document
 from tests.factories.accounts import UserFactory
-from tests.factories.applications import CallFactory, make_applicant, make_joint_application, make_officer
+from tests.factories.applications import (
+    CallFactory,
+    make_applicant,
+    make_joint_application,
+    make_officer,
+)
 
 pytestmark = pytest.mark.django_db
 

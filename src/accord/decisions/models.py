@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accord.common.models import TimeStampedModel
-from accord.decisions.enums import AwardState, LetterState, OutputKind, PaymentState, ReportKind, Verdict
+from accord.decisions.enums import (
+    AwardState,
+    LetterState,
+    OutputKind,
+    PaymentState,
+    ReportKind,
+    Verdict,
+)
 from accord.directory.enums import Country
 from accord.programmes.models import CURRENCIES
 

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.common.i18n import Bilingual
 from accord.common.models import TimeStampedModel
-from accord.directory.enums import CareerStage, Country, Language, OrganisationKind, OrganisationSize
+from accord.directory.enums import (
+    CareerStage,
+    Country,
+    Language,
+    OrganisationKind,
+    OrganisationSize,
+)
 from accord.directory.validators import validate_funder_id, validate_orcid, validate_ror
 
 
