@@ -246,7 +246,7 @@ def test_application_list_query_count_is_flat(client, call, n):
     with CaptureQueriesContext(connection) as ctx:
         data = client.get("/api/applications").json()
     assert len(data) == n
-    assert len(ctx.captured_queries) == 19
+    assert len(ctx.captured_queries) == 18
 
 
 @pytest.mark.parametrize("n", [1, 3])

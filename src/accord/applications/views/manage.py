@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -117,21 +117,11 @@ def side_label(country: str) -> str:
     return "uk" if country == "GB" else country.lower()
 
 
-def cache_roles(request: HttpRequest) -> None:
-    """Load the user's role grants once: every permission check of the request then reads them."""
-    if request.user.is_authenticated:
-        prefetch_related_objects([request.user], "role_grants")
-
-
 class OfficerMixin(LoginRequiredMixin):
     """Signed-in users only (anonymous → sign-in page); the call comes from ``officer_calls``."""
 
     request: HttpRequest
     kwargs: dict[str, Any]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        cache_roles(request)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_call(self, queryset: QuerySet[Call] | None = None) -> Call:
         qs = queryset if queryset is not None else officer_calls(self.request.user)
@@ -584,10 +574,6 @@ class ManageApplicationView(LoginRequiredMixin, View):
     permission_required = "applications.manage_application"
     template_name = "applications/manage/application.html"
     ACTIONS = ("check", "override", "extension", "decision")
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        cache_roles(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_application(self, request: HttpRequest, reference: str) -> Application:
         application = (
