@@ -237,6 +237,30 @@ def test_infeasible_call_fails_with_the_constraint_in_words(
     assert Assignment.objects.filter(call=call).count() == 0
 
 
+def test_a_pool_from_one_country_fails_when_the_call_wants_both(
+    officer, django_capture_on_commit_callbacks
+):
+    call = CallFactory(reviewers_per_application=2)
+    eligible(call, 1)
+    make_pool(call, ["GB", "GB", "GB"])
+    failed = run(call, officer, django_capture_on_commit_callbacks)
+    assert failed.state == "failed"
+    assert failed.message == (
+        "every application needs a Republic of Korea reviewer, but no Republic of Korea "
+        "reviewer is in the pool"
+    )
+
+
+def test_a_pool_from_one_country_is_fine_when_the_call_does_not_ask_for_both(
+    officer, django_capture_on_commit_callbacks
+):
+    call = CallFactory(reviewers_per_application=2, reviewers_from_each_country=False)
+    eligible(call, 1)
+    make_pool(call, ["GB", "GB", "GB"])
+    assert run(call, officer, django_capture_on_commit_callbacks).state == "done"
+    assert Assignment.objects.filter(call=call).count() == 2
+
+
 def test_too_few_reviewers_fails_with_the_reason(officer, django_capture_on_commit_callbacks):
     call = CallFactory(reviewers_per_application=3)
     eligible(call, 1)
@@ -307,9 +331,7 @@ def test_a_swap_that_leaves_no_korean_reviewer_is_refused(solved, officer):
     before = pairs_of(call)
     # the British reviewer with a free place (loads 2 and 1), on an application they do not review
     spare = min(reviewers[:2], key=lambda p: Assignment.objects.filter(reviewer=p).count())
-    application = next(
-        a for a in applications if (a.reference, spare.name_en) not in before
-    )
+    application = next(a for a in applications if (a.reference, spare.name_en) not in before)
     korean = Assignment.objects.get(application=application, reviewer__country="KR").reviewer
     with pytest.raises(ValidationError) as refused:
         set_assignment_by_hand(

@@ -81,7 +81,9 @@ def build_instance(call: Call) -> Encoded:
     """The call as a core instance, with the applications (rows) and reviewers (columns).
 
     Raises :class:`accord.core.assignment.InstanceError` when the instance cannot be built
-    (e.g. fewer reviewers in the pool than ``reviewers_per_application``).
+    (e.g. fewer reviewers in the pool than ``reviewers_per_application``), and
+    :class:`InfeasibleAssignmentError` when the call wants a reviewer from each country but the
+    pool has none from one of them (the core would then solve without the rule).
     """
     sides = [side.country for side in call.sides.all()]
     applications = list(
@@ -127,6 +129,15 @@ def build_instance(call: Call) -> Encoded:
     first = sides[0] if sides else ""
     if call.reviewers_from_each_country:
         country = [0 if p.country == first else 1 for p in reviewers]
+        # The core applies the rule only when both countries are in the pool; the call wants it.
+        absent = [c for c in (0, 1) if c not in country]
+        if applications and reviewers and absent and len(sides) == 2:
+            with translation.override("en"):
+                name = str(Country(sides[absent[0]]).label)
+            raise InfeasibleAssignmentError(
+                "proposal_country",
+                f"every proposal needs a {name} reviewer, but no {name} reviewer is in the pool",
+            )
     else:
         country = [0] * n_revs  # one country only: the core then drops the bilateral rule
     with translation.override("en"):  # the core's messages are in English
@@ -380,7 +391,7 @@ def set_assignment_by_hand(
         _lock(call)
         try:
             instance, applications, reviewers = build_instance(call)
-        except InstanceError as exc:
+        except (InstanceError, InfeasibleAssignmentError) as exc:
             raise ValidationError(failure_message(exc, call, [], [])) from None
         rows = {a.pk: i for i, a in enumerate(applications)}
         cols = {p.pk: j for j, p in enumerate(reviewers)}
@@ -486,7 +497,7 @@ def publish_assignments(*, call: Call, actor: Any, base_url: str = "") -> list[A
         _lock(call)
         try:
             instance, applications, reviewers = build_instance(call)
-        except InstanceError as exc:
+        except (InstanceError, InfeasibleAssignmentError) as exc:
             raise ValidationError(failure_message(exc, call, [], [])) from None
         problems = check_assignment(instance, _as_array(live_pairs(call, applications, reviewers)))
         if problems:

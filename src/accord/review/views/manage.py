@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -52,11 +52,6 @@ class OfficerCallMixin(LoginRequiredMixin):
     permission = "review.manage_call"
     request: HttpRequest
     kwargs: dict[str, Any]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            prefetch_related_objects([request.user], "role_grants")  # one query for every check
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_call(self) -> Call:
         call = (
