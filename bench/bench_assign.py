@@ -2,12 +2,15 @@
 
 Seeded instances P x R (P = R), k = 3, about 2 % conflicts, reviewers half country 0 and half
 country 1, max_load = ceil(3P/R) + 1, min_load = 0, affinities uniform on [0, 1) (or
-beta(2, 5) with --dist beta). Each size runs in a fresh subprocess so that its peak memory
+beta(2, 5) with --dist beta, or with --dist skewed 0.7 x a per-reviewer popularity shared by
+every proposal (uniform on [0, 1)) + 0.3 x uniform noise: most proposals want the same
+reviewers, whose loads bind). Each size runs in a fresh subprocess so that its peak memory
 (RSS high-water mark, from resource.getrusage) is its own.
 
     .venv/bin/python bench/bench_assign.py                 # 500, 2000, 5000
     .venv/bin/python bench/bench_assign.py --large         # ... and 10000
     .venv/bin/python bench/bench_assign.py --sizes 5000 --repeat 3
+    .venv/bin/python bench/bench_assign.py --dist skewed
     .venv/bin/python bench/bench_assign.py --write-instance 500 /tmp/i500.npz
     .venv/bin/accord assign --instance /tmp/i500.npz --out /tmp/a500.csv
 
@@ -40,11 +43,17 @@ def make_instance(size: int, seed: int = 0, dist: str = "uniform") -> Assignment
     rng = np.random.default_rng(seed)
     affinity = np.empty((n_props, n_revs))
     conflict = np.empty((n_props, n_revs), dtype=bool)
+    popularity = rng.random(n_revs) if dist == "skewed" else np.zeros(n_revs)
     step = max(1, 4_000_000 // n_revs)
     for start in range(0, n_props, step):
         stop = min(n_props, start + step)
         if dist == "beta":
             affinity[start:stop] = rng.beta(2.0, 5.0, (stop - start, n_revs))
+        elif dist == "skewed":
+            block = affinity[start:stop]
+            rng.random((stop - start, n_revs), out=block)
+            block *= 0.3
+            block += 0.7 * popularity[None, :]
         else:
             rng.random((stop - start, n_revs), out=affinity[start:stop])
         conflict[start:stop] = rng.random((stop - start, n_revs), dtype=np.float32) < CONFLICT_RATE
@@ -123,7 +132,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
     parser.add_argument("--large", action="store_true", help="also run 10,000 x 10,000")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--dist", choices=["uniform", "beta"], default="uniform")
+    parser.add_argument("--dist", choices=["uniform", "beta", "skewed"], default="uniform")
     parser.add_argument("--repeat", type=int, default=1, help="solves per size; best is shown")
     parser.add_argument(
         "--write-instance",

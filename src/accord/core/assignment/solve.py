@@ -23,7 +23,6 @@ it either finds a feasible candidate set or proves infeasibility with a Farkas c
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,19 +43,12 @@ from accord.core.assignment.model import (
     IntArray,
     check_assignment,
 )
+from accord.core.assignment.warm_lp import LPOutcome, WarmLP
 
 #: Default number of candidate reviewers per proposal and country in the first LP.
 DEFAULT_CANDIDATES = 6
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
-
-
-@dataclass(frozen=True)
-class _LPOutcome:
-    status: int
-    x: FloatArray
-    objective: float
-    duals: Duals | None
 
 
 def initial_candidates(
@@ -128,8 +120,8 @@ def _solve_lp(
     *,
     phase1: bool,
     method: str,
-) -> _LPOutcome:
-    """Solve the LP restricted to the pairs ``keys`` (phase 1: minimise artificial slack)."""
+) -> LPOutcome:
+    """Solve the LP restricted to the pairs ``keys`` from scratch (phase 1: minimise slack)."""
     n_props, n_revs = instance.affinity.shape
     bilateral = instance.bilateral
     cand_p, cand_r = np.divmod(keys, n_revs)
@@ -190,7 +182,7 @@ def _solve_lp(
     bounds = np.column_stack([np.zeros(n_cols), upper])
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method=method)
     if res.status == 2:
-        return _LPOutcome(2, np.zeros(0), float("nan"), None)
+        return LPOutcome(2, keys, np.zeros(0), float("nan"), None)
     if res.status != 0:
         raise SolverError(f"HiGHS stopped with status {res.status}: {res.message}")
     ub_marg = np.asarray(res.ineqlin.marginals, dtype=np.float64)
@@ -201,8 +193,9 @@ def _solve_lp(
     gamma = np.maximum(-ub_marg[n_pc : n_pc + n_revs], 0.0)
     delta = np.zeros(n_revs)
     delta[needy] = np.maximum(-ub_marg[n_pc + n_revs :], 0.0)
-    return _LPOutcome(
+    return LPOutcome(
         0,
+        keys,
         np.asarray(res.x[:n], dtype=np.float64),
         float(res.fun),
         Duals(alpha, beta, gamma, delta),
@@ -270,20 +263,32 @@ def solve_weighted(
     phase1 = False
     iterations = 0
     lp_method = method
+    warm: WarmLP | None = None
+
+    def weights_of(pairs: IntArray) -> FloatArray:
+        w = instance.affinity.ravel()[pairs]
+        if bonus_keys is not None and bonus_keys.size:
+            w = w + bonus * np.isin(pairs, bonus_keys)
+        return w
+
     while True:
         iterations += 1
         if iterations > max_iterations:
             raise SolverError(f"column generation did not converge in {max_iterations} rounds")
-        weights = instance.affinity.ravel()[keys]
-        if bonus_keys is not None and bonus_keys.size:
-            weights = weights + bonus * np.isin(keys, bonus_keys, assume_unique=True)
         t = time.perf_counter()
-        out = _solve_lp(instance, keys, weights, phase1=phase1, method=lp_method)
+        if phase1:
+            out = _solve_lp(instance, keys, weights_of(keys), phase1=True, method=lp_method)
+        else:
+            if warm is None:
+                warm = WarmLP(instance, lp_method)
+                warm.add(keys, weights_of(keys))
+            out = warm.run()
         timings["lp"] += time.perf_counter() - t
         if out.status == 2:
             if phase1:
                 raise SolverError("the phase-1 LP cannot be infeasible; HiGHS says it is")
             phase1 = True
+            warm = None  # rebuilt on the phase-1 candidates
             continue
         assert out.duals is not None
         t = time.perf_counter()
@@ -300,6 +305,8 @@ def solve_weighted(
         timings["pricing"] += time.perf_counter() - t
         if new.size:
             keys = np.union1d(keys, new)
+            if warm is not None:
+                warm.add(new, weights_of(new))
             continue
         if phase1:
             if out.objective > 0.5:
@@ -312,11 +319,12 @@ def solve_weighted(
         if fractional > 1e-6:
             if lp_method != "highs-ds":
                 lp_method = "highs-ds"
+                warm = None
                 continue
             raise SolverError(f"the LP optimum is not integral (max fractional part {fractional})")
         break
     t = time.perf_counter()
-    chosen = keys[out.x > 0.5]
+    chosen = np.sort(out.keys[out.x > 0.5])
     pairs = np.column_stack(np.divmod(chosen, n_revs)).astype(np.int64)
     problems = check_assignment(instance, pairs)
     if problems:
