@@ -440,3 +440,16 @@ def test_saving_unchanged_values_does_not_bump_the_version(draft, uk_lead):
         actor=uk_lead,
     )
     assert fresh(draft).version == draft.version
+
+
+def test_only_a_calls_officer_may_extend_a_deadline(signed):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories.applications import CallFactory, make_applicant, make_officer
+
+    until = signed.call.closes_at + dt.timedelta(days=2)
+    for stranger in (make_officer(CallFactory().sides.first().funder), make_applicant()):
+        with pytest.raises(PermissionDenied):
+            grant_extension(application=signed, until=until, reason="Because", actor=stranger)
+    signed.refresh_from_db()
+    assert signed.deadline_extension is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,6 +159,11 @@ def transition_application(
 def grant_extension(
     *, application: Application, until: dt.datetime, reason: str, actor: Any
 ) -> Application:
+    """An officer of one of the call's funders gives this one application a later deadline."""
+    from accord.applications.rules import officer_side
+
+    if officer_side(actor, application) is None:
+        raise PermissionDenied(_("Only an officer of this call's funders may extend a deadline."))
     if not reason.strip():
         raise ApplicationError(
             _("Give the reason for the extension; it is recorded."), code="reason"
