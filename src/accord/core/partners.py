@@ -50,6 +50,7 @@ __all__ = [
 FORMAT_VERSION = 2  # 2: rows sorted by (list, country), cell offsets
 _NORM_TOLERANCE = 1e-3
 _GATHER_COST = 4  # cost of scoring one scattered row, in contiguous-row units (measured)
+_GATHER_BLOCK = 1024  # rows gathered per block before a mat-vec (stays in cache; measured)
 
 _BLAS: ThreadpoolController | None = None
 
@@ -633,27 +634,57 @@ class PartnerIndex:
 
         if self.ids.shape[0]:
             probe = nprobe if nprobe is not None else self.nprobe
-            main_rows = self._main_candidates(q, k, f, max(1, probe), exact)
+            main_rows, main_scores = self._main_candidates(q, k, f, max(1, probe), exact)
             parts_ids.append(self.ids[main_rows])
-            parts_scores.append(self.vectors[main_rows] @ q)
+            parts_scores.append(main_scores)
 
         if not parts_ids:
             return SearchResult(ids=np.empty(0, np.int64), scores=np.empty(0, np.float32))
         return _top_k(np.concatenate(parts_ids), np.concatenate(parts_scores), k)
 
+    def _gather_dot(self, rows: NDArray[np.intp], q: F32) -> F32:
+        """float32[len(rows)]: ``vectors[rows] @ q``, gathered in cache-sized blocks."""
+        out = np.empty(rows.shape[0], dtype=np.float32)
+        if rows.shape[0] <= _GATHER_BLOCK:
+            out[:] = self.vectors[rows] @ q
+            return out
+        buf = np.empty((_GATHER_BLOCK, self.dim), dtype=np.float32)
+        for s in range(0, rows.shape[0], _GATHER_BLOCK):
+            r = rows[s : s + _GATHER_BLOCK]
+            blk = buf[: r.shape[0]]
+            np.take(self.vectors, r, axis=0, out=blk)
+            out[s : s + r.shape[0]] = blk @ q
+        return out
+
+    def _score_probed(
+        self, q: F32, starts: I64, ends: I64, rows: NDArray[np.intp], m: BoolArr
+    ) -> tuple[NDArray[np.intp], F32]:
+        """Scores of the rows ``rows[m]``, where ``rows`` are the ranges ``[starts, ends)``.
+
+        Dense survivors: one contiguous mat-vec per range, then select; sparse survivors:
+        gather them (a gathered row costs about ``_GATHER_COST`` contiguous ones).
+        """
+        kept = rows[m]
+        if kept.shape[0] * _GATHER_COST < rows.shape[0]:
+            return kept, self._gather_dot(kept, q)
+        parts = [self.vectors[a:b] @ q for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        scores: F32 = np.concatenate(parts) if parts else np.empty(0, np.float32)
+        return kept, scores[m]
+
     def _main_candidates(
         self, q: F32, k: int, f: PartnerFilter, nprobe: int, exact: bool
-    ) -> NDArray[np.intp]:
-        """Rows of the main arrays to score exactly: each passes ``f`` and is not tombstoned.
+    ) -> tuple[NDArray[np.intp], F32]:
+        """Rows of the main arrays (intp[M]) that pass ``f``, are live, and were probed, with
+        their exact scores (float32[M]).
 
         The metadata masks are evaluated only on the rows of the probed cells (cheap int8 /
-        uint64 gathers), so the dot products are done only for rows that pass.
+        uint64 gathers), so dot products are done only where needed.
         """
         n = int(self.ids.shape[0])
         ex_rows = self._main_rows(f.exclude_ids) if f.exclude_ids is not None else None
         allow_mask: BoolArr | None = None
 
-        def keep(rows: NDArray[np.intp], country_done: bool) -> NDArray[np.intp]:
+        def keep(rows: NDArray[np.intp], country_done: bool) -> BoolArr:
             m = _mask_at(f, self.meta, rows, country_done=country_done)
             if self._n_deleted:
                 m &= ~self.deleted[rows]
@@ -661,7 +692,13 @@ class PartnerIndex:
                 m &= allow_mask[rows]
             if ex_rows is not None and ex_rows.size:
                 m &= ~np.isin(rows, ex_rows)
-            return rows[m]
+            return m
+
+        def gathered(rows: NDArray[np.intp]) -> tuple[NDArray[np.intp], F32]:
+            kept = rows[keep(rows, country_done=False)]
+            return kept, self._gather_dot(kept, q)
+
+        none: tuple[NDArray[np.intp], F32] = (np.empty(0, np.intp), np.empty(0, np.float32))
 
         if f.allow_ids is not None:
             allowed = self._main_rows(f.allow_ids)
@@ -671,18 +708,19 @@ class PartnerIndex:
                 or allowed.size <= self.exact_threshold
                 or allowed.size * _GATHER_COST <= nprobe * n / self.n_lists
             ):
-                return keep(allowed, country_done=False)
+                return gathered(allowed)
             allow_mask = np.zeros(n, dtype=np.bool_)
             allow_mask[allowed] = True
 
         if exact:
-            return keep(np.arange(n, dtype=np.intp), country_done=False)
+            m = keep(np.arange(n, dtype=np.intp), country_done=False)
+            return np.flatnonzero(m), (self.vectors @ q)[m]
         # The slice of every list that the country filter allows, and its area union.
         n_c = int(self.country_codes.shape[0])
         if f.country is not None:
             ci = int(np.searchsorted(self.country_codes, f.country))
             if ci == n_c or int(self.country_codes[ci]) != f.country:
-                return np.empty(0, dtype=np.intp)
+                return none
             starts, ends = self.cells[ci:-1:n_c], self.cells[ci + 1 :: n_c]
             unions = self.cell_areas[ci::n_c]
         else:
@@ -693,35 +731,43 @@ class PartnerIndex:
             eligible &= (unions & np.uint64(f.areas_any)) != 0
         elig = np.flatnonzero(eligible)
         if elig.size == 0:
-            return np.empty(0, dtype=np.intp)
+            return none
         # Probe lists by centroid score, best first, skipping lists with nothing eligible.
         cs = self.centroids @ q
         order = elig[np.argsort(-cs[elig], kind="stable")]
         country_done = f.country is not None
         first = min(nprobe, order.size)
-        scanned = _ranges_to_rows(starts[order[:first]], ends[order[:first]])
-        got = keep(scanned, country_done)
+
+        def probe(lists: NDArray[np.intp]) -> tuple[NDArray[np.intp], F32, int]:
+            st, en = starts[lists], ends[lists]
+            rows = _ranges_to_rows(st, en)
+            m = keep(rows, country_done)
+            kept, scores = self._score_probed(q, st, en, rows, m)
+            return kept, scores, int(rows.shape[0])
+
+        got, got_scores, n_scanned = probe(order[:first])
         wanted = first
         if first < order.size:
             # Fraction of all rows that pass, estimated on the probed rows: a filter keeping a
             # fraction s thins every list by s, so probe about 1/sqrt(s) times more lists to see
             # enough passing candidates near the query; answer exactly when few rows pass.
             elig_rows = int((ends[elig] - starts[elig]).sum())
-            s = elig_rows / n * got.size / max(1, scanned.size)
+            s = elig_rows / n * got.shape[0] / max(1, n_scanned)
             if s <= 0 or s * n <= self.exact_threshold:
                 wanted = order.size
             else:
                 wanted = min(order.size, math.ceil(nprobe / math.sqrt(min(1.0, s))))
-        parts = [got]
+        rows_parts, score_parts = [got], [got_scores]
         if wanted > first:
-            more = _ranges_to_rows(starts[order[first:wanted]], ends[order[first:wanted]])
-            parts.append(keep(more, country_done))
-        rows = np.concatenate(parts) if len(parts) > 1 else got
-        if rows.size < k and wanted < order.size:
+            more, more_scores, _ = probe(order[first:wanted])
+            rows_parts.append(more)
+            score_parts.append(more_scores)
+        if sum(p.shape[0] for p in rows_parts) < k and wanted < order.size:
             # Too few passing candidates near the query: scan the rest as well (exact).
-            rest = _ranges_to_rows(starts[order[wanted:]], ends[order[wanted:]])
-            rows = np.concatenate([rows, keep(rest, country_done)])
-        return rows
+            rest, rest_scores, _ = probe(order[wanted:])
+            rows_parts.append(rest)
+            score_parts.append(rest_scores)
+        return np.concatenate(rows_parts), np.concatenate(score_parts)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
