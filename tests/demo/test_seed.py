@@ -66,7 +66,8 @@ def test_running_the_seed_twice_adds_nothing(demo):
 def test_the_closed_call_has_the_designed_applications(demo):
     closed = Counter(Application.objects.filter(call__slug=CLOSED).values_list("state", flat=True))
     opened = Counter(Application.objects.filter(call__slug=OPEN).values_list("state", flat=True))
-    assert dict(closed) == {"eligible": 28, "ineligible": 5, "submitted": 3, "withdrawn": 3}
+    # The 28 eligible ones went through review to the panel; six were funded by both funders.
+    assert dict(closed) == {"at_panel": 22, "funded": 6, "ineligible": 5, "submitted": 3, "withdrawn": 3}
     assert dict(opened) == {"draft": 4}
 
     # Every submitted application has a snapshot of the version both leads signed.
@@ -88,10 +89,10 @@ def test_the_closed_call_has_the_designed_applications(demo):
 
     # The officer's decisions agree with the rules; each ineligible one fails for a real reason.
     for application in Application.objects.filter(
-        state__in=[ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE]
-    ):
+        call__slug=CLOSED, submitted_at__isnull=False
+    ).exclude(state__in=[ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN]):
         failing = sorted(line.key for line in evaluate_application(application) if not line.passed)
-        assert (application.state == ApplicationState.ELIGIBLE) == (failing == []), (
+        assert (application.state != ApplicationState.INELIGIBLE) == (failing == []), (
             application.reference
         )
     reasons = sorted(
@@ -138,3 +139,27 @@ def test_no_application_in_the_closed_call_is_editable_and_the_open_call_takes_n
         now=IN_OPEN_CALL,
     )
     assert application.members.get().person.slug == "demo-uk-applicant"
+
+
+def test_the_closed_call_went_through_review_panel_and_decisions(demo):
+    from accord.decisions.models import Award, Decision
+    from accord.decisions.services.opendata import open_data_errors, published_package
+    from accord.review.models import Assignment, Review
+
+    call = Call.objects.get(slug=CLOSED)
+    assignments = Assignment.objects.filter(call=call)
+    assert assignments.count() == 28 * call.reviewers_per_application
+    for application_id in set(assignments.values_list("application_id", flat=True)):
+        countries = set(assignments.filter(application_id=application_id).values_list("reviewer__country", flat=True))
+        assert countries == {"GB", "KR"}
+    # every review but the demo reviewer's is in
+    reviewer = User.objects.get(username="reviewer")
+    assert Review.objects.filter(assignment__call=call, state="submitted").count() == assignments.count() - assignments.filter(reviewer=reviewer.person).count()
+    awards = Award.objects.filter(application__call=call)
+    assert awards.count() == 6
+    assert all(sorted(a.sides.values_list("country", flat=True)) == ["GB", "KR"] for a in awards)
+    # one disagreement left to reconcile: GB approved, KR declined
+    split = Decision.objects.exclude(application__award__isnull=False).filter(application__call=call)
+    assert sorted(split.values_list("country", "verdict")) == [("GB", "approve"), ("KR", "decline")]
+    assert open_data_errors(published_package()) == []
+    assert len(published_package()["grants"]) == 12

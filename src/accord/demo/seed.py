@@ -243,7 +243,13 @@ def seed_demo() -> dict[str, Any]:
     accounts = seed_accounts()
     applications = seed_applications()
     seed_matching()
+    from accord.demo.review import seed_decisions, seed_review
+
+    reviews = seed_review()
+    awards = seed_decisions()
     return {
+        "reviews": reviews,
+        "awards": awards,
         "reference": report,
         "people": people,
         "accounts": accounts,

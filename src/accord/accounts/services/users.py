@@ -50,3 +50,12 @@ def grant_role(*, user: User, role: Role, funder: Any = None, actor: Any = None)
             grant.full_clean()
             log_action(actor=actor, action=AuditAction.GRANT, instance=grant, after=snapshot(grant))
         return grant
+
+
+def link_person(*, user: User, person: Any, actor: Any = None) -> User:
+    """Tie an account to a directory person (their profile, publications and memberships)."""
+    from accord.common.services.audit import save_with_audit
+
+    obj, _written = save_with_audit(user, actor=actor, values={"person": person})
+    assert isinstance(obj, User)
+    return obj
