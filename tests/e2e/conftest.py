@@ -41,6 +41,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    from accord.demo.seed import seed_demo
+    """The demo's reference data, researchers and accounts (the tests build their own calls)."""
+    from accord.demo.seed import seed_accounts, seed_directory
+    from accord.partnerships.services.reference import load_reference
 
-    return seed_demo()
+    load_reference()
+    seed_directory()
+    return seed_accounts()
