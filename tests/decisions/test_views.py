@@ -281,3 +281,28 @@ def test_commitments_tracker_shows_money_awards_and_outputs(client, call, awarde
     assert '<div class="money">£200,000 GBP</div><div class="money">₩500,000,000 KRW</div>' in row
     assert '<td class="award-count">1</td>' in row
     assert '<td class="output-count">2</td>' in row
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_portfolio_page_query_count_is_flat(client, call, rs_officer, n):
+    for i in range(n):
+        at_panel(call, merit=5 - i, areas=("semiconductors", "quantum"))
+    client.force_login(rs_officer)
+    assert count_queries(client, reverse("decisions:portfolio", args=[call.slug])) == 18
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_disagreements_page_query_count_is_flat(client, call, rs_officer, nrf_officer, n):
+    for i in range(n):
+        split = at_panel(call, merit=5 - i)
+        approve(split, rs_officer, "GB")
+        decline(split, nrf_officer, "KR")
+    client.force_login(rs_officer)
+    assert count_queries(client, reverse("decisions:disagreements", args=[call.slug])) == 12
