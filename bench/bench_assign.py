@@ -103,7 +103,10 @@ def run_one(size: int, seed: int, dist: str, repeat: int) -> dict[str, float]:
     gen = time.perf_counter() - t
     best: dict[str, float] | None = None
     for _ in range(repeat):
+        load_before = os.getloadavg()[0]
+        cpu = time.process_time()
         result = solve(inst)
+        cpu = time.process_time() - cpu
         row = {
             "size": size,
             "generate_s": gen,
@@ -112,6 +115,8 @@ def run_one(size: int, seed: int, dist: str, repeat: int) -> dict[str, float]:
             "pricing_s": result.timings["pricing"],
             "solve_s": result.timings["lp"] + result.timings["pricing"] + result.timings["verify"],
             "total_s": result.timings["total"],
+            "cpu_s": cpu,
+            "load1": max(load_before, os.getloadavg()[0]),
             "iterations": result.iterations,
             "candidates": result.n_candidates,
             "objective": result.objective,
@@ -158,7 +163,7 @@ def main(argv: list[str]) -> int:
     )
     header = (
         f"{'P x R':>13} {'gen s':>6} {'build s':>7} {'LP s':>6} {'price s':>7} {'solve s':>7} "
-        f"{'total s':>7} {'peak MB':>8} {'rounds':>6} {'cands':>7} {'objective':>17} "
+        f"{'total s':>7} {'cpu s':>6} {'load':>5} {'peak MB':>8} {'rounds':>6} {'cands':>7} {'objective':>17} "
         f"{'bound':>17} {'rel gap':>8} ok"
     )
     print(header)
@@ -183,13 +188,15 @@ def main(argv: list[str]) -> int:
         print(
             f"{f'{size:,} x {size:,}':>13} {r['generate_s']:6.2f} {r['build_s']:7.2f} "
             f"{r['lp_s']:6.2f} {r['pricing_s']:7.2f} {r['solve_s']:7.2f} {r['total_s']:7.2f} "
-            f"{r['peak_rss_mb']:8.0f} {r['iterations']:6d} {r['candidates']:7d} "
+            f"{r['cpu_s']:6.2f} {r['load1']:5.1f} {r['peak_rss_mb']:8.0f} {r['iterations']:6d} {r['candidates']:7d} "
             f"{r['objective']:17.9f} {r['bound']:17.9f} {r['relative_gap']:8.1e} "
             f"{'yes' if r['valid'] else 'NO'}"
         )
     print(
         "total s = the whole solve() call (checks + build + LP + pricing + verify); "
-        "gen s (instance generation) is not included; peak MB = process RSS high-water mark "
+        "cpu s = its CPU time, all threads (on a loaded machine wall time can be several times "
+        "larger); load = 1-min load average around the solve (2 cores: above 2 the solve "
+        "shares the CPUs); gen s (instance generation) is not included; peak MB = process RSS high-water mark "
         "including the instance arrays"
     )
     return 0

@@ -51,6 +51,14 @@ DEFAULT_CANDIDATES = 6
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
 
+#: A reviewer is crowded when more than ``CROWD_FACTOR * max(max_load, mean)`` of the
+#: per-proposal candidate pairs land on it (``mean``: the average count per reviewer).
+CROWD_FACTOR = 6
+#: The instance is crowded (most proposals want the same reviewers) when the pairs beyond
+#: that cap are more than this share of all per-proposal candidate pairs.
+CROWDED_SHARE = 0.25
+
+
 def initial_candidates(
     instance: AssignmentInstance,
     per_country: int,
@@ -58,13 +66,30 @@ def initial_candidates(
     *,
     per_reviewer: int = 0,
 ) -> IntArray:
-    """Sorted unique keys ``p * R + r`` of the first LP's pairs.
+    """Sorted unique keys ``p * R + r`` of the first LP's pairs (see :func:`candidates`)."""
+    return candidates(instance, per_country, extra_keys, per_reviewer=per_reviewer)[0]
+
+
+def candidates(
+    instance: AssignmentInstance,
+    per_country: int,
+    extra_keys: IntArray | None = None,
+    *,
+    per_reviewer: int = 0,
+) -> tuple[IntArray, bool]:
+    """Sorted unique keys ``p * R + r`` of the first LP's pairs, and whether it is crowded.
 
     For each proposal: its ``per_country`` best non-conflicted reviewers of each country (twice
-    that without the bilateral rule); for each reviewer reached by fewer than
-    ``min_load + per_reviewer`` of those pairs (and needing them: ``per_reviewer > 0`` or
-    ``min_load > 0``): its ``min_load + max(per_reviewer, per_country)`` best proposals; plus
-    ``extra_keys``. The result is exact whatever the candidates; these only save rounds.
+    that without the bilateral rule). Then, if the instance is *crowded* (more than
+    :data:`CROWDED_SHARE` of those pairs pile on reviewers that already have
+    ``CROWD_FACTOR * max(max_load, mean count)`` of them, as when affinity is mostly a shared
+    popularity): only the best ``ceil(per_country / 2)`` of each kept, and every reviewer
+    reached by fewer than ``min_load + 3 * max_load`` of them gets its ``min_load + 3 *
+    max_load`` best proposals, so the spill-over from saturated popular reviewers is in the
+    first LP. Otherwise, each reviewer reached by fewer than ``min_load + per_reviewer`` of
+    them (and needing them: ``per_reviewer > 0`` or ``min_load > 0``) gets its ``min_load +
+    max(per_reviewer, per_country)`` best proposals. Plus ``extra_keys``. The solver is exact
+    whatever the candidates; these only save rounds.
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
@@ -75,7 +100,9 @@ def initial_candidates(
         else [np.arange(n_revs)]
     )
     per_group = per_country if instance.bilateral else 2 * per_country
-    parts: list[IntArray] = []
+    half_group = -(-per_group // 2)
+    full: list[IntArray] = []
+    half: list[IntArray] = []
     step = chunk_rows(n_revs)
     for start in range(0, n_props, step):
         stop = min(n_props, start + step)
@@ -87,30 +114,51 @@ def initial_candidates(
             idx = np.argpartition(sub, cols.size - take, axis=1)[:, cols.size - take :]
             vals = np.take_along_axis(sub, idx, axis=1)
             keys = rows * n_revs + cols[idx]
-            parts.append(keys[np.isfinite(vals)])
-    # Reviewers reached by fewer than min_load + per_reviewer of those pairs (unpopular ones,
-    # or ones with a minimum load) also get their own best proposals.
-    have = np.bincount(
-        np.concatenate(parts) % n_revs if parts else np.zeros(0, np.int64), minlength=n_revs
-    )
-    needy = np.flatnonzero(have < instance.min_load + max(per_reviewer, 0))
-    needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
+            full.append(keys[np.isfinite(vals)])
+            few = min(half_group, take)
+            top = np.argpartition(vals, take - few, axis=1)[:, take - few :]
+            half_vals = np.take_along_axis(vals, top, axis=1)
+            half.append(np.take_along_axis(keys, top, axis=1)[np.isfinite(half_vals)])
+    flat = np.concatenate(full) if full else np.zeros(0, np.int64)
+    have = np.bincount(flat % n_revs, minlength=n_revs)
+    cap = CROWD_FACTOR * np.maximum(instance.max_load, flat.size / max(1, n_revs))
+    crowded = bool(np.maximum(have - cap, 0.0).sum() > CROWDED_SHARE * max(1, flat.size))
+    parts: list[IntArray]
+    if crowded:
+        parts = half
+        have = np.bincount(
+            np.concatenate(half) % n_revs if half else np.zeros(0, np.int64), minlength=n_revs
+        )
+        want = np.minimum(n_props, instance.min_load + 3 * instance.max_load)
+        needy = np.flatnonzero(have < want)
+    else:
+        parts = full
+        # Reviewers reached by fewer than min_load + per_reviewer of those pairs (unpopular
+        # ones, or ones with a minimum load) also get their own best proposals.
+        want = np.minimum(n_props, instance.min_load + max(per_reviewer, per_country))
+        needy = np.flatnonzero(have < instance.min_load + max(per_reviewer, 0))
+        needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
+    needy = needy[want[needy] > 0]
     if needy.size:
         col_step = max(1, CHUNK_CELLS // max(1, n_props))
         for start in range(0, needy.size, col_step):
             cols = needy[start : start + col_step]
             masked = np.where(con[:, cols], -np.inf, aff[:, cols])
-            low = int(instance.min_load[cols].max())
-            take = min(n_props, low + max(per_reviewer, per_country))
+            take = int(want[cols].max())
             idx = np.argpartition(masked, n_props - take, axis=0)[n_props - take :, :]
             vals = np.take_along_axis(masked, idx, axis=0)
+            # Rank within each column (0 = best) so that each reviewer keeps its own count.
+            order = np.argsort(-vals, axis=0)
+            rank = np.empty_like(order)
+            np.put_along_axis(rank, order, np.arange(take)[:, None], axis=0)
+            keep = np.isfinite(vals) & (rank < want[cols][None, :])
             keys = idx * n_revs + cols[None, :]
-            parts.append(keys[np.isfinite(vals)])
+            parts.append(keys[keep])
     if extra_keys is not None:
         parts.append(extra_keys)
     if not parts:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts).astype(np.int64, copy=False))
+        return np.zeros(0, dtype=np.int64), crowded
+    return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded
 
 
 def _solve_lp(
@@ -207,12 +255,15 @@ def solve(
     *,
     candidates_per_country: int = DEFAULT_CANDIDATES,
     max_iterations: int = 200,
-    method: str = "highs-ipm",
+    method: str = "auto",
 ) -> AssignmentResult:
     """The assignment of maximum total affinity, with a certificate of optimality.
 
     ``instance``: affinity float[P, R], conflict bool[P, R], reviewer_country int[R], k,
     min_load/max_load int[R]. Returns :class:`AssignmentResult` (pairs int64[k*P, 2]).
+    ``method``: the solver of the first LP (later rounds warm-start HiGHS's dual simplex):
+    ``"auto"`` (interior point on crowded instances, dual simplex otherwise), ``"highs-ipm"``,
+    ``"highs-ds"`` or ``"highs"`` (HiGHS chooses).
     Raises :class:`InfeasibleAssignmentError` saying which constraint makes it infeasible.
     """
     return solve_weighted(
@@ -231,7 +282,7 @@ def solve_weighted(
     candidates_per_country: int = DEFAULT_CANDIDATES,
     candidates_per_reviewer: int = DEFAULT_CANDIDATES_PER_REVIEWER,
     max_iterations: int = 200,
-    method: str = "highs-ipm",
+    method: str = "auto",
 ) -> AssignmentResult:
     """:func:`solve` with ``bonus`` added to the weight of the pairs ``bonus_keys`` (p*R + r).
 
@@ -252,7 +303,7 @@ def solve_weighted(
         timings["total"] = time.perf_counter() - t_start
         return AssignmentResult(np.zeros((0, 2), np.int64), 0.0, 0.0, 0.0, 0.0, 0, 0, timings)
     t = time.perf_counter()
-    keys = initial_candidates(
+    keys, crowded = candidates(
         instance, candidates_per_country, bonus_keys, per_reviewer=candidates_per_reviewer
     )
     timings["candidates"] = time.perf_counter() - t
@@ -262,7 +313,10 @@ def solve_weighted(
     tolerance = 1e-9 * scale_ref
     phase1 = False
     iterations = 0
-    lp_method = method
+    # "auto": the interior point method (with crossover) for the first LP of a crowded
+    # instance, where the dual simplex needs many pivots from the slack basis; the dual
+    # simplex otherwise. Later rounds always warm-start the dual simplex.
+    lp_method = method if method != "auto" else ("highs-ipm" if crowded else "highs-ds")
     warm: WarmLP | None = None
 
     def weights_of(pairs: IntArray) -> FloatArray:

@@ -24,7 +24,7 @@ from accord.core.assignment.duals import Duals, FloatArray
 from accord.core.assignment.errors import SolverError
 from accord.core.assignment.model import AssignmentInstance, IntArray
 
-#: Solver of the first run: the interior point method with crossover to a basis.
+#: HiGHS solver of the first run, by method name (ipm runs crossover to a basis).
 FIRST_SOLVERS = {"highs-ipm": "ipm", "highs-ds": "simplex", "highs": "choose"}
 
 
