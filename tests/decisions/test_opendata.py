@@ -119,3 +119,12 @@ def test_downloads_are_503_while_the_package_does_not_validate(client, awards):
             "grants[0].currency: &#x27;XYZ&#x27; is not an allowed value"
             in response.content.decode()
         )
+
+
+def test_nothing_published_yet(client, call, tmp_path):
+    for name in ("decisions:open_json", "decisions:open_csv"):
+        assert client.get(reverse(name)).status_code == 404
+    out = tmp_path / "awards.json"
+    with pytest.raises(CommandError):
+        call_command("export", "360giving", "--out", str(out))
+    assert not out.exists()

@@ -13,3 +13,12 @@ class OpenDataInvalid(Exception):
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__("; ".join(errors))
+
+
+class NoOpenData(OpenDataInvalid):
+    """No award is published yet: a 360Giving package needs at least one grant."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ["no award is published yet; a 360Giving package needs at least one grant"]
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accord.core import giving360
 from accord.decisions.models import Award
-from accord.decisions.services.errors import OpenDataInvalid
+from accord.decisions.services.errors import NoOpenData, OpenDataInvalid
 from accord.directory.models import Organisation
 
 PUBLISHER_PREFIX = getattr(settings, "ACCORD_360GIVING_PREFIX", "360G-accord")
@@ -113,9 +113,15 @@ def checked(package: dict[str, Any]) -> dict[str, Any]:
 
 
 def published_package() -> dict[str, Any]:
-    """The validated package of every published award (OpenDataInvalid when it does not validate)."""
+    """The validated package of every published award.
+
+    Raises NoOpenData when nothing is published yet, OpenDataInvalid when it does not validate.
+    """
+    awards = list(published_awards())
+    if not awards:
+        raise NoOpenData
     try:
-        package = build_open_data()
+        package = build_open_data(awards)
     except giving360.Giving360Error as error:
         raise OpenDataInvalid([str(error)]) from error
     return checked(package)

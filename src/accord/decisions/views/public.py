@@ -15,7 +15,7 @@ from accord.common.i18n import pick
 from accord.common.templatetags.accord import money
 from accord.decisions.charts import Bar, bar_chart
 from accord.decisions.selectors import delivery_figures, public_awards
-from accord.decisions.services.errors import OpenDataInvalid
+from accord.decisions.services.errors import NoOpenData, OpenDataInvalid
 from accord.decisions.services.opendata import flat_csv, published_package
 from accord.partnerships.models import Partnership
 
@@ -37,6 +37,8 @@ class OpenDataView(View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             package = published_package()
+        except NoOpenData:
+            raise Http404(_("No award is published yet.")) from None
         except OpenDataInvalid as invalid:
             body = render_to_string(
                 "decisions/public/opendata_unavailable.html",
