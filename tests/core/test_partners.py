@@ -258,3 +258,130 @@ def test_importing_partners_does_not_import_django() -> None:
     code = "import sys, accord.core.partners; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def three_country_index() -> tuple[np.ndarray, ProfileMeta, PartnerIndex]:
+    vectors = clustered(1500, 15, D, seed=21)
+    rng = np.random.default_rng(22)
+    meta = ProfileMeta.from_arrays(
+        country=rng.choice(np.array([-3, 2, 7]), size=1500),
+        areas=rng.integers(1, 1 << 8, size=1500),
+        org_kind=rng.integers(0, 4, size=1500),
+        career_stage=rng.integers(0, 3, size=1500),
+        active=rng.random(1500) < 0.9,
+    )
+    index = PartnerIndex.build(vectors, meta, n_lists=30, nprobe=3, exact_threshold=0, seed=0)
+    return vectors, meta, index
+
+
+def test_rows_are_sorted_by_list_then_country_with_exact_cell_unions() -> None:
+    _, meta, index = three_country_index()
+    assert index.country_codes.tolist() == [-3, 2, 7]
+    n_c = 3
+    assert index.offsets.tolist() == index.cells[::n_c].tolist()
+    for cell in range(index.n_lists * n_c):
+        a, b = int(index.cells[cell]), int(index.cells[cell + 1])
+        assert index.meta.country[a:b].tolist() == [index.country_codes[cell % n_c]] * (b - a)
+        union = 0
+        for x in index.meta.areas[a:b].tolist():
+            union |= int(x)
+        assert int(index.cell_areas[cell]) == union
+    # every list holds the rows nearest to its centroid
+    nearest = np.argmax(index.vectors @ index.centroids.T, axis=1)
+    lists = np.repeat(np.arange(index.n_lists), np.diff(index.offsets))
+    assert nearest.tolist() == lists.tolist()
+    assert sorted(index.ids.tolist()) == list(range(1500))
+    # the metadata moved with its row
+    assert index.meta.country.tolist() == meta.country[index.ids].tolist()
+    assert index.meta.areas.tolist() == meta.areas[index.ids].tolist()
+
+
+country_filters = st.builds(
+    PartnerFilter,
+    country=st.none() | st.sampled_from([-3, 2, 7, 5]),
+    areas_any=st.none() | st.integers(1, (1 << 8) - 1),
+    org_kinds=st.none() | st.lists(st.integers(0, 3), min_size=1, max_size=3).map(tuple),
+    career_stages=st.none() | st.lists(st.integers(0, 2), min_size=1, max_size=2).map(tuple),
+    allow_ids=st.none() | st.lists(st.integers(0, 1499), max_size=60).map(tuple),
+    exclude_ids=st.none() | st.lists(st.integers(0, 1499), max_size=20).map(tuple),
+    active_only=st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(f=country_filters, qi=st.integers(0, 1499), k=st.integers(1, 30))
+def test_probing_every_list_returns_exactly_what_the_filter_allows(
+    f: PartnerFilter, qi: int, k: int
+) -> None:
+    vectors, meta, index = three_country_index()
+    # Tombstones and buffered profiles must be honoured by the cell scan too.
+    index.remove(5)
+    moved = unit(vectors[qi] + vectors[(qi + 1) % 1500])  # near the query, no exact tie
+    index.replace(6, moved, one_meta(country=7, areas=0xFF))
+    allowed = reference_mask(meta, f)
+    allowed[5] = False
+    vecs = vectors.copy()
+    vecs[6] = moved
+    allowed[6] = (
+        (f.country is None or f.country == 7)
+        and (f.org_kinds is None or 0 in f.org_kinds)
+        and (f.career_stages is None or 0 in f.career_stages)
+        and (f.allow_ids is None or 6 in f.allow_ids)
+        and (f.exclude_ids is None or 6 not in f.exclude_ids)
+    )
+    got = index.search(vectors[qi], k, f, nprobe=index.n_lists)
+    ref = exact_search(vecs, vectors[qi], k, mask=allowed)
+    assert got.ids.tolist() == ref.ids.tolist()
+    np.testing.assert_allclose(got.scores, ref.scores, rtol=1e-6, atol=1e-6)
+    few = index.search(vectors[qi], k, f)  # default nprobe: filter still never violated
+    assert all(allowed[int(i)] for i in few.ids)
+
+
+def test_a_country_unseen_at_build_is_found_in_buffer_after_compact_and_after_load(
+    tmp_path: Path,
+) -> None:
+    vectors, _, index = three_country_index()
+    rng = np.random.default_rng(23)
+    newcomer = unit(rng.standard_normal(D))
+    index.add(9001, newcomer, one_meta(country=5, areas=1 << 40))
+    only5 = PartnerFilter(country=5)
+    assert index.search(newcomer, 3, only5).ids.tolist() == [9001]
+    # an area bit no main profile has: every main cell is skipped, the buffer still answers
+    assert index.search(vectors[0], 3, PartnerFilter(areas_any=1 << 40)).ids.tolist() == [9001]
+    index.compact()
+    assert index.country_codes.tolist() == [-3, 2, 5, 7]
+    assert index.search(newcomer, 3, only5).ids.tolist() == [9001]
+    assert index.search(vectors[0], 3, PartnerFilter(areas_any=1 << 40)).ids.tolist() == [9001]
+    path = tmp_path / "p.npz"
+    index.save(path)
+    loaded = PartnerIndex.load(path)
+    assert loaded.search(newcomer, 3, only5).ids.tolist() == [9001]
+    assert loaded.cells.tolist() == index.cells.tolist()
+
+
+def test_replace_moves_a_profile_to_its_new_country_cell_on_compact() -> None:
+    vectors, meta, index = three_country_index()
+    pid = int(np.flatnonzero(meta.country == -3)[0])
+    index.replace(pid, vectors[pid], one_meta(country=2, areas=int(meta.areas[pid])))
+    everything = index.n_lists
+    for when in ("before compact", "after compact"):
+        in2 = index.search(vectors[pid], 1, PartnerFilter(country=2), nprobe=everything)
+        in_minus3 = index.search(vectors[pid], 1500, PartnerFilter(country=-3, active_only=False))
+        assert in2.ids.tolist() == [pid], when
+        assert pid not in in_minus3.ids.tolist(), when
+        index.compact()
+    row = int(np.flatnonzero(index.ids == pid)[0])
+    assert int(index.meta.country[row]) == 2
+
+
+def test_load_refuses_a_layout_where_a_row_is_outside_its_country_cell(tmp_path: Path) -> None:
+    _, _, index = three_country_index()
+    path = tmp_path / "p.npz"
+    index.save(path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    arrays["meta_country"] = arrays["meta_country"].copy()
+    arrays["meta_country"][0] = 7 if arrays["meta_country"][0] != 7 else 2
+    np.savez(path, **arrays)
+    with pytest.raises(IndexInputError, match="row 0 is not in the cell of its country"):
+        PartnerIndex.load(path)
