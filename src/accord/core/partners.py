@@ -7,14 +7,21 @@ side passes primary keys); vectors are ``float32[N, D]`` and L2-normalised (the 
 How it is built (an inverted-file index written in numpy, no extra dependency):
 
 * k-means (spherical, on a sample) gives ``L ≈ 2·sqrt(N)`` centroids; every profile goes to its
-  nearest centroid and the main arrays are stored *sorted by list*, so a list is a contiguous
-  slice ``[offsets[l], offsets[l+1])`` and scanning it is one BLAS mat-vec without a copy.
-* A query scores the centroids, probes the ``nprobe`` nearest lists, and ranks every profile in
-  them exactly (no quantisation, so the scores returned are the true cosines).
-* Filters are evaluated as boolean masks over the metadata columns. When a filter keeps few
-  profiles (``≤ exact_threshold``) the query is answered by exact search over exactly those
-  profiles, so a selective filter never misses; otherwise more lists are probed in proportion
-  to how selective the filter is. A returned profile always passes the filter.
+  nearest centroid and the main arrays are stored *sorted by (list, country)*: a list is a
+  contiguous slice ``[offsets[l], offsets[l+1])`` and, inside it, each country is a contiguous
+  *cell* (``cells``), so the partner finder's "other country" filter reads only its own cells.
+  Each cell also keeps the OR of its profiles' area bitmasks, so an area filter skips cells
+  where nobody has a wanted area.
+* A query scores the centroids and probes the ``nprobe`` nearest lists (that have an eligible
+  cell), ranking every passing profile in them exactly (no quantisation, so the scores
+  returned are the true cosines).
+* Filters are evaluated only on the rows of the probed cells (gathers of int8/uint64 columns);
+  dense survivors are scored with one contiguous mat-vec per cell, sparse ones are gathered in
+  cache-sized blocks first. The fraction of rows passing the filter, measured on the first
+  ``nprobe`` lists, sets how many more lists to probe (about ``1/sqrt(fraction)`` times as
+  many); when few profiles pass (``≤ exact_threshold``), every eligible cell is scanned, so a
+  selective filter never misses, and an allow-list is answered exactly from its own rows.
+  A returned profile always passes the filter.
 * Updates do not rebuild: new or replaced profiles go to an append buffer searched exactly, and
   removed or replaced main-index rows are tombstoned. ``compact()`` merges the buffer into the
   lists (re-using the centroids); ``build`` again to re-train them.
