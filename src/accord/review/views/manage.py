@@ -68,7 +68,9 @@ class OfficerCallMixin(LoginRequiredMixin):
 def assigned_applications(call: Call) -> QuerySet[Application]:
     """The applications the assignment covers, each with its live assignments in ``live``."""
     return (
-        Application.objects.filter(call=call, state__in=ASSIGNED_STATES)
+        Application.objects.filter(call=call)
+        .filter(Q(state__in=ASSIGNED_STATES) | Q(assignments__isnull=False))
+        .distinct()
         .order_by("reference")
         .prefetch_related(
             Prefetch(
