@@ -328,3 +328,54 @@ def test_panel_home_lists_my_panels(client, call, member):
     client.force_login(member)
     response = client.get(reverse("review:panel"))
     assert [c.slug for c in response.context["calls"]] == ["ica-2025"]
+
+
+# ---------------------------------------------------------------- officer: reviews and declarations
+
+
+def progress_url(call):
+    return reverse("review:progress", args=[call.slug])
+
+
+def test_officer_sees_the_conflict_declarations(client, call, apps, officer):
+    conflicted, fine = make_reviewer("GB", name_en="Con Flicted"), make_reviewer("KR")
+    declare(assign(apps["X"], conflicted), conflicted, conflict=True)
+    declare(assign(apps["X"], fine), fine)
+    assign(apps["Y"], fine)
+    client.force_login(officer)
+    response = client.get(progress_url(call))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["conflicts"] == 1
+    assert "Con Flicted" in html
+    assert "I co-authored with the lead." in html
+    assert [
+        (r["assignment"].application.reference, bool(r["declaration"]))
+        for r in response.context["rows"]
+    ] == [("X", True), ("X", True), ("Y", False)]
+
+
+@pytest.mark.parametrize("who", ["other_funder", "panel", "reviewer"])
+def test_progress_page_is_404_for_others(client, call, reviewed, member, who):
+    users = {
+        "other_funder": lambda: make_officer(FunderFactory()),
+        "panel": lambda: member,
+        "reviewer": lambda: reviewed["lenient"],
+    }
+    client.force_login(users[who]())
+    assert client.get(progress_url(call)).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_progress_page_query_count_is_flat(client, call, officer, n):
+    for i in range(n):
+        user = make_reviewer("GB")
+        a = assign(make_application(call, reference=f"P-{i}"), user)
+        submit(a, user, scores(4))
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(progress_url(call))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == n
+    # session, user, role grants, call, sides, assignments (with everything the rows show)
+    assert len(ctx.captured_queries) == 6

@@ -20,6 +20,7 @@ urlpatterns = [
         name="response",
     ),
     path("manage/calls/<slug:slug>/ranking/", panel.RankingView.as_view(), name="ranking"),
+    path("manage/calls/<slug:slug>/reviews/", panel.ProgressView.as_view(), name="progress"),
     path("panel/", panel.PanelHomeView.as_view(), name="panel"),
     path("panel/calls/<slug:slug>/", panel.PanelCallView.as_view(), name="panel_call"),
     path(

@@ -22,11 +22,19 @@ from django.views.generic import TemplateView
 
 from accord.applications.models import Application
 from accord.programmes.models import Call
+from accord.review.enums import AssignmentState
 from accord.review.forms import PanelNoteForm, add_service_errors
-from accord.review.models import ApplicantResponse, PanelNote
+from accord.review.models import ApplicantResponse, Assignment, PanelNote
 from accord.review.selectors import panel_applications, panel_calls
 from accord.review.services.panel import call_ranking, ranking_csv, record_panel_note
-from accord.review.services.reviews import ReviewError, anonymise, submitted_reviews
+from accord.review.services.reviews import (
+    ReviewError,
+    anonymise,
+    due_moment,
+    submitted_reviews,
+    with_due,
+)
+from accord.review.views.reviewer import declaration_of, review_of
 
 
 def cache_roles(request: HttpRequest) -> None:
@@ -41,15 +49,7 @@ class RankingView(LoginRequiredMixin, View):
     template_name = "review/ranking.html"
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        cache_roles(request)
-        call = (
-            Call.objects.select_related("programme")
-            .prefetch_related("sides")
-            .filter(slug=slug)
-            .first()
-        )
-        if call is None or not request.user.has_perm("review.manage_call", call):
-            raise Http404
+        call = officer_call(request, slug)
         rows = call_ranking(call)
         if request.GET.get("format") == "csv":
             response = HttpResponse(
@@ -61,6 +61,53 @@ class RankingView(LoginRequiredMixin, View):
             request,
             self.template_name,
             {"call": call, "rows": rows, "panel": False, "current": "ranking"},
+        )
+
+
+def officer_call(request: HttpRequest, slug: str) -> Call:
+    """A call the user is an officer of (404 otherwise)."""
+    cache_roles(request)
+    call = (
+        Call.objects.select_related("programme").prefetch_related("sides").filter(slug=slug).first()
+    )
+    if call is None or not request.user.has_perm("review.manage_call", call):
+        raise Http404
+    return call
+
+
+class ProgressView(LoginRequiredMixin, View):
+    """For the call's officers: every published assignment with the reviewer's conflict
+    declaration (and its details) and the state of the review."""
+
+    template_name = "review/progress.html"
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        call = officer_call(request, slug)
+        assignments = (
+            with_due(Assignment.objects.filter(call=call, state=AssignmentState.PUBLISHED))
+            .select_related("application", "reviewer", "declaration", "review")
+            .order_by("application__reference", "reviewer__name_en")
+        )
+        rows = [
+            {
+                "assignment": a,
+                "declaration": declaration_of(a),
+                "review": review_of(a),
+                "due": due_moment(a.due),
+            }
+            for a in assignments
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "call": call,
+                "rows": rows,
+                "conflicts": sum(
+                    1 for r in rows if r["declaration"] and r["declaration"].has_conflict
+                ),
+                "current": "progress",
+            },
         )
 
 
