@@ -13,6 +13,7 @@ from accord.core.assignment import (
     check_assignment,
     solve,
 )
+from accord.core.assignment.solve import candidates, solve_weighted
 from tests.core.assignment.reference import milp_optimum, random_instance
 
 instances = st.builds(
@@ -63,7 +64,8 @@ def _uniform(n_props: int, n_revs: int, k: int, seed: int) -> AssignmentInstance
 
 def test_solve_pricing_adds_pairs_when_candidates_are_too_few() -> None:
     # Every proposal prefers the same reviewers, so one candidate per country is not enough:
-    # the LP on candidates is infeasible, phase 1 and pricing must add pairs.
+    # the LP on candidates is infeasible, phase 1 and pricing must add pairs. (solve() detects
+    # the crowding and starts from capacity-aware candidates; forced off here.)
     n_props, n_revs = 40, 20
     rng = np.random.default_rng(3)
     popularity = np.linspace(1.0, 0.0, n_revs)
@@ -75,11 +77,17 @@ def test_solve_pricing_adds_pairs_when_candidates_are_too_few() -> None:
         min_load=np.zeros(n_revs, np.int64),
         max_load=np.full(n_revs, 6),
     )
-    result = solve(inst, candidates_per_country=1)
-    assert result.iterations > 1
+    expected = milp_optimum(inst)
+    result = solve_weighted(
+        inst, candidates_per_country=1, candidates_per_reviewer=0, crowded=False
+    )
+    assert result.iterations > 2
     assert check_assignment(inst, result.pairs) == []
-    assert result.objective == pytest.approx(milp_optimum(inst), abs=1e-9)
+    assert result.objective == pytest.approx(expected, abs=1e-9)
     assert result.relative_gap <= 1e-9
+    crowded = solve(inst, candidates_per_country=1)
+    assert crowded.objective == pytest.approx(expected, abs=1e-9)
+    assert crowded.relative_gap <= 1e-9
 
 
 def test_solve_certificate_is_tight_at_moderate_size() -> None:
@@ -169,3 +177,55 @@ def test_solve_empty_instance() -> None:
     result = solve(inst)
     assert result.pairs.shape == (0, 2)
     assert result.objective == 0.0
+
+
+def _skewed(n_props: int, n_revs: int, seed: int, k: int = 3) -> AssignmentInstance:
+    """Affinity = 0.7 x a popularity shared by every proposal + 0.3 x noise (as bench --dist
+    skewed): most proposals want the same reviewers, whose max_load binds."""
+    rng = np.random.default_rng(seed)
+    popularity = rng.random(n_revs)
+    affinity = 0.7 * popularity[None, :] + 0.3 * rng.random((n_props, n_revs))
+    country = np.zeros(n_revs, np.int64)
+    country[n_revs // 2 :] = 1
+    return AssignmentInstance(
+        affinity=np.round(affinity, 6),
+        conflict=rng.random((n_props, n_revs)) < 0.02,
+        reviewer_country=country,
+        k=k,
+        min_load=np.zeros(n_revs, np.int64),
+        max_load=np.full(n_revs, -(-k * n_props // n_revs) + 1),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_solve_is_optimal_on_skewed_instances(seed: int) -> None:
+    inst = _skewed(60, 60, seed)
+    # The instance takes the crowded path (capacity-aware candidates, interior-point start).
+    assert candidates(inst, 2, per_reviewer=2)[1] is True
+    expected = milp_optimum(inst)
+    assert expected is not None
+    result = solve(inst, candidates_per_country=2)
+    assert check_assignment(inst, result.pairs) == []
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.bound >= result.objective - 1e-9
+    assert result.relative_gap <= 1e-9
+    # Popular reviewers are saturated: the loads bind.
+    load = np.bincount(result.pairs[:, 1], minlength=60)
+    top = np.argsort(-inst.affinity.mean(axis=0))[:5]
+    assert (load[top] == inst.max_load[top]).all()
+
+
+@pytest.mark.parametrize("method", ["auto", "highs-ipm", "highs-ds", "highs"])
+def test_solve_first_lp_method_does_not_change_the_optimum(method: str) -> None:
+    inst = _skewed(50, 40, seed=7)
+    expected = milp_optimum(inst)
+    result = solve(inst, candidates_per_country=2, method=method)
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.relative_gap <= 1e-9
+
+
+def test_uniform_instances_are_not_crowded() -> None:
+    for seed in range(3):
+        inst = _uniform(200, 200, 3, seed=seed)
+        for per_country in (1, 3, 6):
+            assert candidates(inst, per_country, per_reviewer=2)[1] is False

@@ -53,10 +53,16 @@ DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
 #: A reviewer is crowded when more than ``CROWD_FACTOR * max(max_load, mean)`` of the
 #: per-proposal candidate pairs land on it (``mean``: the average count per reviewer).
-CROWD_FACTOR = 6
+CROWD_FACTOR = 3
 #: The instance is crowded (most proposals want the same reviewers) when the pairs beyond
 #: that cap are more than this share of all per-proposal candidate pairs.
 CROWDED_SHARE = 0.25
+#: On a crowded instance each proposal keeps only its best ``CROWDED_PER_COUNTRY`` reviewers
+#: of each country (the popular ones; more of them would only enlarge the first LP) ...
+CROWDED_PER_COUNTRY = 1
+#: ... and each reviewer gets its best ``min_load + CROWDED_PER_LOAD * max_load``
+#: proposals as candidates.
+CROWDED_PER_LOAD = 4
 
 
 def initial_candidates(
@@ -76,6 +82,7 @@ def candidates(
     extra_keys: IntArray | None = None,
     *,
     per_reviewer: int = 0,
+    crowded: bool | None = None,
 ) -> tuple[IntArray, bool]:
     """Sorted unique keys ``p * R + r`` of the first LP's pairs, and whether it is crowded.
 
@@ -83,13 +90,14 @@ def candidates(
     that without the bilateral rule). Then, if the instance is *crowded* (more than
     :data:`CROWDED_SHARE` of those pairs pile on reviewers that already have
     ``CROWD_FACTOR * max(max_load, mean count)`` of them, as when affinity is mostly a shared
-    popularity): only the best ``ceil(per_country / 2)`` of each kept, and every reviewer
-    reached by fewer than ``min_load + 3 * max_load`` of them gets its ``min_load + 3 *
-    max_load`` best proposals, so the spill-over from saturated popular reviewers is in the
+    popularity): only the best :data:`CROWDED_PER_COUNTRY` of each country are kept, and every
+    reviewer reached by fewer than ``want = min_load + CROWDED_PER_LOAD * max_load`` of them
+    gets its ``want`` best proposals, so the spill-over from saturated popular reviewers is in the
     first LP. Otherwise, each reviewer reached by fewer than ``min_load + per_reviewer`` of
     them (and needing them: ``per_reviewer > 0`` or ``min_load > 0``) gets its ``min_load +
     max(per_reviewer, per_country)`` best proposals. Plus ``extra_keys``. The solver is exact
-    whatever the candidates; these only save rounds.
+    whatever the candidates; these only save rounds. ``crowded``: force the choice (None:
+    detect it).
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
@@ -100,7 +108,7 @@ def candidates(
         else [np.arange(n_revs)]
     )
     per_group = per_country if instance.bilateral else 2 * per_country
-    half_group = -(-per_group // 2)
+    half_group = min(per_country, CROWDED_PER_COUNTRY) * (1 if instance.bilateral else 2)
     full: list[IntArray] = []
     half: list[IntArray] = []
     step = chunk_rows(n_revs)
@@ -122,14 +130,15 @@ def candidates(
     flat = np.concatenate(full) if full else np.zeros(0, np.int64)
     have = np.bincount(flat % n_revs, minlength=n_revs)
     cap = CROWD_FACTOR * np.maximum(instance.max_load, flat.size / max(1, n_revs))
-    crowded = bool(np.maximum(have - cap, 0.0).sum() > CROWDED_SHARE * max(1, flat.size))
+    if crowded is None:
+        crowded = bool(np.maximum(have - cap, 0.0).sum() > CROWDED_SHARE * max(1, flat.size))
     parts: list[IntArray]
     if crowded:
         parts = half
         have = np.bincount(
             np.concatenate(half) % n_revs if half else np.zeros(0, np.int64), minlength=n_revs
         )
-        want = np.minimum(n_props, instance.min_load + 3 * instance.max_load)
+        want = np.minimum(n_props, instance.min_load + CROWDED_PER_LOAD * instance.max_load)
         needy = np.flatnonzero(have < want)
     else:
         parts = full
@@ -283,12 +292,14 @@ def solve_weighted(
     candidates_per_reviewer: int = DEFAULT_CANDIDATES_PER_REVIEWER,
     max_iterations: int = 200,
     method: str = "auto",
+    crowded: bool | None = None,
 ) -> AssignmentResult:
     """:func:`solve` with ``bonus`` added to the weight of the pairs ``bonus_keys`` (p*R + r).
 
     The reported ``objective`` is the plain total affinity; ``bound`` is the certified bound on
     the weighted objective minus ``bonus`` times the bonus pairs kept (a bound on total affinity
-    among assignments that keep as many bonus pairs).
+    among assignments that keep as many bonus pairs). ``crowded`` forces the choice of first
+    candidates (see :func:`candidates`; None: detect it).
     """
     t_start = time.perf_counter()
     timings = {"checks": 0.0, "candidates": 0.0, "lp": 0.0, "pricing": 0.0, "verify": 0.0}
@@ -304,7 +315,11 @@ def solve_weighted(
         return AssignmentResult(np.zeros((0, 2), np.int64), 0.0, 0.0, 0.0, 0.0, 0, 0, timings)
     t = time.perf_counter()
     keys, crowded = candidates(
-        instance, candidates_per_country, bonus_keys, per_reviewer=candidates_per_reviewer
+        instance,
+        candidates_per_country,
+        bonus_keys,
+        per_reviewer=candidates_per_reviewer,
+        crowded=crowded,
     )
     timings["candidates"] = time.perf_counter() - t
     per_new = 2 * candidates_per_country
