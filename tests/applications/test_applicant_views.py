@@ -184,7 +184,7 @@ def test_my_applications_query_count_is_flat(client, n):
     client.force_login(user)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("applications:mine")).status_code == 200
-    assert len(ctx.captured_queries) == 10
+    assert len(ctx.captured_queries) == 8
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -198,7 +198,7 @@ def test_detail_query_count_does_not_grow_with_the_team(client, n):
     client.force_login(user)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("applications:detail", args=[a.reference])).status_code == 200
-    assert len(ctx.captured_queries) == 24
+    assert len(ctx.captured_queries) == 21
 
 
 def test_public_call_page(client):

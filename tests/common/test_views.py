@@ -52,7 +52,7 @@ def test_audit_log_query_count_is_flat(client, n):
     client.force_login(UserFactory(roles=[(Role.SECRETARIAT, None)]))
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("audit_log")).status_code == 200
-    assert len(ctx.captured_queries) == 7
+    assert len(ctx.captured_queries) == 6
 
 
 def test_home_lists_partnership_and_programmes(client, reference):
