@@ -64,6 +64,9 @@ class WarmLP:
         highs = highspy.Highs()  # type: ignore[no-untyped-call]
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("presolve", "off")  # keeps the basis usable for warm starts
+        # Reduced costs to 1e-10 (default 1e-7): the LP optimum, hence the assignment, is then
+        # optimal to round-off, not only within the certified 1e-9 gap.
+        highs.setOptionValue("dual_feasibility_tolerance", 1e-10)
         highs.setOptionValue("solver", FIRST_SOLVERS[method])
         if FIRST_SOLVERS[method] == "ipm":
             highs.setOptionValue("run_crossover", "on")
