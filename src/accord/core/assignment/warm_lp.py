@@ -136,10 +136,18 @@ class WarmLP:
         """Solve from the current basis; the outcome's duals are in maximisation form."""
         highs = self._highs
         self._check(highs.run(), "solving the restricted LP")
+        status = highs.getModelStatus()
         if self._first:
             self._first = False
             highs.setOptionValue("solver", "simplex")
-        status = highs.getModelStatus()
+            if status not in (
+                highspy.HighsModelStatus.kOptimal,
+                highspy.HighsModelStatus.kInfeasible,
+            ):
+                # The interior point method (or its crossover) can stop short of an optimal
+                # basis ("Unknown"); the simplex finishes from wherever it got.
+                self._check(highs.run(), "solving the restricted LP with the simplex")
+                status = highs.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             return LPOutcome(2, self.keys, np.zeros(0), float("nan"), None)
         if status != highspy.HighsModelStatus.kOptimal:
