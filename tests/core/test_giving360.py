@@ -224,3 +224,18 @@ def test_importing_giving360_does_not_import_django() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert output.strip() == "False"
+
+
+def test_vendored_schemas_are_the_standards_own():
+    """The product validates against a vendored copy; it must be the 360Giving schema as published."""
+    import json
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "360giving"
+    if not shared.exists():
+        import pytest
+
+        pytest.skip("the shared/ folder is not beside this checkout")
+    vendored = Path(__file__).resolve().parents[2] / "src" / "accord" / "core" / "data" / "360giving"
+    for name in ("360-giving-schema.json", "360-giving-package-schema.json"):
+        assert json.loads((vendored / name).read_text()) == json.loads((shared / name).read_text())
