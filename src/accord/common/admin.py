@@ -18,3 +18,37 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Staff edits in the Django admin are written to the audit log like every other write."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from django.db import transaction
+
+        from accord.common.models import AuditAction
+        from accord.common.services.audit import log_action, snapshot
+
+        with transaction.atomic():
+            before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+            super().save_model(request, obj, form, change)
+            after = snapshot(obj)
+            changed = {k: after[k] for k in after if before.get(k) != after[k]}
+            log_action(
+                actor=request.user,
+                action=AuditAction.UPDATE if change else AuditAction.CREATE,
+                instance=obj,
+                before={k: before.get(k) for k in changed} if change else {},
+                after=changed if change else after,
+                reason="admin",
+            )
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        from django.db import transaction
+
+        from accord.common.models import AuditAction
+        from accord.common.services.audit import log_action, snapshot
+
+        with transaction.atomic():
+            log_action(actor=request.user, action=AuditAction.DELETE, instance=obj, before=snapshot(obj), reason="admin")
+            super().delete_model(request, obj)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accord.common.admin import AuditedAdmin
 from accord.directory.models import Organisation, Person, Publication
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name_en", "name_ko", "country", "kind", "ror_id", "funder_id")
     list_filter = ("country", "kind")
     search_fields = ("name_en", "name_ko", "short_name", "ror_id")
@@ -17,7 +18,7 @@ class PublicationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ("name_en", "name_ko", "organisation", "country", "career_stage", "orcid")
     list_filter = ("country", "career_stage")
     search_fields = ("name_en", "name_ko", "orcid", "email")

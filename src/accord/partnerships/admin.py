@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accord.common.admin import AuditedAdmin
 from accord.partnerships.models import (
     Commitment,
     Instrument,
@@ -15,21 +16,21 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(AuditedAdmin):
     list_display = ("name_en", "country_a", "country_b", "signed_on")
     inlines = [SignatoryInline]
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(AuditedAdmin):
     list_display = ("name_en", "kind", "number", "core", "signed_on")
     list_filter = ("kind", "core")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(AuditedAdmin):
     list_display = ("slug", "instrument", "owner", "due", "status")
     list_filter = ("status",)
 
 
-admin.site.register(TechnologyArea)
+admin.site.register(TechnologyArea, AuditedAdmin)

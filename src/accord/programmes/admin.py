@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accord.common.admin import AuditedAdmin
 from accord.programmes.models import Programme, ProgrammeFunder
 
 
@@ -9,6 +10,6 @@ class FunderInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditedAdmin):
     list_display = ("name_en", "partnership")
     inlines = [FunderInline]
