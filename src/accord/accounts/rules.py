@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
 from accord.accounts.enums import Role
+
+
+def person_id_of(user: Any) -> int | None:
+    """The directory person a signed-in user is, if any (None for anonymous users)."""
+    return getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _role(role: Role) -> rules.Predicate:

@@ -6,23 +6,19 @@ from typing import Any
 
 import rules
 
-from accord.accounts.rules import is_administrator
+from accord.accounts.rules import is_administrator, person_id_of
 from accord.applications.enums import EDITABLE_STATES, MemberRole
-
-
-def _person_id(user: Any) -> int | None:
-    return getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
 
 
 @rules.predicate
 def is_team_member(user: Any, application: Any) -> bool:
-    pid = _person_id(user)
+    pid = person_id_of(user)
     return pid is not None and any(m.person_id == pid for m in application.members.all())
 
 
 @rules.predicate
 def is_lead(user: Any, application: Any) -> bool:
-    pid = _person_id(user)
+    pid = person_id_of(user)
     return pid is not None and any(
         m.person_id == pid and m.role == MemberRole.LEAD for m in application.members.all()
     )

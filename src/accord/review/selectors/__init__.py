@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accord.accounts.rules import person_id_of
 from accord.applications.models import Application, TeamMember
 from accord.matching.models import Conflict
 from accord.programmes.models import Call
@@ -14,13 +15,9 @@ from accord.review.enums import AssignmentState
 from accord.review.models import Assignment
 
 
-def _person_id(user: Any) -> int | None:
-    return getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
-
-
 def reviewer_assignments(user: Any) -> QuerySet[Assignment]:
     """The user's published assignments (whether or not they have declared yet)."""
-    pid = _person_id(user)
+    pid = person_id_of(user)
     if pid is None:
         return Assignment.objects.none()
     return Assignment.objects.filter(reviewer_id=pid, state=AssignmentState.PUBLISHED).select_related("application__call", "call")
@@ -38,7 +35,7 @@ def open_assignments(user: Any) -> QuerySet[Assignment]:
 
 
 def panel_calls(user: Any) -> QuerySet[Call]:
-    pid = _person_id(user)
+    pid = person_id_of(user)
     if pid is None:
         return Call.objects.none()
     return Call.objects.filter(panel__id=pid)
@@ -46,7 +43,7 @@ def panel_calls(user: Any) -> QuerySet[Call]:
 
 def panel_applications(user: Any, call: Call) -> QuerySet[Application]:
     """The applications of a call a panel member may see: not their own, no conflict with them."""
-    pid = _person_id(user)
+    pid = person_id_of(user)
     if pid is None or not call.panel.filter(pk=pid).exists():
         return Application.objects.none()
     conflicted = Conflict.objects.filter(application_id=OuterRef("pk"), reviewer_id=pid).filter(Q(severity="hard") | Q(severity="declare"))
