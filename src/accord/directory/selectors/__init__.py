@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accord.directory.models import Organisation, Person
+from accord.accounts.rules import person_id_of
+from accord.directory.models import Organisation, Person, Publication
 
 
 def organisations() -> QuerySet[Organisation]:
@@ -44,3 +45,11 @@ def organisation_detail(slug: str, user: Any) -> Organisation:
 
 def person_detail(slug: str, user: Any) -> Person:
     return people_visible_to(user).prefetch_related("publications").get(slug=slug)
+
+
+def own_publications(user: Any) -> QuerySet[Publication]:
+    """The signed-in user's own publications (none for anonymous users or users without a person)."""
+    person_id = person_id_of(user)
+    if person_id is None:
+        return Publication.objects.none()
+    return Publication.objects.filter(person_id=person_id)
