@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.security import django_auth
 
 from accord import __version__
@@ -16,9 +18,13 @@ from accord.applications.models import Application
 from accord.applications.selectors import applications_visible_to, public_calls, with_details
 from accord.applications.services.budget import budget_summary
 from accord.applications.services.eligibility import evaluate_application
+from accord.decisions.services.opendata import published_awards
 from accord.partnerships.selectors import partnership_with_instruments, partnerships
 from accord.programmes.models import Call
 from accord.programmes.selectors import programmes
+from accord.review.selectors import open_assignments, reviewer_assignments
+from accord.review.services.panel import call_ranking
+from accord.review.services.reviews import due_moment, with_due
 
 api = NinjaAPI(
     urls_namespace="api",
@@ -368,6 +374,164 @@ def get_application_eligibility(request, reference: str):  # type: ignore[no-unt
             "overridden": line.overridden,
         }
         for line in evaluate_application(application)
+    ]
+
+
+# ------------------------------------------------------------------ review (signed in)
+
+
+class AssignmentOut(Schema):
+    id: int
+    application: str
+    call: str
+    declared: bool | None = Field(
+        description="None until the reviewer declares; then whether they declared a conflict."
+    )
+    open: bool = Field(
+        description="Declared free of conflict and no conflict detected: the application is open."
+    )
+    title_en: str | None = Field(description="Only when the assignment is open.")
+    title_ko: str | None = Field(description="Only when the assignment is open.")
+    review: str | None = Field(description="The review's state; None before a draft is saved.")
+    due: dt.date | None
+    due_at: dt.datetime | None = Field(description="The last second of the due date in Seoul.")
+
+
+class RankingRowOut(Schema):
+    reference: str
+    rank: int
+    tied: bool
+    raw: float | None
+    calibrated: float | None
+    low: float | None
+    high: float | None
+    moderated: Decimal | None
+    n_reviews: int
+
+
+@api.get(
+    "/reviews/assignments",
+    auth=django_auth,
+    response={200: list[AssignmentOut], 401: ErrorOut},
+    tags=["review"],
+    summary="My published review assignments; titles only of those open to me (signed in)",
+)
+def list_my_assignments(request):  # type: ignore[no-untyped-def]
+    assignments = (
+        with_due(reviewer_assignments(request.user))
+        .select_related("declaration", "review")
+        .order_by("due", "application__reference", "pk")
+    )
+    opened = set(open_assignments(request.user).values_list("pk", flat=True))
+    rows = []
+    for a in assignments:
+        declaration = getattr(a, "declaration", None)
+        review = getattr(a, "review", None)
+        is_open = a.pk in opened
+        due = due_moment(a.due)
+        rows.append(
+            {
+                "id": a.pk,
+                "application": a.application.reference,
+                "call": a.call.slug,
+                "declared": None if declaration is None else declaration.has_conflict,
+                "open": is_open,
+                "title_en": a.application.title_en if is_open else None,
+                "title_ko": a.application.title_ko if is_open else None,
+                "review": None if review is None else review.state,
+                "due": a.due,
+                "due_at": due.astimezone(dt.UTC) if due else None,
+            }
+        )
+    return rows
+
+
+@api.get(
+    "/calls/{slug}/ranking",
+    auth=django_auth,
+    response={200: list[RankingRowOut], 401: ErrorOut, 404: ErrorOut},
+    tags=["review"],
+    summary="The calibrated ranking of a call, best first (the call's officers; 404 otherwise)",
+)
+def get_call_ranking(request, slug: str):  # type: ignore[no-untyped-def]
+    prefetch_related_objects([request.user], "role_grants")
+    call = Call.objects.prefetch_related("sides").filter(slug=slug).first()
+    if call is None or not request.user.has_perm("review.manage_call", call):
+        raise Http404
+    return [
+        {
+            "reference": row.application.reference,
+            "rank": row.rank,
+            "tied": row.tied,
+            "raw": row.raw,
+            "calibrated": row.calibrated,
+            "low": row.low,
+            "high": row.high,
+            "moderated": row.moderated,
+            "n_reviews": row.n_reviews,
+        }
+        for row in call_ranking(call)
+    ]
+
+
+# ------------------------------------------------------------------ awards (public)
+
+
+class OrganisationOut(Schema):
+    name_en: str
+    name_ko: str
+    ror_id: str
+
+
+class AwardSideOut(Schema):
+    country: str
+    funder: OrganisationOut
+    recipient: OrganisationOut
+    amount: Decimal
+    currency: str
+
+
+class AwardOut(Schema):
+    reference: str
+    title_en: str
+    title_ko: str
+    call: str
+    starts_on: dt.date
+    ends_on: dt.date
+    sides: list[AwardSideOut]
+
+
+def _organisation(org: Any) -> dict[str, str]:
+    return {"name_en": org.name_en, "name_ko": org.name_ko, "ror_id": org.ror_id}
+
+
+@api.get(
+    "/awards",
+    response=list[AwardOut],
+    tags=["awards"],
+    summary="Published awards, each funder side in its own currency (public)",
+)
+def list_awards(request):  # type: ignore[no-untyped-def]
+    return [
+        {
+            "reference": award.reference,
+            "title_en": award.application.title_en,
+            "title_ko": award.application.title_ko,
+            "call": award.application.call.slug,
+            "starts_on": award.starts_on,
+            "ends_on": award.ends_on,
+            "sides": [
+                {
+                    "country": side.country,
+                    "funder": _organisation(side.funder),
+                    "recipient": _organisation(side.recipient),
+                    "amount": side.amount,
+                    "currency": side.currency,
+                }
+                for side in award.sides.all()
+            ],
+        }
+        for award in published_awards()
     ]
 
 
