@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
+from accord.core.conflicts import ConflictConfig, Scope
 from accord.core.eligibility import RULE_KINDS
+from accord.directory.enums import Country
+from accord.matching.services.conflict_config import (
+    MAX_WINDOW_YEARS,
+    RULE_TYPES,
+    conflict_rules_of,
+)
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call
 
@@ -191,6 +198,100 @@ class CallSettingsForm(ZonedDatesMixin):
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.VALUE_FIELDS}
+
+
+SCOPE_CHOICES = [
+    (Scope.ORGANISATION.value, pgettext_lazy("conflict scope", "The whole organisation")),
+    (
+        Scope.DEPARTMENT.value,
+        pgettext_lazy("conflict scope", "The same department (other departments: declared)"),
+    ),
+]
+
+
+class ConflictRulesForm(forms.Form):
+    """A call's conflict-of-interest settings (stored as ``Call.conflict_rules``).
+
+    One same-organisation scope field per side of the call: ``scope_GB``, ``scope_KR``, ...
+    """
+
+    rules = forms.MultipleChoiceField(
+        label=_("Conflicts checked in this call"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "An unticked kind of conflict is not looked for. The rule numbers are those of the "
+            "UK (UK1–UK7: UKRI, MRC, STFC) and Korean (KR1–KR9: the National R&D Innovation "
+            "Act and the joint management rules) conflict-of-interest rules that each kind "
+            "carries out."
+        ),
+    )
+    coauthor_window_years = forms.IntegerField(
+        label=_("Co-authorship window (years)"),
+        min_value=0,
+        max_value=MAX_WINDOW_YEARS,
+        help_text=_("UK4: publications with an applicant in these many years count. Default 5."),
+    )
+    collaborator_window_years = forms.IntegerField(
+        label=_("Close-collaboration window (years)"),
+        min_value=0,
+        max_value=MAX_WINDOW_YEARS,
+        help_text=_("UK4: a declared close collaboration ended within these many years counts."),
+    )
+    fellowship_scheme = forms.BooleanField(
+        label=_("Fellowship-type scheme"),
+        required=False,
+        help_text=_(
+            "UK4b: for fellowship and early-career schemes, supervision counts for 10 years."
+        ),
+    )
+    supervision_window_years = forms.IntegerField(
+        label=_("Supervision window (years)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_WINDOW_YEARS,
+        help_text=_(
+            "UK4, UK4b, KR5: leave blank for 10 years in a fellowship-type scheme, else 5."
+        ),
+    )
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_coi_%s")
+        super().__init__(*args, **kwargs)
+        self.countries = countries
+        self.fields["rules"].choices = [
+            (kind.value, f"{label} ({ids})") for kind, (label, ids) in RULE_TYPES.items()
+        ]
+        names = dict(Country.choices)
+        for country in countries:
+            self.fields[f"scope_{country}"] = forms.ChoiceField(
+                label=_("Same organisation, for reviewers from %(country)s")
+                % {"country": names.get(country, country)},
+                choices=SCOPE_CHOICES,
+                help_text=_(
+                    "UK3 blocks the whole organisation; KR4 (2024) only the same department."
+                ),
+            )
+
+    @classmethod
+    def initial_for(cls, config: ConflictConfig, countries: list[str]) -> dict[str, Any]:
+        stored = conflict_rules_of(config)
+        initial = {key: stored[key] for key in stored if key != "same_org_scope"}
+        for country in countries:
+            initial[f"scope_{country}"] = config.scope_for(country).value
+        return initial
+
+    def conflict_rules(self) -> dict[str, Any]:
+        """The settings as ``Call.conflict_rules`` JSON (the service checks them again)."""
+        data = self.cleaned_data
+        return {
+            "rules": list(data["rules"]),
+            "coauthor_window_years": data["coauthor_window_years"],
+            "collaborator_window_years": data["collaborator_window_years"],
+            "fellowship_scheme": data["fellowship_scheme"],
+            "supervision_window_years": data["supervision_window_years"],
+            "same_org_scope": {c: data[f"scope_{c}"] for c in self.countries},
+        }
 
 
 def parse_params(text: str) -> dict[str, Any]:

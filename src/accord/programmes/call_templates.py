@@ -34,7 +34,9 @@ UK_ROK_ICA: dict[str, Any] = {
         {"key": "partnership", "name_en": "Quality and mutual benefit of the partnership", "name_ko": "협력의 질과 상호 호혜성", "weight": "30"},
         {"key": "leadership", "name_en": "Development of the emerging research leaders", "name_ko": "신진 연구 리더의 역량 개발", "weight": "30"},
     ],
-    "settings": {"score_min": 1, "score_max": 6, "reviewers_per_application": 3, "reviewers_from_each_country": True, "max_pages": 6, "max_upload_mb": 10},
+    # An early-career, fellowship-type scheme: supervision is a conflict for 10 years (UK4b).
+    "settings": {"score_min": 1, "score_max": 6, "reviewers_per_application": 3, "reviewers_from_each_country": True, "max_pages": 6, "max_upload_mb": 10,
+                 "conflict_rules": {"fellowship_scheme": True}},
 }
 
 IUK_KIAT_CRD: dict[str, Any] = {

@@ -133,6 +133,12 @@ class Call(Bilingual, TimeStampedModel):
     response_opens_at = models.DateTimeField(_("response window opens"), null=True, blank=True)
     response_closes_at = models.DateTimeField(_("response window closes"), null=True, blank=True)
     panel = models.ManyToManyField("directory.Person", related_name="panels", blank=True, verbose_name=_("panel members"))
+    conflict_rules = models.JSONField(
+        _("conflict-of-interest rules"), default=dict, blank=True,
+        help_text=_('Overrides of the default conflict-of-interest rules for this call, e.g. {"rules": ["coauthor", "family"], '
+                    '"coauthor_window_years": 5, "fellowship_scheme": true, "same_org_scope": {"KR": "department"}}. '
+                    "Empty: the UK and Korean defaults."),
+    )
 
     class Meta:
         ordering = ["-closes_at"]

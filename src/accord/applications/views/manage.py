@@ -34,6 +34,7 @@ from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
 from accord.applications.forms_manage import (
     SIDE_ZONES,
     CallSettingsForm,
+    ConflictRulesForm,
     DecisionForm,
     ExtensionForm,
     FunderCheckForm,
@@ -60,7 +61,9 @@ from accord.applications.services.eligibility import (
     rule_label,
 )
 from accord.applications.services.lifecycle import grant_extension, transition_application
+from accord.core.conflicts import ConflictConfig
 from accord.directory.models import Organisation
+from accord.matching.services.conflict_config import conflict_config_for, set_conflict_rules
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
 from accord.programmes.models import Call, EligibilityRule, Programme, ProgrammeFunder
@@ -239,8 +242,20 @@ class CallSettingsView(OfficerMixin, TemplateView):
         settings_form: CallSettingsForm | None = None,
         bound_rule: RuleForm | None = None,
         new_rule: NewRuleForm | None = None,
+        conflict_form: ConflictRulesForm | None = None,
         status: int = 200,
     ) -> HttpResponse:
+        countries = [side.country for side in call.sides.all()]
+        conflict_problem = None
+        if conflict_form is None:
+            try:
+                config = conflict_config_for(call)
+            except ValidationError as exc:  # stored by hand (admin) and unreadable: say so
+                config = ConflictConfig()
+                conflict_problem = "; ".join(exc.messages)
+            conflict_form = ConflictRulesForm(
+                initial=ConflictRulesForm.initial_for(config, countries), countries=countries
+            )
         rows = []
         for rule in call.rules.all():
             if bound_rule is not None and bound_rule.data.get("key") == rule.key:
@@ -259,6 +274,8 @@ class CallSettingsView(OfficerMixin, TemplateView):
             new_rule=new_rule or NewRuleForm(call=call, auto_id="id_new_rule_%s"),
             sides=list(call.sides.all()),
             criteria=list(call.criteria.all()),
+            conflict_form=conflict_form,
+            conflict_problem=conflict_problem,
         )
         return self.render_to_response(context, status=status)
 
@@ -282,6 +299,20 @@ class CallSettingsView(OfficerMixin, TemplateView):
                 messages.success(request, _("Settings saved."))
                 return redirect(url)
             return self.render_page(call, settings_form=form)
+        if action == "conflicts":
+            countries = [side.country for side in call.sides.all()]
+            conflict_form = ConflictRulesForm(request.POST, countries=countries)
+            if conflict_form.is_valid():
+                try:
+                    set_conflict_rules(
+                        call=call, rules=conflict_form.conflict_rules(), actor=request.user
+                    )
+                except ValidationError as exc:
+                    add_service_errors(conflict_form, exc)
+                else:
+                    messages.success(request, _("Conflict-of-interest settings saved."))
+                    return redirect(f"{url}#conflicts")
+            return self.render_page(call, conflict_form=conflict_form)
         if action == "save_rule":
             key = request.POST.get("key", "")
             rule_form = RuleForm(request.POST, auto_id=f"id_rule_{key}_%s")

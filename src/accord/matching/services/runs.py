@@ -1,13 +1,32 @@
-"""Recompute a call's affinities and conflicts in the background, with progress shown to the officer."""
+"""Recompute a call's affinities and conflicts in the background, with progress shown to the officer.
+
+A run is split so that several workers (``accord db_worker`` processes) can share it:
+
+1. ``plan_match_run`` (task ``run_matching``) collects every text ``compute_affinity`` will embed,
+   per model, leaves out those already in the shared embedding cache, and enqueues one
+   ``embed_chunk`` task per ~64 texts; stage "embedding", ``done``/``total`` count chunks.
+2. ``embed_match_chunk`` embeds its texts into the shared cache, then adds one to ``done`` with
+   an atomic update; the chunk that brings ``done`` to ``total`` enqueues the final task.
+3. ``finish_match_run`` (task ``finish_matching``) claims the run (stage "scoring") and calls
+   ``compute_matching``, which now finds every embedding cached.
+
+With the immediate backend (embedded mode) each task runs when it is enqueued, so the whole run
+happens in order in one process. ``compute_matching`` on its own still does everything (the demo
+seed and tests call it directly); the chunks only do its slowest part first, in parallel.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
+import numpy as np
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +36,10 @@ from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.core import affinity as core_affinity
 from accord.core import conflicts as core_conflicts
+from accord.core import text as core_text
 from accord.directory.models import Person, Publication
 from accord.matching.models import AffinityScore, Conflict, MatchRun, RunState
+from accord.matching.services.conflict_config import conflict_config_for
 from accord.matching.services.encode import (
     conflict_inputs,
     embedding_cache,
@@ -72,11 +93,180 @@ def start_match_run(*, call: Call, actor: Any) -> MatchRun:
     return run
 
 
-class _Progress:
-    """Writes progress to the run at most every half second, so the page can show it."""
+#: Texts per embedding task: about half a minute of MiniLM, a few of e5, on one core.
+CHUNK_SIZE = 64
 
-    def __init__(self, run: MatchRun) -> None:
+
+def texts_to_embed(
+    reviewers: Sequence[core_affinity.Reviewer],
+    submissions: Sequence[core_affinity.Submission],
+    config: core_affinity.AffinityConfig | None = None,
+) -> dict[str, list[str]]:
+    """The texts ``compute_affinity`` will embed, per model ("english", "multilingual"), unique.
+
+    Follows ``core.affinity.compute_affinity`` / ``pair_similarity``: MiniLM embeds the English
+    submissions and publications when there is an English–English pair; e5 embeds the Korean
+    texts and, when the other side has Korean, the English ones too. A lexical-only config
+    embeds nothing.
+    """
+    config = config or core_affinity.AffinityConfig()
+    sub_texts = [s.text for s in submissions]
+    sub_langs = [
+        core_text.normalise_language(s.language) if s.language else core_text.detect_language(t)
+        for s, t in zip(submissions, sub_texts, strict=True)
+    ]
+    pub_texts: list[str] = []
+    pub_langs: list[str] = []
+    for reviewer in reviewers:
+        for pub in reviewer.publications:
+            text = pub.text
+            if not text:
+                continue
+            pub_texts.append(text)
+            pub_langs.append(
+                core_text.normalise_language(pub.language)
+                if pub.language
+                else core_text.detect_language(text)
+            )
+    work: dict[str, list[str]] = {}
+    if config.backend == "lexical" or not sub_texts or not pub_texts:
+        return work
+    s_ko = np.array([lang == "ko" for lang in sub_langs], dtype=bool)
+    p_ko = np.array([lang == "ko" for lang in pub_langs], dtype=bool)
+    if (~s_ko).any() and (~p_ko).any():
+        texts = [t for t, ko in zip(sub_texts, s_ko, strict=True) if not ko]
+        texts += [t for t, ko in zip(pub_texts, p_ko, strict=True) if not ko]
+        work["english"] = list(dict.fromkeys(texts))
+    if s_ko.any() or p_ko.any():  # a Korean–Korean or English–Korean pair exists
+        s_need = s_ko | bool(p_ko.any())
+        p_need = p_ko | bool(s_ko.any())
+        texts = [t for t, need in zip(sub_texts, s_need, strict=True) if need]
+        texts += [t for t, need in zip(pub_texts, p_need, strict=True) if need]
+        if texts:
+            work["multilingual"] = list(dict.fromkeys(texts))
+    return work
+
+
+def embedding_chunks(
+    work: dict[str, list[str]], shared: core_text.EmbeddingCache, size: int = CHUNK_SIZE
+) -> list[tuple[str, list[str]]]:
+    """(model, texts) chunks of at most ``size`` texts that are not in ``shared`` yet."""
+    chunks: list[tuple[str, list[str]]] = []
+    for kind, texts in work.items():
+        model = embedder(kind)
+        cached = shared.get_many(model.model_id, texts, model.dim)
+        missing = [t for t, v in zip(texts, cached, strict=True) if v is None]
+        chunks += [(kind, missing[i : i + size]) for i in range(0, len(missing), size)]
+    return chunks
+
+
+def _queue_is_transactional() -> bool:
+    """Whether enqueued tasks are rows in our database (django-tasks' database backend).
+
+    Then a task enqueued inside a transaction exists exactly when the transaction commits, so
+    the counter update and the enqueue stand or fall together. Other backends (the immediate
+    one runs the task on the spot) must enqueue outside the transaction, or the whole task
+    would run holding the database's write lock.
+    """
+    from accord.matching.tasks import finish_matching
+
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - the database backend is a dependency
+        return False
+    return isinstance(finish_matching.get_backend(), DatabaseBackend)
+
+
+def plan_match_run(
+    *, run: MatchRun, config: core_affinity.AffinityConfig | None = None
+) -> MatchRun:
+    """First step of a batched run: enqueue one embedding task per chunk of uncached texts.
+
+    With nothing to embed, the final step is enqueued at once.
+    """
+    from accord.matching.tasks import embed_chunk, finish_matching
+
+    try:
+        conflict_config_for(run.call)  # a bad setting fails the run now, not after the embedding
+        applications = matched_applications(run.call)
+        pool = reviewer_pool(run.call)
+        work = texts_to_embed(reviewers_of(pool), [submission_of(a) for a in applications], config)
+        with _cache() as shared:
+            chunks = embedding_chunks(work, shared)
+    except Exception as exc:
+        log.exception("matching run %s failed while planning", run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+        return run
+    transactional = _queue_is_transactional()
+    with transaction.atomic() if transactional else contextlib.nullcontext():
+        MatchRun.objects.filter(pk=run.pk).update(
+            state=RunState.RUNNING, stage="embedding", done=0, total=len(chunks)
+        )
+        if not chunks:
+            finish_matching.enqueue(run_id=run.pk)
+        for kind, texts in chunks:
+            embed_chunk.enqueue(run_id=run.pk, model=kind, texts=texts)
+    run.refresh_from_db()
+    return run
+
+
+def embed_match_chunk(*, run_id: int, model: str, texts: list[str]) -> int:
+    """Embed one chunk into the shared cache, count it done; the last chunk enqueues the scoring.
+
+    Returns how many texts were new. A chunk that fails is logged and still counted: the final
+    step embeds whatever is missing, so one bad chunk slows a run down but does not stop it.
+    """
+    from accord.matching.tasks import finish_matching
+
+    new = 0
+    try:
+        with _cache() as shared:
+            new = core_text.embed_into_cache(embedder(model), texts, shared)
+    except Exception:
+        log.exception("matching run %s: an embedding chunk failed; scoring will redo it", run_id)
+    transactional = _queue_is_transactional()
+    with transaction.atomic():
+        # The UPDATE locks the row until commit, so concurrent chunks count one after another
+        # and exactly one of them reads done == total.
+        MatchRun.objects.filter(pk=run_id).update(done=F("done") + 1)
+        done, total = MatchRun.objects.filter(pk=run_id).values_list("done", "total").get()
+        last = done == total
+        if last and transactional:
+            finish_matching.enqueue(run_id=run_id)
+    if last and not transactional:
+        finish_matching.enqueue(run_id=run_id)
+    return new
+
+
+def finish_match_run(
+    *, run: MatchRun, config: core_affinity.AffinityConfig | None = None
+) -> MatchRun:
+    """Last step of a batched run: claim it (stage "scoring") and compute scores and conflicts.
+
+    The claim is a conditional update, so even a duplicate final task computes only once.
+    """
+    claimed = MatchRun.objects.filter(pk=run.pk, state=RunState.RUNNING, stage="embedding").update(
+        stage="scoring", done=0, total=0
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
+    return compute_matching(run=run, config=config, stage="scoring")
+
+
+class _Progress:
+    """Writes progress to the run at most every half second, so the page can show it.
+
+    With a fixed ``stage`` (the final step of a batched run) the core's sub-stages are not
+    shown; only its embedding counts are (texts a chunk could not embed), else done/total are 0.
+    """
+
+    def __init__(self, run: MatchRun, stage: str | None = None) -> None:
         self.run = run
+        self.stage = stage
         self.last = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -84,28 +274,74 @@ class _Progress:
         if now - self.last < 0.5 and done < total:
             return
         self.last = now
+        if self.stage is not None:
+            if not stage.startswith("embedding"):
+                done = total = 0
+            stage = self.stage
         MatchRun.objects.filter(pk=self.run.pk).update(stage=stage[:60], done=done, total=total)
 
 
+class _ProcessEmbedders(core_affinity.Embedders):
+    """The models of this process (loaded once per worker, not once per run or chunk)."""
+
+    def get_english(self) -> core_text.Embedder:
+        return embedder("english")
+
+    def get_multilingual(self) -> core_text.Embedder:
+        return embedder("multilingual")
+
+
+@cache
+def embedder(kind: str) -> core_text.Embedder:
+    """The process's English (MiniLM) or multilingual (e5) model, loaded on first use."""
+    if kind == "english":
+        return core_text.MiniLMEmbedder()
+    if kind == "multilingual":
+        return core_text.E5Embedder()
+    raise ValueError(f"unknown embedding model {kind!r}: use 'english' or 'multilingual'")
+
+
+@contextlib.contextmanager
+def _cache() -> Iterator[core_text.EmbeddingCache]:
+    shared = embedding_cache()
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
 def compute_matching(
-    *, run: MatchRun, config: core_affinity.AffinityConfig | None = None
+    *,
+    run: MatchRun,
+    config: core_affinity.AffinityConfig | None = None,
+    conflicts: core_conflicts.ConflictConfig | None = None,
+    stage: str | None = None,
 ) -> MatchRun:
-    """The work of one run: affinity of every pool member to every matched application, and conflicts."""
-    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, stage="loading")
+    """The work of one run: affinity of every pool member to every matched application, and conflicts.
+
+    ``conflicts`` defaults to the call's own settings (``conflict_config_for``); ``stage`` names
+    the whole computation on the progress bar (the batched run's "scoring").
+    """
+    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, stage=stage or "loading")
     call = run.call
     try:
+        conflict_config = conflicts if conflicts is not None else conflict_config_for(call)
         applications = matched_applications(call)
         pool = reviewer_pool(call)
-        result = core_affinity.compute_affinity(
-            reviewers_of(pool),
-            [submission_of(a) for a in applications],
-            config=config,
-            cache=embedding_cache(),
-            progress=_Progress(run),
-        )
+        with _cache() as shared:
+            result = core_affinity.compute_affinity(
+                reviewers_of(pool),
+                [submission_of(a) for a in applications],
+                config=config,
+                cache=shared,
+                embedders=_ProcessEmbedders(),
+                progress=_Progress(run, stage),
+            )
         report = core_conflicts.detect_conflicts(
-            reference_date=reference_date(applications), **conflict_inputs(applications, pool)
-        )  # type: ignore[arg-type]
+            reference_date=reference_date(applications),
+            config=conflict_config,
+            **conflict_inputs(applications, pool),  # type: ignore[arg-type]
+        )
         scores = []
         for s, application in enumerate(applications):
             for r, person in enumerate(pool):
