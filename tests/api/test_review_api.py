@@ -7,6 +7,8 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accord.matching.models import Conflict
 from tests.factories.applications import FunderFactory, make_officer
@@ -218,3 +220,17 @@ def test_ranking_rows_without_reviewer_names(client, call, reviewed):
     for name in ("Zebedee", "Lenientreader", "Strict Reader", "엄격한"):
         assert name not in body
     assert "Panel note" not in body
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_assignment_list_query_count_is_flat(client, call, n):
+    reviewer = make_reviewer("GB")
+    for i in range(n):
+        assignment = assign(make_application(call, reference=f"A{i}"), reviewer)
+        if i % 2 == 0:
+            declare(assignment, reviewer)
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as ctx:
+        data = client.get("/api/reviews/assignments").json()
+    assert len(data) == n
+    assert len(ctx.captured_queries) == 4
