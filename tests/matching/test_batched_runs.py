@@ -312,3 +312,30 @@ def test_process_models_are_loaded_once():
     assert embedder("english") is embedder("english")
     with pytest.raises(ValueError, match="unknown embedding model 'french'"):
         embedder("french")
+
+
+# ------------------------------------------------------------------ database backend (workers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_backend_workers_share_the_chunks(seventy_publications, settings):
+    """With django-tasks' database backend the tasks are rows; a worker runs them in turn."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call, _applications = seventy_publications
+    run = start_match_run(call=call, actor=None)  # on_commit: enqueued at once (autocommit)
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        run_matching.module_path
+    ]
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run.refresh_from_db()
+    assert (run.state, run.total) == (RunState.DONE, 14)
+    paths = list(DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", "status"))
+    assert paths == [
+        (run_matching.module_path, "SUCCESSFUL"),
+        (embed_chunk.module_path, "SUCCESSFUL"),
+        (embed_chunk.module_path, "SUCCESSFUL"),
+        (finish_matching.module_path, "SUCCESSFUL"),
+    ]

@@ -259,7 +259,9 @@ class ConflictRulesForm(forms.Form):
         kwargs.setdefault("auto_id", "id_coi_%s")
         super().__init__(*args, **kwargs)
         self.countries = countries
-        self.fields["rules"].choices = [
+        rules = self.fields["rules"]
+        assert isinstance(rules, forms.MultipleChoiceField)
+        rules.choices = [
             (kind.value, f"{label} ({ids})") for kind, (label, ids) in RULE_TYPES.items()
         ]
         names = dict(Country.choices)

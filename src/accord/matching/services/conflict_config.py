@@ -88,7 +88,7 @@ def _window(data: Mapping[str, Any], key: str, *, allow_none: bool = False) -> i
             },
             code="range",
         )
-    return value
+    return int(value)
 
 
 def parse_conflict_rules(data: Any) -> ConflictConfig:

@@ -314,18 +314,19 @@ def compute_matching(
     *,
     run: MatchRun,
     config: core_affinity.AffinityConfig | None = None,
-    conflicts: core_conflicts.ConflictConfig | None = None,
+    conflict_config: core_conflicts.ConflictConfig | None = None,
     stage: str | None = None,
 ) -> MatchRun:
     """The work of one run: affinity of every pool member to every matched application, and conflicts.
 
-    ``conflicts`` defaults to the call's own settings (``conflict_config_for``); ``stage`` names
+    ``conflict_config`` defaults to the call's own settings (``conflict_config_for``); ``stage`` names
     the whole computation on the progress bar (the batched run's "scoring").
     """
     MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, stage=stage or "loading")
     call = run.call
     try:
-        conflict_config = conflicts if conflicts is not None else conflict_config_for(call)
+        if conflict_config is None:
+            conflict_config = conflict_config_for(call)
         applications = matched_applications(call)
         pool = reviewer_pool(call)
         with _cache() as shared:

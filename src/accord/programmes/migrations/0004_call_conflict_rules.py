@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0003_call_applicant_response_call_panel_and_more'),
+        ("programmes", "0003_call_applicant_response_call_panel_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='call',
-            name='conflict_rules',
-            field=models.JSONField(blank=True, default=dict, help_text='Overrides of the default conflict-of-interest rules for this call, e.g. {"rules": ["coauthor", "family"], "coauthor_window_years": 5, "fellowship_scheme": true, "same_org_scope": {"KR": "department"}}. Empty: the UK and Korean defaults.', verbose_name='conflict-of-interest rules'),
+            model_name="call",
+            name="conflict_rules",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Overrides of the default conflict-of-interest rules for this call, e.g. {"rules": ["coauthor", "family"], "coauthor_window_years": 5, "fellowship_scheme": true, "same_org_scope": {"KR": "department"}}. Empty: the UK and Korean defaults.',
+                verbose_name="conflict-of-interest rules",
+            ),
         ),
     ]
