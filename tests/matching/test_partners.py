@@ -100,3 +100,12 @@ def test_page_needs_sign_in_and_shows_matches(client, community):
     response = client.get(reverse("matching:partners"), {"country": "KR", "text": ""})
     assert response.status_code == 200
     assert "Minjun Kim" in response.content.decode()
+
+
+def test_searching_with_an_empty_profile_says_what_to_do(client, community):
+    from tests.factories.applications import make_researcher as researcher
+
+    client.force_login(make_applicant(person=researcher("KR", name_en="No Papers Yet")))
+    response = client.get(reverse("matching:partners"), {"country": "GB", "text": ""})
+    assert response.context["no_profile"] is True
+    assert "Your profile has no publications yet" in response.content.decode()

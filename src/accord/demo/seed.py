@@ -140,6 +140,22 @@ def seed_relations(relations: list[dict[str, Any]]) -> None:
         )
 
 
+DEMO_APPLICANT_PUBLICATIONS: dict[str, list[dict[str, Any]]] = {
+    "demo-uk-applicant": [
+        {"title": "Silicon quantum dot arrays fabricated on 300 mm wafers", "year": 2024, "language": "en",
+         "abstract": "We report spin qubits in silicon quantum dot arrays made in a 300 mm foundry process, with charge noise and valley splitting mapped across the wafer."},
+        {"title": "Cryogenic characterisation of gate-stack defects in silicon MOS devices", "year": 2022, "language": "en",
+         "abstract": "Low-temperature capacitance and noise spectroscopy of silicon MOS gate stacks identifies the defects that limit spin qubit coherence."},
+    ],
+    "demo-kr-applicant": [
+        {"title": "실리콘 양자점 스핀 큐비트의 전하 잡음 저감", "year": 2024, "language": "ko",
+         "abstract": "실리콘 양자점 소자에서 게이트 산화막 결함에 의한 전하 잡음을 측정하고, 열처리 공정으로 잡음을 줄여 스핀 큐비트의 결맞음 시간을 늘렸다."},
+        {"title": "Two-qubit gates in isotopically enriched silicon quantum dots", "year": 2023, "language": "en",
+         "abstract": "We demonstrate high-fidelity two-qubit gates between electron spins in 28Si quantum dots and characterise crosstalk in a linear array."},
+    ],
+}
+
+
 def seed_accounts() -> list[DemoAccount]:
     """One account per role; the two applicants get person records of their own."""
     orgs = {
@@ -168,6 +184,9 @@ def seed_accounts() -> list[DemoAccount]:
             email="jiwoo.park@kaist.example",
         ),
     }
+    for slug, pubs in DEMO_APPLICANT_PUBLICATIONS.items():
+        for pub in pubs:
+            add_publication(person=people[slug], **pub)
     for account in ACCOUNTS:
         with transaction.atomic():
             user = User.objects.filter(username=account.username).first()

@@ -31,9 +31,11 @@ class PartnerFinderView(LoginRequiredMixin, TemplateView):
         other = "KR" if person is None or person.country != "KR" else "GB"
         form = PartnerSearchForm(self.request.GET or None, initial={"country": other})
         matches = None
+        no_profile = False
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             use_profile = not data["text"].strip()
+            no_profile = use_profile and (person is None or not person.publications.exists())
             matches = find_partners(
                 person=person if use_profile else None,
                 text=data["text"],
@@ -43,7 +45,7 @@ class PartnerFinderView(LoginRequiredMixin, TemplateView):
                 career_stages=data["career_stages"],
                 call=data["call"],
             )
-        return super().get_context_data(form=form, matches=matches, person=person, **kwargs)
+        return super().get_context_data(form=form, matches=matches, person=person, no_profile=no_profile, **kwargs)
 
 
 class OfficerCallMixin(LoginRequiredMixin):
