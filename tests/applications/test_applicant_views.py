@@ -216,3 +216,15 @@ def test_user_without_profile_cannot_start(client):
     response = client.post(reverse("applications:start", args=[call.slug]), {"title_en": "X"}, follow=True)
     assert "Complete your profile" in response.content.decode()
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_call_list_query_count_is_flat(client, n):
+    for _ in range(n):
+        CallFactory()
+    CallFactory(published=False)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("applications:calls"))
+    assert response.status_code == 200
+    assert len(response.context["calls"]) == n
+    assert len(ctx.captured_queries) == 4

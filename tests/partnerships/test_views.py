@@ -103,3 +103,14 @@ def test_accord_page_query_count_is_flat(client, n):
         response = client.get(reverse("partnerships:detail", args=["p"]))
     assert response.status_code == 200
     assert len(ctx.captured_queries) == 5
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_partnership_list_query_count_is_flat(client, n):
+    for _ in range(n):
+        InstrumentFactory(partnership=PartnershipFactory())
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("partnerships:list"))
+    assert response.status_code == 200
+    assert len(response.context["partnerships"]) == n
+    assert len(ctx.captured_queries) == 1
