@@ -109,3 +109,21 @@ def test_searching_with_an_empty_profile_says_what_to_do(client, community):
     response = client.get(reverse("matching:partners"), {"country": "GB", "text": ""})
     assert response.context["no_profile"] is True
     assert "Your profile has no publications yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_eligibility_filter_reads_the_call_once(community, extra, django_assert_num_queries):
+    """Filtering by a call's eligibility costs the same queries however many people there are."""
+    from accord.matching.services.partners import build_index
+    from tests.factories.applications import CallFactory, EligibilityRuleFactory
+
+    me, kr_quantum, kr_bio, _uk_other, _quantum = community
+    for i in range(extra):
+        PublicationFactory(person=make_researcher("KR", career_stage="early"), title=f"Quantum topic {i}", year=2024)
+    call = CallFactory()
+    EligibilityRuleFactory(call=call, kind="career_stage", params={"country": "KR", "stages": ["early"]})
+    build_index()
+    with django_assert_num_queries(4):
+        matches = find_partners(person=me, other_country="KR", call=call)
+    assert kr_bio.pk not in [m.person.pk for m in matches]
+    assert kr_quantum.pk in [m.person.pk for m in matches]

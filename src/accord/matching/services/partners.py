@@ -137,35 +137,37 @@ def build_index() -> _Built:
 
 def eligible_for_call(person: Person, call: Call) -> bool:
     """Whether the person meets the call's rules about individuals (organisation kind, career stage)."""
-    member = core_eligibility.Member(
-        person_id=str(person.pk),
-        country=person.country,
-        role="lead",
-        org_kind=person.organisation.kind if person.organisation else "",
-        org_size=person.organisation.size if person.organisation else "",
-        career_stage=person.career_stage,
-        phd_year=person.phd_year,
-        other_applications=0,
-    )
+    return eligible_people([person], call) == {person.pk}
+
+
+def eligible_people(people: list[Person], call: Call) -> set[int]:
+    """The people who meet the call's rules about individuals; the call's rules are read once."""
     countries = tuple(s.country for s in call.sides.all())
-    facts = core_eligibility.ApplicationFacts(
-        countries=countries,
-        members=(member,),
-        sides=(),
-        duration_months=None,
-        title_ko="",
-        summary_ko="",
-        areas=(),
-        call_areas=(),
-        reference_date=call.closes_at.date(),
-    )
-    personal = [
-        core_eligibility.Rule(key=r.key, kind=r.kind, params=r.params)
-        for r in call.rules.all()
-        if r.kind in {"org_kinds", "career_stage", "years_since_phd"}
-        and r.params.get("country") == person.country
-    ]
-    return all(result.passed for result in core_eligibility.evaluate(personal, facts))
+    rules = [r for r in call.rules.all() if r.kind in {"org_kinds", "career_stage", "years_since_phd"}]
+    eligible = set()
+    for person in people:
+        member = core_eligibility.Member(
+            person_id=str(person.pk),
+            country=person.country,
+            role="lead",
+            org_kind=person.organisation.kind if person.organisation else "",
+            org_size=person.organisation.size if person.organisation else "",
+            career_stage=person.career_stage,
+            phd_year=person.phd_year,
+            other_applications=0,
+        )
+        facts = core_eligibility.ApplicationFacts(
+            countries=countries, members=(member,), sides=(), duration_months=None, title_ko="",
+            summary_ko="", areas=(), call_areas=(), reference_date=call.closes_at.date(),
+        )
+        personal = [
+            core_eligibility.Rule(key=r.key, kind=r.kind, params=r.params)
+            for r in rules
+            if r.params.get("country") == person.country
+        ]
+        if all(result.passed for result in core_eligibility.evaluate(personal, facts)):
+            eligible.add(person.pk)
+    return eligible
 
 
 def find_partners(
@@ -191,11 +193,8 @@ def find_partners(
     query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
     allow = None
     if call is not None:
-        allow = tuple(
-            pid
-            for pid, p in built.people.items()
-            if p.country == other_country and eligible_for_call(p, call)
-        )
+        side = [p for p in built.people.values() if p.country == other_country]
+        allow = tuple(sorted(eligible_people(side, call)))
         if not allow:
             return []
     flt = PartnerFilter(
