@@ -344,9 +344,10 @@ def compute_matching(
             **conflict_inputs(applications, pool),  # type: ignore[arg-type]
         )
         scores = []
+        pubs_of = [list(person.publications.all()) for person in pool]
         for s, application in enumerate(applications):
             for r, person in enumerate(pool):
-                pubs = list(person.publications.all())
+                pubs = pubs_of[r]
                 explanation = [
                     {
                         "publication": pubs[int(i)].pk,
