@@ -7,7 +7,9 @@ every page of this call is 404 for them, exactly as for an applicant.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
@@ -662,3 +664,14 @@ def test_csv_does_not_let_a_title_run_as_a_formula(client, call, rs_officer):
     response = client.get(url("call_applications", call, query="?format=csv"))
     row = response.content.decode("utf-8-sig").splitlines()[1]
     assert row.startswith('ICA-2025-0009,draft,"\'=HYPERLINK(""http://evil"")",,')
+
+
+def test_csv_does_not_let_a_korean_title_or_lead_name_run_as_a_formula(client, call, rs_officer):
+    application = make_joint_application(call=call, reference="ICA-2025-0010", title_ko="@SUM(1+1)")
+    lead = application.members.get(role="lead", country="GB").person
+    lead.name_en = "-2+3+cmd|' /C calc'!A0"
+    lead.save()
+    client.force_login(rs_officer)
+    response = client.get(url("call_applications", call, query="?format=csv"))
+    row = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig").splitlines()[1])))
+    assert row[3:5] == ["'@SUM(1+1)", "'-2+3+cmd|' /C calc'!A0"]

@@ -111,3 +111,11 @@ def test_cli_invalid_json_reports_line_and_keeps_old_output(
     assert code == 2
     assert f"{s}:2: invalid JSON" in capsys.readouterr().err
     assert (tmp_path / "scores.csv").read_text(encoding="utf-8") == "old\n"
+
+
+def test_cli_ids_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    reviewers = [{**REVIEWERS[0], "id": "=1+1"}]
+    code, out = run(tmp_path, reviewers, SUBMISSIONS[:1])
+    assert code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert [row[:2] for row in rows[1:]] == [["'=1+1", "s1"]]

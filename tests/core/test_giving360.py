@@ -236,6 +236,17 @@ def test_vendored_schemas_are_the_standards_own():
         import pytest
 
         pytest.skip("the shared/ folder is not beside this checkout")
-    vendored = Path(__file__).resolve().parents[2] / "src" / "accord" / "core" / "data" / "360giving"
+    vendored = (
+        Path(__file__).resolve().parents[2] / "src" / "accord" / "core" / "data" / "360giving"
+    )
     for name in ("360-giving-schema.json", "360-giving-package-schema.json"):
         assert json.loads((vendored / name).read_text()) == json.loads((shared / name).read_text())
+
+
+def test_flat_csv_does_not_let_a_title_or_summary_run_as_a_formula() -> None:
+    hostile = copy.deepcopy(package())
+    hostile["grants"][0]["title"] = '=HYPERLINK("http://evil","Click")'
+    hostile["grants"][0]["description"] = "@SUM(1+1)"
+    rows = list(csv.reader(io.StringIO(to_flat_csv(hostile))))
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://evil","Click")', "'@SUM(1+1)"]
+    assert rows[1][5] == str(hostile["grants"][0]["amountAwarded"])

@@ -128,3 +128,22 @@ def test_nothing_published_yet(client, call, tmp_path):
     with pytest.raises(CommandError):
         call_command("export", "360giving", "--out", str(out))
     assert not out.exists()
+
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example","Click")'
+
+
+def test_public_csv_and_command_never_serve_a_live_formula(client, awards, tmp_path):
+    from accord.applications.models import Application
+
+    Application.objects.filter(reference="ICA-2025-0001").update(
+        title_en=HOSTILE_TITLE, summary_en="+cmd|' /C calc'!A0"
+    )
+    response = client.get(reverse("decisions:open_csv"))
+    served = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    out, flat = tmp_path / "awards.json", tmp_path / "awards.csv"
+    call_command("export", "360giving", "--out", str(out), "--csv", str(flat))
+    written = list(csv.reader(io.StringIO(flat.read_text(encoding="utf-8"))))
+    for rows in (served, written):
+        assert [row[1:3] for row in rows[1:3]] == [["'" + HOSTILE_TITLE, "'+cmd|' /C calc'!A0"]] * 2
+        assert json.loads(out.read_text(encoding="utf-8"))["grants"][0]["title"] == HOSTILE_TITLE

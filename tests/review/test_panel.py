@@ -379,3 +379,12 @@ def test_progress_page_query_count_is_flat(client, call, officer, n):
     assert len(response.context["rows"]) == n
     # session, user, role grants, call, sides, assignments (with everything the rows show)
     assert len(ctx.captured_queries) == 6
+
+
+def test_ranking_csv_never_serves_a_live_formula(client, call, reviewed, officer, apps):
+    from accord.applications.models import Application
+
+    Application.objects.filter(pk=apps["Y"].pk).update(reference="=1+1")
+    client.force_login(officer)
+    lines = client.get(ranking_url(call) + "?format=csv").content.decode().splitlines()
+    assert [line.split(",")[0] for line in lines[1:] if "1+1" in line] == ["'=1+1"]

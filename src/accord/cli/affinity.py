@@ -12,7 +12,6 @@ Exit codes: 0 success, 2 bad input.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -22,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+
+from accord.core import csvsafe
 
 PROG = "accord affinity"
 MAX_FIELD_CHARS = 20_000  # a title or abstract longer than this is an input error
@@ -290,7 +291,7 @@ def _run(args: argparse.Namespace) -> int:
     scores = result.scores
 
     def write_csv(handle: TextIO) -> None:
-        w = csv.writer(handle, lineterminator="\n")
+        w = csvsafe.writer(handle, lineterminator="\n")
         w.writerow(["reviewer_id", "submission_id", "score"])
         for r, rev in enumerate(loaded.reviewers):
             for s, sub in enumerate(loaded.submissions):

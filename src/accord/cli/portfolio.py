@@ -9,12 +9,12 @@ moved into place only when complete.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+from accord.core import csvsafe
 from accord.core.portfolio import (
     InstanceError,
     PortfolioInfeasible,
@@ -41,7 +41,7 @@ def write_csv_atomically(path: Path, ids: tuple[str, ...], result: PortfolioResu
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
+            writer = csvsafe.writer(stream, lineterminator="\n")
             writer.writerow(["id", "funded"])
             for application_id, funded in zip(ids, result.funded_mask, strict=True):
                 writer.writerow([application_id, 1 if funded else 0])

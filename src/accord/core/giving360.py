@@ -20,7 +20,6 @@ Pure Python + jsonschema; no Django. Schemas are read from the vendored copies i
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -36,6 +35,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from accord.core import csvsafe
 
 SCHEMA_VERSION = "1.4"
 GRANT_SCHEMA_FILE = "360-giving-schema.json"
@@ -468,7 +469,7 @@ def to_flat_csv(package: Mapping[str, Any]) -> str:
     """
     grants = package.get("grants", [])
     stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csvsafe.writer(stream, lineterminator="\n")
     writer.writerow(flat_titles())
     for grant in grants:
         writer.writerow([_cell(_get(grant, field)) for field in FLAT_FIELDS])

@@ -104,3 +104,11 @@ def test_accord_command_dispatches_without_django(tmp_path: Path) -> None:
     )
     assert (completed.returncode, completed.stderr) == (0, "")
     assert out.read_text().splitlines()[0] == "id,funded"
+
+
+def test_cli_ids_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    data = instance()
+    data["applications"][0]["id"] = "=cmd|' /C calc'!A0"
+    out = tmp_path / "funded.csv"
+    assert main(["--instance", str(write(tmp_path / "i.json", data)), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1] == "'=cmd|' /C calc'!A0,0"

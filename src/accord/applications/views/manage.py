@@ -10,7 +10,6 @@ records that side's check) and write the audit log.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import Counter, defaultdict
@@ -61,6 +60,7 @@ from accord.applications.services.eligibility import (
     rule_label,
 )
 from accord.applications.services.lifecycle import grant_extension, transition_application
+from accord.core import csvsafe
 from accord.core.conflicts import ConflictConfig
 from accord.directory.models import Organisation
 from accord.matching.services.conflict_config import conflict_config_for, set_conflict_rules
@@ -489,11 +489,6 @@ class CallDashboardView(OfficerMixin, TemplateView):
         )
 
 
-def cell(text: str) -> str:
-    """Typed text as a CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 class CallApplicationsView(OfficerMixin, TemplateView):
     """A call's applications, filtered by state, area, side and text; htmx swaps only the table;
     ``?format=csv`` downloads the same rows."""
@@ -558,7 +553,7 @@ class CallApplicationsView(OfficerMixin, TemplateView):
     def csv_response(self) -> HttpResponse:
         sides = list(self.call.sides.all())
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         header = ["reference", "state", "title_en", "title_ko"]
         header += [f"{side_label(s.country)}_lead" for s in sides]
         header += ["areas"]
@@ -571,10 +566,10 @@ class CallApplicationsView(OfficerMixin, TemplateView):
             line = [
                 application.reference,
                 application.state,
-                cell(application.title_en),
-                cell(application.title_ko),
+                application.title_en,
+                application.title_ko,
             ]
-            line += [cell(lead.person.name_en) if lead else "" for _side, lead in row["leads"]]
+            line += [lead.person.name_en if lead else "" for _side, lead in row["leads"]]
             line += ["; ".join(a.slug for a in row["areas"])]
             for side, budget in row["budget"]:
                 amount = budget.requested if budget else Decimal(0)

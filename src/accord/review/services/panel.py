@@ -10,7 +10,6 @@ score decides the application's place (a panel decision carries no interval).
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accord.applications.models import Application
 from accord.common.services.audit import save_with_audit
+from accord.core import csvsafe
 from accord.core.calibration import calibrate, rank_with_ties
 from accord.programmes.models import Call
 from accord.review.enums import AssignmentState, ReviewState
@@ -167,7 +167,7 @@ def ranking_csv(rows: Iterable[Row]) -> str:
         return "" if value is None else f"{Decimal(str(value)).quantize(Decimal('0.01')):f}"
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in rows:
         writer.writerow(
