@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 export ACCORD_DATA_DIR ?= $(CURDIR)/var
+# Production is anything not explicitly development: `make run` and `make test` are development.
+export ACCORD_DEBUG ?= true
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help

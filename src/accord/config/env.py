@@ -3,6 +3,11 @@
 Values come from, in order: the defaults below ← an optional TOML file named by
 ``ACCORD_CONFIG`` (keys are the setting names in lower case, e.g. ``debug = true``) ← ``ACCORD_*``
 environment variables. Embedded and production modes differ only by values.
+
+Production is anything not explicitly development: unless ``ACCORD_DEBUG`` is true, Accord runs
+in production mode and refuses to start without a secret key, with a mail backend that only
+prints or files mail, or with a database URL it cannot use (the message names the variable and
+the fix).
 ``accord.example.toml`` and README.md list the same settings; keep the three in step.
 """
 
@@ -12,12 +17,17 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 # name -> (default, one-line help). Defaults are the embedded mode.
 SETTINGS: dict[str, tuple[object, str]] = {
-    "DEBUG": (True, "Development mode. Off in production; then SECRET_KEY is required."),
+    "DEBUG": (
+        False,
+        "Development mode, only when explicitly true (`make run` and the tests set it). "
+        "Anything else is production: secret key, real mail and HTTPS required.",
+    ),
     "SECRET_KEY": ("", "Django secret key. Required when DEBUG is off."),
     "DATA_DIR": ("var", "Folder for the embedded SQLite database, media and caches."),
     "DATABASE_URL": (
@@ -46,6 +56,40 @@ SETTINGS: dict[str, tuple[object, str]] = {
     ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
 }
+
+# Mail backends that never deliver: in production a password-reset link would end in a log file.
+UNDELIVERED_MAIL_SCHEMES = {"consolemail", "filemail", "memorymail", "dummymail"}
+DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+DATABASE_URL_EXAMPLE = "postgres://accord:password@127.0.0.1:5432/accord"
+
+
+def database_config(url: str) -> dict[str, object]:
+    """Django's DATABASES entry for ``url``, or ImproperlyConfigured naming ACCORD_DATABASE_URL."""
+    import warnings
+
+    import environ
+
+    shown = url.replace(urlsplit(url).password or "\0", "***") if "://" in url else url
+
+    def refuse(reason: str) -> ImproperlyConfigured:
+        return ImproperlyConfigured(
+            f"ACCORD_DATABASE_URL {shown!r} is not a database URL Accord can use: {reason}. "
+            f"Set it like {DATABASE_URL_EXAMPLE}, or leave it empty for SQLite in ACCORD_DATA_DIR."
+        )
+
+    if "://" not in url:
+        raise refuse("it has no scheme (postgres:// or sqlite://)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            config: dict[str, object] = dict(environ.Env.db_url_config(url))
+    except (ValueError, KeyError) as exc:
+        raise refuse(str(exc)) from exc
+    if config.get("ENGINE") not in DATABASE_ENGINES:
+        raise refuse(f"unknown scheme {urlsplit(url).scheme!r}; use postgres:// or sqlite://")
+    if not config.get("NAME"):
+        raise refuse("it names no database")
+    return config
 
 
 def _coerce(default: object, raw: object, name: str) -> object:
@@ -108,9 +152,21 @@ def load(environ: dict[str, str] | None = None) -> Config:
     config = Config(values)
     if not config.bool("DEBUG") and not config.str("SECRET_KEY"):
         raise ImproperlyConfigured(
-            "ACCORD_SECRET_KEY is required when ACCORD_DEBUG is off. Set it to a long random "
-            "string, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "ACCORD_SECRET_KEY is required when ACCORD_DEBUG is off (production is anything not "
+            "explicitly development). Set it to a long random string, e.g. the output of: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'; "
+            "or, on a developer's machine only, set ACCORD_DEBUG=true."
         )
+    mail_scheme = config.str("EMAIL_URL").partition("://")[0]
+    if not config.bool("DEBUG") and mail_scheme in UNDELIVERED_MAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"ACCORD_EMAIL_URL is {config.str('EMAIL_URL')!r}, which never delivers mail (password-"
+            "reset links would be written to the server log). In production set it to your mail "
+            "server, e.g. smtp+tls://user:password@smtp.example.org:587; "
+            "or, on a developer's machine only, set ACCORD_DEBUG=true."
+        )
+    if config.str("DATABASE_URL"):
+        database_config(config.str("DATABASE_URL"))
     if config.str("TASKS") not in {"immediate", "database"}:
         raise ImproperlyConfigured(
             f"ACCORD_TASKS must be 'immediate' or 'database', not {config.str('TASKS')!r}."

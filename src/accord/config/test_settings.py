@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("ACCORD_DATA_DIR", tempfile.mkdtemp(prefix="accord-test-"))
+# Production is anything not explicitly development; the tests are development (and so are the
+# `accord` subprocesses they start, which inherit this).
+os.environ.setdefault("ACCORD_DEBUG", "true")
 
 from accord.config.settings import *  # noqa: F403 -- test settings extend the one settings module
 
