@@ -31,9 +31,11 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "ninja",
+    # accord.common comes before django_tasks_db: its `db_worker` (reconnects after a database
+    # outage) replaces the library's (which exits).
+    "accord.common",
     "django_tasks",
     "django_tasks_db",
-    "accord.common",
     "accord.accounts",
     "accord.directory",
     "accord.partnerships",
