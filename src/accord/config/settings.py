@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # innermost, so its process_exception sees a view's database error first: a calm 503
+    "accord.common.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "accord.config.urls"
