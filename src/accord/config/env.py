@@ -45,6 +45,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
         "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul.",
     ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
+    "RUN_STALE_SECONDS": (
+        "300",
+        "A background run with no heartbeat for this many seconds is marked failed (worker died).",
+    ),
 }
 
 
@@ -110,6 +114,11 @@ def load(environ: dict[str, str] | None = None) -> Config:
         raise ImproperlyConfigured(
             "ACCORD_SECRET_KEY is required when ACCORD_DEBUG is off. Set it to a long random "
             "string, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if not config.str("RUN_STALE_SECONDS").isdigit() or int(config.str("RUN_STALE_SECONDS")) < 30:
+        raise ImproperlyConfigured(
+            f"ACCORD_RUN_STALE_SECONDS must be a whole number of seconds, at least 30 "
+            f"(three heartbeats), not {config.str('RUN_STALE_SECONDS')!r}."
         )
     if config.str("TASKS") not in {"immediate", "database"}:
         raise ImproperlyConfigured(
