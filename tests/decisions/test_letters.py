@@ -120,3 +120,32 @@ def test_applicant_page_offers_their_language_first(client, award):
     ko_url = reverse("decisions:letter", args=[award.reference, ko.pk])
     en_url = reverse("decisions:letter", args=[award.reference, en.pk])
     assert html.index(ko_url) < html.index(en_url)
+
+
+def test_a_letter_task_delivered_twice_renders_once(award):
+    from accord.decisions.tasks import render_award_letter
+
+    letter = award.letters.get(language="en")
+    assert letter.state == LetterState.READY
+    name = letter.file.name
+    assert render_award_letter.call(letter_id=letter.pk) == "ready"
+    letter.refresh_from_db()
+    assert letter.file.name == name
+
+
+def test_with_the_worker_queue_the_second_key_only_queues_the_letters(
+    call, rs_officer, nrf_officer, django_capture_on_commit_callbacks, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    application = at_panel(call, merit=5, title_en="Queued letters")
+    approve(application, rs_officer, "GB")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(application, nrf_officer, "KR")
+    award = Award.objects.get(application=application)
+    assert {letter.state for letter in award.letters.all()} == {LetterState.PENDING}
+    queued = DBTaskResult.objects.filter(task_path="accord.decisions.tasks.render_award_letter")
+    assert sorted(row.args_kwargs["kwargs"]["letter_id"] for row in queued) == sorted(
+        award.letters.values_list("pk", flat=True)
+    )

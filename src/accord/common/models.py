@@ -1,4 +1,4 @@
-"""Shared model pieces: timestamps and the append-only audit log."""
+"""Shared model pieces: timestamps, background runs and the append-only audit log."""
 
 from __future__ import annotations
 
@@ -15,6 +15,55 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("run state", "Queued")
+    RUNNING = "running", pgettext_lazy("run state", "Running")
+    DONE = "done", pgettext_lazy("run state", "Finished")
+    FAILED = "failed", pgettext_lazy("run state", "Failed")
+
+
+class BackgroundRun(TimeStampedModel):
+    """A piece of long work done by the background worker, with its progress and signs of life.
+
+    The worker's task claims the run (``attempts`` + 1, ``started_at``) and, while it works,
+    writes ``heartbeat_at`` every few seconds (``accord.common.services.runs.working_on``). A run
+    still queued or running whose heartbeat is older than the timeout belongs to a worker that
+    died: ``reap_stale_runs`` marks it failed with the reason, and the page offers to start again.
+    ``message`` is the work's own outcome (a summary, or why the work itself cannot be done);
+    ``error`` says when the machinery failed it (the worker stopped, an unexpected exception).
+    """
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=60, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (RunState.QUEUED, RunState.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == RunState.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
 
 
 class AuditAction(models.TextChoices):

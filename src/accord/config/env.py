@@ -55,6 +55,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
         "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul.",
     ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
+    "RUN_STALE_SECONDS": (
+        "300",
+        "A background run with no heartbeat for this many seconds is marked failed (worker died).",
+    ),
 }
 
 # Mail backends that never deliver: in production a password-reset link would end in a log file.
@@ -167,6 +171,11 @@ def load(environ: dict[str, str] | None = None) -> Config:
         )
     if config.str("DATABASE_URL"):
         database_config(config.str("DATABASE_URL"))
+    if not config.str("RUN_STALE_SECONDS").isdigit() or int(config.str("RUN_STALE_SECONDS")) < 30:
+        raise ImproperlyConfigured(
+            f"ACCORD_RUN_STALE_SECONDS must be a whole number of seconds, at least 30 "
+            f"(three heartbeats), not {config.str('RUN_STALE_SECONDS')!r}."
+        )
     if config.str("TASKS") not in {"immediate", "database"}:
         raise ImproperlyConfigured(
             f"ACCORD_TASKS must be 'immediate' or 'database', not {config.str('TASKS')!r}."

@@ -34,9 +34,11 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "ninja",
+    # accord.common comes before django_tasks_db: its `db_worker` (reconnects after a database
+    # outage) replaces the library's (which exits).
+    "accord.common",
     "django_tasks",
     "django_tasks_db",
-    "accord.common",
     "accord.accounts",
     "accord.directory",
     "accord.partnerships",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # innermost, so its process_exception sees a view's database error first: a calm 503
+    "accord.common.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "accord.config.urls"
@@ -112,6 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = CONFIG.str("LANGUAGE_CODE")
+ACCORD_RUN_STALE_SECONDS = int(CONFIG.str("RUN_STALE_SECONDS"))
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

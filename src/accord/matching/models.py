@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accord.common.models import TimeStampedModel
+from accord.common.models import BackgroundRun, RunState, TimeStampedModel
+
+__all__ = ["RunState"]  # re-exported: matching code names it from here
 
 
-class RunState(models.TextChoices):
-    QUEUED = "queued", pgettext_lazy("run state", "Queued")
-    RUNNING = "running", pgettext_lazy("run state", "Running")
-    DONE = "done", pgettext_lazy("run state", "Finished")
-    FAILED = "failed", pgettext_lazy("run state", "Failed")
-
-
-class MatchRun(TimeStampedModel):
+class MatchRun(BackgroundRun):
     """One background recompute of a call's affinities and conflicts, with its progress."""
 
     call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="match_runs")
-    state = models.CharField(
-        _("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED
-    )
-    stage = models.CharField(_("stage"), max_length=60, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundRun.Meta):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
 
     def __str__(self) -> str:
         return f"{self.call} {self.state}"
-
-    @property
-    def percent(self) -> int:
-        if self.state == RunState.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
 
 
 class AffinityScore(models.Model):

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from accord.applications.models import Application
 from accord.applications.selectors import applications_visible_to, calls_of_officer
+from accord.common.services.runs import checked
 from accord.matching.forms import PartnerSearchForm
 from accord.matching.models import AffinityScore, Conflict, MatchRun
 from accord.matching.services.partners import find_partners
@@ -45,7 +46,9 @@ class PartnerFinderView(LoginRequiredMixin, TemplateView):
                 career_stages=data["career_stages"],
                 call=data["call"],
             )
-        return super().get_context_data(form=form, matches=matches, person=person, no_profile=no_profile, **kwargs)
+        return super().get_context_data(
+            form=form, matches=matches, person=person, no_profile=no_profile, **kwargs
+        )
 
 
 class OfficerCallMixin(LoginRequiredMixin):
@@ -61,7 +64,7 @@ class MatchingView(OfficerCallMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         call = self.get_call()
         return super().get_context_data(
-            call=call, run=MatchRun.objects.filter(call=call).first(), **kwargs
+            call=call, run=checked(MatchRun.objects.filter(call=call).first()), **kwargs
         )
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -77,7 +80,7 @@ class RunProgressView(OfficerCallMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         call = self.get_call()
-        run = get_object_or_404(MatchRun, pk=kwargs["pk"], call=call)
+        run = checked(get_object_or_404(MatchRun, pk=kwargs["pk"], call=call))
         return super().get_context_data(call=call, run=run, **kwargs)
 
 

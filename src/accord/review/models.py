@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accord.common.models import TimeStampedModel
+from accord.common.models import BackgroundRun, TimeStampedModel
 from accord.review.enums import AssignmentMode, AssignmentState, InvitationState, ReviewState
 
 
@@ -47,7 +47,7 @@ class ReviewerInvitation(TimeStampedModel):
         return f"{self.person} → {self.call}"
 
 
-class AssignmentRun(TimeStampedModel):
+class AssignmentRun(BackgroundRun):
     """One solve of a call's assignment, with its certificate (objective, bound, gap)."""
 
     call = models.ForeignKey(
@@ -56,10 +56,6 @@ class AssignmentRun(TimeStampedModel):
     mode = models.CharField(
         _("mode"), max_length=8, choices=AssignmentMode.choices, default=AssignmentMode.TOTAL
     )
-    state = models.CharField(
-        _("state"), max_length=10, default="queued"
-    )  # queued | running | done | failed
-    stage = models.CharField(max_length=60, blank=True)
     objective = models.FloatField(null=True, blank=True)
     bound = models.FloatField(null=True, blank=True)
     gap = models.FloatField(null=True, blank=True)
@@ -67,14 +63,8 @@ class AssignmentRun(TimeStampedModel):
         null=True, blank=True, help_text=_("Pairs changed by an incremental re-solve.")
     )
     seconds = models.FloatField(null=True, blank=True)
-    message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundRun.Meta):
         verbose_name = _("assignment run")
         verbose_name_plural = _("assignment runs")
 

@@ -1,7 +1,12 @@
-"""Background tasks: thin — take ids, load, call one service."""
+"""Background tasks: thin — take ids, load, call one service.
+
+Each keeps its run's heartbeat while it works and does nothing for a run already finished or
+failed (``accord.common.services.runs.working_on``), so a task delivered twice is harmless.
+"""
 
 from django_tasks import task
 
+from accord.common.services.runs import fail_run, working_on
 from accord.review.models import AssignmentRun
 
 
@@ -9,5 +14,14 @@ from accord.review.models import AssignmentRun
 def run_assignment(*, run_id: int) -> str:
     from accord.review.services.assignment import compute_assignment
 
-    run = compute_assignment(run=AssignmentRun.objects.select_related("call").get(pk=run_id))
+    with working_on(AssignmentRun, run_id) as active:
+        if not active:
+            return "skipped"
+        try:
+            run = compute_assignment(
+                run=AssignmentRun.objects.select_related("call").get(pk=run_id)
+            )
+        except Exception as error:
+            fail_run(AssignmentRun, run_id, error)
+            raise
     return str(run.state)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -17,6 +18,8 @@ from accord.applications.models import Application, Document
 from accord.applications.services.drafting import bump_version, lock_for_edit
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
+
+log = logging.getLogger(__name__)
 
 
 def read_pdf(data: bytes, *, max_bytes: int, max_pages: int, name: str) -> int:
@@ -84,7 +87,19 @@ def upload_document(
             sha256=digest,
             uploaded_by=actor,
         )
-        document.file.save(f"{digest[:16]}.pdf", ContentFile(data), save=False)
+        try:
+            document.file.save(f"{digest[:16]}.pdf", ContentFile(data), save=False)
+        except OSError as error:  # unwritable or full media folder: nothing is saved
+            log.error("storing %s failed: %s", name, error)
+            raise ApplicationError(
+                _(
+                    "%(name)s could not be stored: the file store is not available just now. "
+                    "Nothing was saved; please try again later, and tell the secretariat if it "
+                    "keeps happening."
+                )
+                % {"name": name},
+                code="storage",
+            ) from error
         document.save()
         bump_version(locked)
         log_action(

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from accord.applications.models import Application
 from accord.applications.selectors import calls_of_officer
+from accord.common.services.runs import checked
 from accord.directory.enums import Country
 from accord.directory.models import Person
 from accord.programmes.models import Call
@@ -165,7 +166,7 @@ class AssignmentView(OfficerCallMixin, TemplateView):
         kwargs.setdefault("hand_form", self.hand_form())
         return super().get_context_data(
             call=call,
-            run=AssignmentRun.objects.filter(call=call).first(),
+            run=checked(AssignmentRun.objects.filter(call=call).first()),
             rows=rows,
             pool=list(pool_with_loads(call)),
             proposed=proposed,
@@ -181,7 +182,7 @@ class RunProgressView(OfficerCallMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         call = self.get_call()
-        run = get_object_or_404(AssignmentRun, pk=kwargs["pk"], call=call)
+        run = checked(get_object_or_404(AssignmentRun, pk=kwargs["pk"], call=call))
         return super().get_context_data(call=call, run=run, **kwargs)
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:

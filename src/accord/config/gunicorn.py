@@ -1,0 +1,39 @@
+"""Gunicorn settings for production: `gunicorn -c python:accord.config.gunicorn accord.config.wsgi`.
+
+- ``preload_app``: Django, the templates and the translations are loaded once in the master, so a
+  worker that dies or is recycled is replaced in well under a second (not ~10 s of imports).
+- ``timeout`` 60 s: above the heaviest remaining request (the whole-call CSV export of a
+  5,000-application call streams in a few seconds; pages are ≤ 1 s, see ``bench/bench_pages.py``);
+  long work (matching, assignment, award letters) runs in ``accord db_worker``, never here.
+- ``max_requests`` with jitter recycles workers one at a time, bounding memory growth.
+
+Every value can be changed with the usual ``GUNICORN_CMD_ARGS`` or on the command line; the
+number of workers also with ``ACCORD_WEB_WORKERS``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+wsgi_app = "accord.config.wsgi:application"
+bind = os.environ.get("ACCORD_WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("ACCORD_WEB_WORKERS", 2 * multiprocessing.cpu_count()))
+preload_app = True
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("ACCORD_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Each worker opens its own database connections (none is shared across the fork)."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
