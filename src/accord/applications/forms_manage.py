@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
+from accord.common.forms import add_service_errors as add_service_errors
 from accord.core.conflicts import ConflictConfig, Scope
 from accord.core.eligibility import RULE_KINDS
 from accord.directory.enums import Country
@@ -35,15 +36,6 @@ ZONES = [
 ]
 SIDE_ZONES = {"GB": "Europe/London", "KR": "Asia/Seoul"}
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: to the named field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def to_local(value: dt.datetime | None, zone: str) -> str:

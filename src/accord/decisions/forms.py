@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accord.common.forms import add_service_errors as add_service_errors
 from accord.decisions.enums import OutputKind, Verdict
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import CallSide
@@ -21,15 +22,6 @@ APPLIES_TO = [
     ("both", pgettext_lazy("exchange rate applies to", "both")),
 ]
 BOUNDS = [("min", _("at least")), ("max", _("at most"))]
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: to the named field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class PortfolioForm(forms.Form):

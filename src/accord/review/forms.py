@@ -7,21 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accord.common.forms import add_service_errors as add_service_errors
 from accord.common.i18n import pick
 from accord.programmes.models import Call, Criterion
 from accord.review.services.reviews import CONFIDENCE_CHOICES, score_field
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: to the named field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class DeclarationForm(forms.Form):

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from accord.applications.models import Application
 from accord.applications.selectors import calls_of_officer
 from accord.common.services.runs import checked
+from accord.common.forms import add_service_errors as add_service_errors
 from accord.directory.enums import Country
 from accord.directory.models import Person
 from accord.programmes.models import Call
@@ -35,15 +36,6 @@ from accord.review.services.assignment import (
     set_assignment_by_hand,
     start_assignment_run,
 )
-
-
-def add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: to the named field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class OfficerCallMixin(LoginRequiredMixin):
