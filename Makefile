@@ -32,8 +32,9 @@ run: $(VENV)/.installed ## set up and serve the demo at http://127.0.0.1:8000 (S
 	@echo "Serving Accord at http://$(HOST)/  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 
+# ACCORD_E2E=no leaves out the browser journeys (CI runs them once, in its SQLite pass).
 test: $(VENV)/.installed-dev ## set up and run the whole test suite (ACCORD_DATABASE_URL=postgres://… for PostgreSQL)
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter no,$(ACCORD_E2E)),-m "not e2e")
 
 lint: $(VENV)/.installed-dev ## ruff, formatting, mypy --strict on the numeric core
 	$(BIN)/ruff check src tests bench
