@@ -21,8 +21,8 @@ from django.views.generic import TemplateView
 
 from accord.applications.models import Application
 from accord.applications.selectors import calls_of_officer
-from accord.common.services.runs import checked
 from accord.common.forms import add_service_errors as add_service_errors
+from accord.common.services.runs import checked
 from accord.directory.enums import Country
 from accord.directory.models import Person
 from accord.programmes.models import Call
