@@ -55,6 +55,15 @@ SETTINGS: dict[str, tuple[object, str]] = {
         "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul.",
     ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
+    "STAFF_TOTP": (
+        False,
+        "Require a second factor (an authenticator app, TOTP) of programme officers, the "
+        "secretariat and administrators.",
+    ),
+    "STAFF_IDLE_MINUTES": (
+        "30",
+        "Sign officers, the secretariat and administrators out after this many idle minutes.",
+    ),
 }
 
 # Mail backends that never deliver: in production a password-reset link would end in a log file.
@@ -170,6 +179,11 @@ def load(environ: dict[str, str] | None = None) -> Config:
     if config.str("TASKS") not in {"immediate", "database"}:
         raise ImproperlyConfigured(
             f"ACCORD_TASKS must be 'immediate' or 'database', not {config.str('TASKS')!r}."
+        )
+    if not config.str("STAFF_IDLE_MINUTES").isdigit() or int(config.str("STAFF_IDLE_MINUTES")) < 1:
+        raise ImproperlyConfigured(
+            f"ACCORD_STAFF_IDLE_MINUTES must be a whole number of minutes (1 or more), not "
+            f"{config.str('STAFF_IDLE_MINUTES')!r}."
         )
     if config.str("LANGUAGE_CODE") not in {"en", "ko"}:
         raise ImproperlyConfigured("ACCORD_LANGUAGE_CODE must be 'en' or 'ko'.")
