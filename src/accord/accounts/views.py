@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accord.accounts.security import ENROLLED
 from accord.accounts.services.two_factor import confirm_totp_device, pending_totp_device
 
 
@@ -50,7 +51,11 @@ class TwoFactorView(LoginRequiredMixin, View):
     def page(self, request: HttpRequest, form: TokenForm, status: int = 200) -> HttpResponse:
         user = request.user
         enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        context: dict[str, Any] = {"form": form, "enrolled": enrolled, "next": self.next_url(request)}
+        context: dict[str, Any] = {
+            "form": form,
+            "enrolled": enrolled,
+            "next": self.next_url(request),
+        }
         if not enrolled:
             device = pending_totp_device(user)
             context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
@@ -77,4 +82,5 @@ class TwoFactorView(LoginRequiredMixin, View):
             form.add_error("token", WRONG_CODE)
             return self.page(request, form, status=400)
         otp_login(request, device)
+        request.session[ENROLLED] = True
         return redirect(self.next_url(request))
