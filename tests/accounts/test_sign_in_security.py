@@ -72,10 +72,10 @@ def test_a_right_password_resets_the_count(client):
 def test_argon2_is_the_production_hasher():
     from accord.config import settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert production.PASSWORD_HASHERS[0] == "accord.accounts.hashers.Argon2idHasher"
     with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
         encoded = make_password("a-Long-new-pass-42")
-        assert encoded.startswith("argon2$argon2id$")
+        assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
         assert check_password("a-Long-new-pass-42", encoded)
 
 

@@ -122,9 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first; the others only read (and upgrade on sign-in) passwords hashed before.
+# Argon2id first (OWASP parameters, see accounts/hashers.py); the others only read (and upgrade
+# on sign-in) passwords hashed before.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accord.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -216,4 +217,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # django-axes logs every sign-in at INFO; lock-outs are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

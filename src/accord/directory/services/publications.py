@@ -256,7 +256,9 @@ def import_publications(
                     coauthors=coauthor_names(work.authors, person),
                 )
                 try:
-                    pub.full_clean(validate_unique=False, validate_constraints=False)
+                    pub.full_clean(  # the person is known to exist: no query per work
+                        exclude=["person"], validate_unique=False, validate_constraints=False
+                    )
                 except ValidationError as exc:
                     report.problems.append(
                         ReportProblem(
