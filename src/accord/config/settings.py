@@ -98,6 +98,9 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                # Wait up to 20 s (not SQLite's 5 s) for another process's write to finish
+                # before "database is locked": writes are short, but a loaded machine is slow.
+                "timeout": 20,
             },
         }
     }

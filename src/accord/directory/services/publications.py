@@ -44,7 +44,7 @@ from accord.directory.models import Person, Publication, PublicationImport
 from accord.directory.services.people import add_publication
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_BATCH = 200  # works written per transaction
+IMPORT_BATCH = 50  # works written per transaction
 IMPORTS_PER_HOUR = 10  # per user
 STALE_AFTER = dt.timedelta(hours=1)
 # Extension → what the reader is told it is. The importer picks its parser by extension.
@@ -240,39 +240,43 @@ def import_publications(
     if progress is not None:
         progress(0, total)
     for start in range(0, total, IMPORT_BATCH):
-        with transaction.atomic():
-            for work in works[start : start + IMPORT_BATCH]:
-                if known.has(doi=work.doi or "", title=work.title):
-                    report.already_there += 1
-                    continue
-                pub = Publication(
-                    person=person,
-                    title=work.title,
-                    abstract=work.abstract,
-                    year=work.year,
-                    language=work.language,
-                    doi=work.doi or "",
-                    venue=work.venue or "",
-                    coauthors=coauthor_names(work.authors, person),
+        # Everything but the writes happens outside the transaction: it holds the write lock
+        # (SQLite: the whole database) only for a bulk insert and its audit entries.
+        batch: list[Publication] = []
+        for work in works[start : start + IMPORT_BATCH]:
+            if known.has(doi=work.doi or "", title=work.title):
+                report.already_there += 1
+                continue
+            pub = Publication(
+                person=person,
+                title=work.title,
+                abstract=work.abstract,
+                year=work.year,
+                language=work.language,
+                doi=work.doi or "",
+                venue=work.venue or "",
+                coauthors=coauthor_names(work.authors, person),
+            )
+            try:
+                pub.full_clean(  # the person is known to exist: no query per work
+                    exclude=["person"], validate_unique=False, validate_constraints=False
                 )
-                try:
-                    pub.full_clean(  # the person is known to exist: no query per work
-                        exclude=["person"], validate_unique=False, validate_constraints=False
+            except ValidationError as exc:
+                report.problems.append(
+                    ReportProblem(
+                        position=_("“%(title)s”") % {"title": work.title[:80]},
+                        message=" ".join(exc.messages),
                     )
-                except ValidationError as exc:
-                    report.problems.append(
-                        ReportProblem(
-                            position=_("“%(title)s”") % {"title": work.title[:80]},
-                            message=" ".join(exc.messages),
-                        )
-                    )
-                    continue
-                pub.save()
+                )
+                continue
+            known.add(pub)
+            batch.append(pub)
+        with transaction.atomic():
+            for pub in Publication.objects.bulk_create(batch):
                 log_action(
                     actor=actor, action=AuditAction.CREATE, instance=pub, after=snapshot(pub)
                 )
-                known.add(pub)
-                report.added += 1
+            report.added += len(batch)
             if progress is not None:
                 progress(min(start + IMPORT_BATCH, total), total)
     return report
@@ -411,7 +415,8 @@ class _Index:
             self.add(pub)
 
     def add(self, pub: Publication) -> None:
-        self.pks.add(pub.pk)
+        if pub.pk is not None:
+            self.pks.add(pub.pk)
         if pub.doi:
             self.dois.add(_stored_doi(pub.doi))
         self.titles.add(normalise_title(pub.title))
