@@ -81,6 +81,9 @@ def test_document_is_private(client, joint):
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
     client.force_login(other)
     assert client.get(url).status_code == 404
     client.logout()

@@ -109,6 +109,11 @@ def test_letter_served_to_team_and_officers_only(client, request, award, who, st
     if status == 200:
         assert response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Disposition"].startswith("attachment; filename=")
+        assert (response["Content-Security-Policy"], response["X-Content-Type-Options"]) == (
+            "sandbox",
+            "nosniff",
+        )
 
 
 def test_applicant_page_offers_their_language_first(client, award):

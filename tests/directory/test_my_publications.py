@@ -60,12 +60,12 @@ def publication_audit(action: str) -> list[AuditEntry]:
 
 # ---------------------------------------------------------------------- import
 def test_import_bibtex_adds_the_good_entries_with_exact_titles(client, researcher):
-    response = client.post(IMPORT, {"file": upload("sample.bib")})
+    response = client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
 
     assert response.status_code == 200
     assert titles(researcher.person) == BIB_TITLES
     report = response.context["report"]
-    assert [p.title for p in report.added] == BIB_TITLES
+    assert report.added == len(BIB_TITLES)
     assert report.already_there == 0
     html = response.content.decode()
     assert "4 publications added" in html
@@ -73,8 +73,8 @@ def test_import_bibtex_adds_the_good_entries_with_exact_titles(client, researche
 
 
 def test_import_keeps_coauthors_without_the_researcher(client, researcher):
-    client.post(IMPORT, {"file": upload("sample.bib")})
-    client.post(IMPORT, {"file": upload("sample.ris")})
+    client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
+    client.post(IMPORT, {"file": upload("sample.ris")}, follow=True)
 
     coauthors = dict(researcher.person.publications.values_list("title", "coauthors"))
     assert coauthors["Photonic Integrated Circuits for Quantum Key Distribution"] == [
@@ -90,7 +90,7 @@ def test_import_keeps_coauthors_without_the_researcher(client, researcher):
 
 
 def test_import_ris_adds_the_records_with_exact_fields(client, researcher):
-    response = client.post(IMPORT, {"file": upload("sample.ris")})
+    response = client.post(IMPORT, {"file": upload("sample.ris")}, follow=True)
 
     assert response.status_code == 200
     assert titles(researcher.person) == RIS_TITLES
@@ -101,27 +101,28 @@ def test_import_ris_adds_the_records_with_exact_fields(client, researcher):
         "10.3938/npsm.2023.77",
         "한국물리학회지",
     )
-    assert response.context["report"].problems[0].position == "entry 3 (line 23)"
+    assert response.context["report"].problems[0]["position"] == "entry 3 (line 23)"
 
 
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(client, researcher):
-    client.post(IMPORT, {"file": upload("sample.bib")})
+    client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
 
-    response = client.post(IMPORT, {"file": upload("sample.bib")})
+    response = client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
 
     report = response.context["report"]
-    assert (len(report.added), report.already_there) == (0, 4)
+    assert (report.added, report.already_there) == (0, 4)
     assert titles(researcher.person) == BIB_TITLES
     assert "0 publications added" in response.content.decode()
     assert "4 already in your profile" in response.content.decode()
 
 
 def test_ris_after_bibtex_merges_the_work_with_the_same_doi(client, researcher):
-    client.post(IMPORT, {"file": upload("sample.bib")})
+    client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
 
-    report = client.post(IMPORT, {"file": upload("sample.ris")}).context["report"]
+    report = client.post(IMPORT, {"file": upload("sample.ris")}, follow=True).context["report"]
 
-    assert [p.title for p in report.added] == RIS_TITLES[1:]
+    assert report.added == len(RIS_TITLES[1:])
+    assert titles(researcher.person) == BIB_TITLES + RIS_TITLES[1:]
     assert report.already_there == 1
     assert researcher.person.publications.count() == 6
 
@@ -130,23 +131,23 @@ def test_orcid_json_import_recognises_the_researcher_by_orcid(client):
     person = PersonFactory(name_en="M. J. Kim", orcid="0000-0002-1825-0097")
     client.force_login(UserFactory(person=person))
 
-    response = client.post(IMPORT, {"file": upload("orcid_record.json")})
+    response = client.post(IMPORT, {"file": upload("orcid_record.json")}, follow=True)
 
     assert titles(person) == [
         "Photonic integrated circuits for quantum key distribution",
         "차세대 통신망을 위한 양자 암호 기술",
     ]
     assert list(person.publications.values_list("coauthors", flat=True)) == [[], []]
-    assert [(p.position, p.message) for p in response.context["report"].problems] == [
+    assert [(p["position"], p["message"]) for p in response.context["report"].problems] == [
         ("work put-code 104", "work has no title")
     ]
 
 
 def test_broken_entries_are_reported_with_their_position_and_good_ones_added(client, researcher):
-    response = client.post(IMPORT, {"file": upload("sample.bib")})
+    response = client.post(IMPORT, {"file": upload("sample.bib")}, follow=True)
 
     report = response.context["report"]
-    assert [(p.position, p.key, p.message) for p in report.problems] == [
+    assert [(p["position"], p["key"], p["message"]) for p in report.problems] == [
         (
             "line 27",
             None,
@@ -168,30 +169,33 @@ def test_broken_entries_are_reported_with_their_position_and_good_ones_added(cli
 
 
 def test_unreadable_file_shows_the_error_and_adds_nothing(client, researcher):
-    response = client.post(IMPORT, {"file": upload("pubs.xml", b"\xff\xfe\x00\x91garbage\n")})
+    response = client.post(
+        IMPORT, {"file": upload("pubs.xml", b"\xff\xfe\x00\x91garbage\n")}, follow=True
+    )
 
     assert response.status_code == 200
-    assert response.context["import_form"].errors["file"] == [
+    assert response.context["report"].error == (
         "pubs.xml, line 1 could not be read: not UTF-8 (byte 0); re-save the file as UTF-8"
-    ]
-    assert "report" not in response.context
+    )
     assert titles(researcher.person) == []
     assert publication_audit("create") == []
 
 
 def test_xml_that_is_not_orcid_is_refused_with_the_importers_message(client, researcher):
-    response = client.post(IMPORT, {"file": upload("list.xml", b"<library><item/></library>")})
+    response = client.post(
+        IMPORT, {"file": upload("list.xml", b"<library><item/></library>")}, follow=True
+    )
 
-    assert response.context["import_form"].errors["file"] == [
+    assert response.context["report"].error == (
         "list.xml could not be read: root element 'library' is not an ORCID v3.0 record, "
         "works or work"
-    ]
+    )
     assert titles(researcher.person) == []
 
 
 def test_upload_over_5_mb_is_refused(client, researcher):
     data = b"% padding\n" * 629_146  # 6,291,460 bytes: just over 6 MB
-    response = client.post(IMPORT, {"file": upload("big.bib", data)})
+    response = client.post(IMPORT, {"file": upload("big.bib", data)}, follow=True)
 
     assert response.status_code == 200
     assert response.context["import_form"].errors["file"] == [
@@ -201,7 +205,7 @@ def test_upload_over_5_mb_is_refused(client, researcher):
 
 
 def test_unknown_extension_is_refused_naming_the_accepted_kinds(client, researcher):
-    response = client.post(IMPORT, {"file": upload("pubs.docx", b"PK\x03\x04")})
+    response = client.post(IMPORT, {"file": upload("pubs.docx", b"PK\x03\x04")}, follow=True)
 
     assert response.context["import_form"].errors["file"] == [
         "pubs.docx is not a file Accord can read. Accepted kinds: BibTeX (.bib), "
@@ -210,7 +214,7 @@ def test_unknown_extension_is_refused_naming_the_accepted_kinds(client, research
 
 
 def test_import_is_audited_one_entry_per_added_publication(client, researcher):
-    client.post(IMPORT, {"file": upload("sample.ris")})
+    client.post(IMPORT, {"file": upload("sample.ris")}, follow=True)
 
     entries = publication_audit("create")
     assert [e.object_repr for e in entries] == RIS_TITLES
@@ -371,7 +375,7 @@ def test_user_without_a_person_is_told_there_is_no_researcher_profile(client):
     assert "Your account has no researcher profile" in html
     assert f'href="{PROFILE}"' not in html
     assert client.post(ADD, hand_entry()).status_code == 404
-    assert client.post(IMPORT, {"file": upload("sample.bib")}).status_code == 404
+    assert client.post(IMPORT, {"file": upload("sample.bib")}, follow=True).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -421,4 +425,4 @@ def test_profile_page_query_count_is_flat(client, researcher, n):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(PROFILE).status_code == 200
 
-    assert len(ctx.captured_queries) == 7
+    assert len(ctx.captured_queries) == 8  # 7 + the import under way, if any

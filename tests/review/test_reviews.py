@@ -538,3 +538,33 @@ def test_reminder_command_prints_the_count(due_soon, capsys, monkeypatch):
     call_command("send-review-reminders", "--days", "0")
     assert capsys.readouterr().out == "1 reminder(s) sent.\n"
     assert [m.to[0] for m in mail.outbox] == ["overdue@people.example"]
+
+
+def test_documents_reach_the_reviewer_as_a_sandboxed_attachment(
+    client, assignment, reviewer, application, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from accord.applications.models import Document
+    from tests.applications.conftest import pdf_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    document = Document(
+        application=application,
+        kind="case",
+        original_name="case.pdf",
+        size=1,
+        pages=1,
+        sha256="0" * 64,
+        uploaded_by=UserFactory(),
+    )
+    document.file.save("case.pdf", ContentFile(pdf_bytes(1)), save=True)
+    client.force_login(reviewer)
+    client.post(assignment_url(assignment), {"answer": "none", "details": ""})
+    response = client.get(reverse("review:document", args=[assignment.pk, document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="case.pdf"'
+    assert (response["Content-Security-Policy"], response["X-Content-Type-Options"]) == (
+        "sandbox",
+        "nosniff",
+    )

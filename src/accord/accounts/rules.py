@@ -31,3 +31,13 @@ is_administrator = _role(Role.ADMIN) | rules.is_superuser
 
 can_read_audit_log = is_secretariat | is_officer | is_administrator
 rules.add_perm("common.view_audit_log", can_read_audit_log)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Officers, the secretariat and administrators (and anyone who may open the Django admin):
+    the accounts an idle timeout and, when the operator turns it on, a second factor protect."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(user.has_role(role) for role in (Role.OFFICER, Role.SECRETARIAT, Role.ADMIN))

@@ -58,6 +58,14 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "RUN_STALE_SECONDS": (
         "300",
         "A background run with no heartbeat for this many seconds is marked failed (worker died).",
+    "STAFF_TOTP": (
+        False,
+        "Require a second factor (an authenticator app, TOTP) of programme officers, the "
+        "secretariat and administrators.",
+    ),
+    "STAFF_IDLE_MINUTES": (
+        "30",
+        "Sign officers, the secretariat and administrators out after this many idle minutes.",
     ),
 }
 
@@ -179,6 +187,11 @@ def load(environ: dict[str, str] | None = None) -> Config:
     if config.str("TASKS") not in {"immediate", "database"}:
         raise ImproperlyConfigured(
             f"ACCORD_TASKS must be 'immediate' or 'database', not {config.str('TASKS')!r}."
+        )
+    if not config.str("STAFF_IDLE_MINUTES").isdigit() or int(config.str("STAFF_IDLE_MINUTES")) < 1:
+        raise ImproperlyConfigured(
+            f"ACCORD_STAFF_IDLE_MINUTES must be a whole number of minutes (1 or more), not "
+            f"{config.str('STAFF_IDLE_MINUTES')!r}."
         )
     if config.str("LANGUAGE_CODE") not in {"en", "ko"}:
         raise ImproperlyConfigured("ACCORD_LANGUAGE_CODE must be 'en' or 'ko'.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "ninja",
@@ -57,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accord.accounts.security.StaffSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # after authentication, as django-axes asks
     # innermost, so its process_exception sees a view's database error first: a calm 503
     "accord.common.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -95,6 +102,9 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                # Wait up to 20 s (not SQLite's 5 s) for another process's write to finish
+                # before "database is locked": writes are short, but a loaded machine is slow.
+                "timeout": 20,
             },
         }
     }
@@ -103,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -111,9 +122,34 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (OWASP parameters, see accounts/hashers.py); the others only read (and upgrade
+# on sign-in) passwords hashed before.
+PASSWORD_HASHERS = [
+    "accord.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Failed sign-ins (site and /admin/) are throttled by django-axes per account and per address:
+# after AXES_FAILURE_LIMIT failures either is refused (429) for AXES_COOLOFF_TIME.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accord.accounts.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accord.accounts.security.client_ip"
+AXES_VERBOSE = False
+# Staff: an idle timeout always, and a second factor (TOTP) when the operator requires it.
+ACCORD_STAFF_TOTP = CONFIG.bool("STAFF_TOTP")
+ACCORD_STAFF_IDLE_MINUTES = int(CONFIG.str("STAFF_IDLE_MINUTES"))
+OTP_TOTP_ISSUER = "Accord"
 
 LANGUAGE_CODE = CONFIG.str("LANGUAGE_CODE")
 ACCORD_RUN_STALE_SECONDS = int(CONFIG.str("RUN_STALE_SECONDS"))
@@ -189,4 +225,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # django-axes logs every sign-in at INFO; lock-outs are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accord.review.urls")),
     path("", include("accord.review.urls_assign")),
     path("", include("accord.decisions.urls")),
+    path("accounts/", include("accord.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -31,6 +31,8 @@ from bibtexparser.entrypoint import parse_string as bibtex_parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 __all__ = [
+    "MAX_ENTRIES",
+    "MAX_NESTING",
     "Author",
     "ImportProblem",
     "ImportResult",
@@ -47,6 +49,17 @@ __all__ = [
     "normalise_orcid",
     "normalise_title",
 ]
+
+# Bounds on one file, checked before the expensive parse: a file over them is refused whole with
+# a message that says so (a researcher's list is hundreds of works; an ORCID record is ~10 deep).
+MAX_ENTRIES = 10_000
+MAX_NESTING = 64
+_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_XML_TAG = re.compile(r"<(/?)[A-Za-z_][^<>]*?(/?)>")
+# LaTeX needs decoding only where a field holds markup; plain text and text with only protective
+# braces ({DNA}) skip pylatexenc, which was 97 % of the import time.
+_LATEX_MARKUP = re.compile(r"[\\$~%&#^_]|--|``|''|!`|\?`")
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
@@ -189,6 +202,59 @@ def _read_text(path: Path) -> str:
         ) from exc
 
 
+def _too_many(name: str, count: int, what: str) -> PublicationImportError:
+    return PublicationImportError(
+        name,
+        f"{count:,} {what}; Accord imports at most {MAX_ENTRIES:,} per file. "
+        "Split the file and import the parts one after the other.",
+    )
+
+
+def _check_nesting(name: str, steps: Iterable[int]) -> None:
+    """Refuse a file nested deeper than MAX_NESTING (one pass over +1/-1 steps; no recursion)."""
+    depth = 0
+    for step in steps:
+        depth += step
+        if depth > MAX_NESTING:
+            raise PublicationImportError(
+                name,
+                f"nested more than {MAX_NESTING} levels deep; an ORCID record is about 10. "
+                "Download the record again from ORCID.",
+            )
+
+
+def _json_steps(src: str) -> Iterable[int]:
+    for m in _JSON_TOKEN.finditer(src):
+        token = m.group()
+        if token in "[{":
+            yield 1
+        elif token in "]}":
+            yield -1
+
+
+def _xml_steps(src: str) -> Iterable[int]:
+    for m in _XML_TAG.finditer(src):
+        if m.group(1):
+            yield -1
+        elif not m.group(2):
+            yield 1
+
+
+_latex_decoder: Any = None
+
+
+def _latex(text: str) -> str:
+    """``text`` with LaTeX decoded as bibtexparser's LatexDecodingMiddleware would (same
+    decoder), but only when it holds LaTeX markup."""
+    global _latex_decoder
+    if not _LATEX_MARKUP.search(text):
+        return text.replace("{", "").replace("}", "")  # what the decoder does to {DNA}
+    if _latex_decoder is None:
+        _latex_decoder = LatexDecodingMiddleware(keep_braced_groups=False)
+    decoded, error = _latex_decoder._transform_python_value_string(text)
+    return str(decoded) if not error else text
+
+
 def _make(
     *,
     title: str,
@@ -226,9 +292,10 @@ def import_bibtex(path: str | Path, text: str | None = None) -> ImportResult:
     src = _read_text(p) if text is None else text
     if "@" not in src:
         raise PublicationImportError(name, "no BibTeX entries (no '@' found); is this BibTeX?")
-    lib = bibtex_parse_string(
-        src, append_middleware=[LatexDecodingMiddleware(keep_braced_groups=False)]
-    )
+    count = len(_BIBTEX_ENTRY.findall(src))
+    if count > MAX_ENTRIES:
+        raise _too_many(name, count, "BibTeX entries")
+    lib = bibtex_parse_string(src)
     result = ImportResult()
     for block in lib.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -247,7 +314,7 @@ def import_bibtex(path: str | Path, text: str | None = None) -> ImportResult:
             )
     for entry in lib.entries:
         line = (entry.start_line or 0) + 1
-        f = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
+        f = {k.lower(): _latex(str(v.value)) for k, v in entry.fields_dict.items()}
         pos = f"line {line}"
         title = _clean(f.get("title"))
         if not title:
@@ -333,6 +400,8 @@ def import_ris(path: str | Path, text: str | None = None) -> ImportResult:
         records.append((start, current))
     if not records:
         raise PublicationImportError(name, "no RIS records (no 'TY  -' line); is this RIS?")
+    if len(records) > MAX_ENTRIES:
+        raise _too_many(name, len(records), "RIS records")
 
     for n, (line_no, rec_lines) in enumerate(records, start=1):
         pos = f"entry {n} (line {line_no})"
@@ -457,6 +526,7 @@ def import_orcid_json(path: str | Path, text: str | None = None) -> ImportResult
     p = Path(path)
     name = str(path)
     src = _read_text(p) if text is None else text
+    _check_nesting(name, _json_steps(src))
     try:
         doc = json.loads(src)
     except json.JSONDecodeError as exc:
@@ -490,6 +560,8 @@ def import_orcid_json(path: str | Path, text: str | None = None) -> ImportResult
             "no ORCID works found (expected 'activities-summary.works.group', 'group', "
             "'bulk' or a single work)",
         )
+    if len(works) > MAX_ENTRIES:
+        raise _too_many(name, len(works), "ORCID works")
     for w in works:
         _json_work(w, owner, name, p.name, result)
     return result
@@ -527,6 +599,7 @@ def import_orcid_xml(path: str | Path, text: str | None = None) -> ImportResult:
         raise PublicationImportError(
             name, f"XML declares a {m.group(1)}; refused (entities are not resolved)", line=line
         )
+    _check_nesting(name, _xml_steps(src))
     try:
         root = ET.fromstring(src)
     except ET.ParseError as exc:
@@ -556,6 +629,8 @@ def import_orcid_xml(path: str | Path, text: str | None = None) -> ImportResult:
         raise PublicationImportError(
             name, f"root element {tag!r} is not an ORCID v3.0 record, works or work"
         )
+    if len(work_els) > MAX_ENTRIES:
+        raise _too_many(name, len(work_els), "ORCID works")
     result = ImportResult()
     for w in work_els:
         put_code = w.get("put-code")
@@ -682,13 +757,16 @@ def merge_duplicates(publications: Sequence[Publication]) -> list[Publication]:
         t = normalise_title(p.title)
         if t:
             by_title.setdefault(t, []).append(i)
+    # Same title: records without a DOI join the first record of that title in file order whose
+    # group has a DOI (or, with none, each other). Linear: no pairwise comparison.
     for members in by_title.values():
-        for i in members:
-            for j in members:
-                if i < j and find(i) != find(j):
-                    di, dj = dois(i), dois(j)
-                    if not di or not dj or di == dj:
-                        union(i, j)
+        anchor = members[0]
+        for i in members[1:]:
+            if find(i) == find(anchor):
+                continue
+            da, di = dois(anchor), dois(i)
+            if not da or not di or da == di:
+                union(anchor, i)
     groups: dict[int, list[Publication]] = {}
     for i, p in enumerate(publications):
         groups.setdefault(find(i), []).append(p)

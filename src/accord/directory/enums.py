@@ -47,4 +47,7 @@ class OrganisationSize(models.TextChoices):
     MEDIUM = "medium", pgettext_lazy("organisation size", "Medium-sized business")
     MID_TIER = "mid_tier", pgettext_lazy("organisation size", "Mid-tier company")
     LARGE = "large", pgettext_lazy("organisation size", "Large business")
-    NON_PROFIT = "non_profit", pgettext_lazy("organisation size", "Non-profit (university, research institute)")
+    NON_PROFIT = (
+        "non_profit",
+        pgettext_lazy("organisation size", "Non-profit (university, research institute)"),
+    )

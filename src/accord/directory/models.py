@@ -92,7 +92,9 @@ class Person(Bilingual, TimeStampedModel):
         _("career stage"), max_length=16, choices=CareerStage.choices, default=CareerStage.MID
     )
     phd_year = models.PositiveSmallIntegerField(_("year of PhD"), null=True, blank=True)
-    areas = models.ManyToManyField("partnerships.TechnologyArea", verbose_name=_("areas"), related_name="people", blank=True)
+    areas = models.ManyToManyField(
+        "partnerships.TechnologyArea", verbose_name=_("areas"), related_name="people", blank=True
+    )
     public_profile = models.BooleanField(
         _("profile visible to other researchers"),
         default=True,
@@ -137,3 +139,54 @@ class Publication(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicationImport(TimeStampedModel):
+    """One file of publications being imported into a person's profile, off the request: the file
+    waits here for the background task, which records its progress and, at the end, the report
+    (the file itself is then dropped)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="imports"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"), blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("works in the file"), default=0)
+    processed = models.PositiveIntegerField(_("works processed"), default=0)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    already_there = models.PositiveIntegerField(_("already in the profile"), default=0)
+    duplicates_in_file = models.PositiveIntegerField(_("duplicates within the file"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("publication import")
+        verbose_name_plural = _("publication imports")
+        indexes = [models.Index(fields=["requested_by", "created_at"], name="pubimport_user_time")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0

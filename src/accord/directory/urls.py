@@ -16,6 +16,11 @@ urlpatterns = [
         name="my_publications_import",
     ),
     path(
+        "me/publications/imports/<int:pk>/",
+        views.ImportStatusView.as_view(),
+        name="my_publications_import_status",
+    ),
+    path(
         "me/publications/<int:pk>/edit/",
         views.EditPublicationView.as_view(),
         name="my_publication_edit",

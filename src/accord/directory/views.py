@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -14,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 from accord.accounts.rules import person_id_of
 from accord.directory.enums import Language
 from accord.directory.forms import ImportForm, PublicationForm, VisibilityForm
-from accord.directory.models import Organisation, Person, Publication
+from accord.directory.models import Organisation, Person, Publication, PublicationImport
 from accord.directory.selectors import (
     organisation_detail,
     organisations,
@@ -26,7 +27,7 @@ from accord.directory.services.publications import (
     MAX_IMPORT_BYTES,
     create_publication,
     delete_publication,
-    import_publications,
+    start_publication_import,
     update_publication,
 )
 
@@ -84,6 +85,16 @@ class MyProfileMixin(LoginRequiredMixin):
         except Publication.DoesNotExist:
             raise Http404 from None
 
+    def own_import(self, pk: int | str | None) -> PublicationImport | None:
+        """One of the user's own imports (another person's is a 404)."""
+        person_id = person_id_of(self.request.user)
+        if pk is None or person_id is None:
+            return None
+        try:
+            return PublicationImport.objects.defer("data").get(pk=int(pk), person_id=person_id)
+        except (PublicationImport.DoesNotExist, ValueError):
+            raise Http404 from None
+
     def profile_context(self, person: Person | None, **kwargs: Any) -> dict[str, Any]:
         if person is None:
             return {"person": None, **kwargs}
@@ -109,7 +120,29 @@ class MyProfileView(MyProfileMixin, View):
     """My publications (hand entry, file import, edit, delete) and my profile's visibility."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render_profile(self.person())
+        person = self.person()
+        report = self.own_import(request.GET.get("import"))
+        if report is None and person is not None:  # an import still under way is shown
+            report = (
+                person.imports.defer("data")
+                .filter(state__in=[PublicationImport.State.QUEUED, PublicationImport.State.RUNNING])
+                .first()
+            )
+        return self.render_profile(person, report=report)
+
+
+class ImportStatusView(MyProfileMixin, View):
+    """The import's progress for htmx to poll; once it has finished, the whole page is reloaded
+    (HX-Redirect) to show the report and the publications."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = self.own_import(pk)
+        assert record is not None
+        if record.finished:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{reverse('directory:my_profile')}?import={record.pk}"
+            return response
+        return render(request, "directory/_import_status.html", {"report": record})
 
 
 class AddPublicationView(MyProfileMixin, View):
@@ -140,13 +173,15 @@ class ImportPublicationsView(MyProfileMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                report = import_publications(
-                    person=person, name=upload.name, data=upload.read(), actor=request.user
+                record = start_publication_import(
+                    person=person, user=request.user, name=upload.name, data=upload.read()
                 )
             except ValidationError as exc:
                 _add_errors(form, exc, field="file")
             else:
-                return self.render_profile(person, report=report)
+                return redirect(
+                    f"{reverse('directory:my_profile')}?import={record.pk}#import-report"
+                )
         return self.render_profile(person, import_form=form)
 
 

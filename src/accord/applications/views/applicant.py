@@ -52,6 +52,7 @@ from accord.applications.services.lifecycle import (
     transition_application,
 )
 from accord.applications.services.team import accept_invitation, decline_invitation, invite_member
+from accord.common.downloads import private_file
 from accord.directory.models import Organisation
 from accord.programmes.models import Call
 
@@ -382,7 +383,7 @@ class DocumentDownloadView(ApplicationMixin, View):
         document = next((d for d in application.documents.all() if d.pk == pk), None)
         if document is None:
             raise Http404
-        return FileResponse(
+        return private_file(
             document.file.open("rb"),
             content_type="application/pdf",
             filename=document.original_name,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
+from accord.common.downloads import private_file
 from accord.decisions.enums import LetterState
 from accord.decisions.models import Award
 from accord.decisions.selectors import FINAL_STATES, letters_visible_to, team_application
@@ -72,9 +73,8 @@ class LetterDownloadView(LoginRequiredMixin, View):
         )
         if letter is None:
             raise Http404
-        return FileResponse(
+        return private_file(
             letter.file.open("rb"),
             content_type="application/pdf",
-            as_attachment=True,
             filename=f"{letter.award.reference}-{letter.language}.pdf",
         )

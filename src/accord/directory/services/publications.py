@@ -1,22 +1,31 @@
 """A researcher's own publications: import from a file, add by hand, change, delete.
 
 Each write is atomic and audited. Duplicates are recognised by DOI (normalised: lowercase, no
-resolver prefix) or by normalised title (``accord.core.pubimport.normalise_title``); a duplicate
-is never written twice, and the report says how many were already there.
+resolver prefix) or by normalised title (``accord.core.pubimport.normalise_title``) through
+dictionary look-ups, never pairwise; a duplicate is never written twice, and the report says how
+many were already there.
+
+A file import runs off the request (``start_publication_import`` queues it; the task calls
+``run_publication_import``), writes in batches of ``IMPORT_BATCH`` works, each its own short
+transaction (no write lock held for the whole file), and records its progress for the page to
+show. Each user may start ``IMPORTS_PER_HOUR`` imports an hour, one at a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accord.common.models import AuditAction
@@ -31,10 +40,13 @@ from accord.core.pubimport import (
     normalise_orcid,
     normalise_title,
 )
-from accord.directory.models import Person, Publication
+from accord.directory.models import Person, Publication, PublicationImport
 from accord.directory.services.people import add_publication
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_BATCH = 50  # works written per transaction
+IMPORTS_PER_HOUR = 10  # per user
+STALE_AFTER = dt.timedelta(hours=1)
 # Extension → what the reader is told it is. The importer picks its parser by extension.
 ACCEPTED_KINDS: dict[str, str] = {
     ".bib": "BibTeX",
@@ -61,7 +73,7 @@ class ImportReport:
     records of the file were the same work as another record of the file, and the problems."""
 
     name: str
-    added: list[Publication] = field(default_factory=list)
+    added: int = 0
     already_there: int = 0
     duplicates_in_file: int = 0
     problems: list[ReportProblem] = field(default_factory=list)
@@ -193,16 +205,26 @@ def _read(*, name: str, data: bytes, ext: str) -> ImportResult:
             ) from exc
 
 
-def import_publications(*, person: Person, name: str, data: bytes, actor: Any) -> ImportReport:
+def import_publications(
+    *,
+    person: Person,
+    name: str,
+    data: bytes,
+    actor: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import a BibTeX, RIS or ORCID (JSON/XML) file into the person's profile.
 
     1. refuse an unknown extension or a file over ``MAX_IMPORT_BYTES`` (ValidationError);
     2. read the file with ``accord.core.pubimport.import_file`` from a temporary copy; a file that
-       cannot be read at all raises ValidationError with the importer's message, nothing written;
+       cannot be read at all (or is over the importer's bounds on entries and nesting) raises
+       ValidationError with the importer's message, nothing written;
     3. fold records of the same work within the file (``merge_duplicates``, richer record kept);
-    4. in one transaction, add each work through ``add_publication`` (audited) unless the profile
-       already holds it (same DOI or normalised title); co-authors are the authors other than
-       the person (matched by ORCID iD or name);
+    4. add each work, audited, unless the profile already holds it (same DOI or normalised
+       title, looked up in an index of the profile); co-authors are the authors other than the
+       person (matched by ORCID iD or name). Works are written ``IMPORT_BATCH`` at a time, each
+       batch in its own transaction, and ``progress(done, total)`` is called after each batch
+       inside it;
     5. return the report: added, already there, duplicates within the file, problems by position.
     """
     ext = check_upload(name=name, size=len(data))
@@ -213,23 +235,32 @@ def import_publications(*, person: Person, name: str, data: bytes, actor: Any) -
     ]
     works = merge_duplicates(result.publications)
     report.duplicates_in_file = len(result.publications) - len(works)
-    with transaction.atomic():
-        known = _Index(person.publications.all())
-        for work in works:
+    known = _Index(person.publications.only("pk", "doi", "title"))
+    total = len(works)
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, IMPORT_BATCH):
+        # Everything but the writes happens outside the transaction: it holds the write lock
+        # (SQLite: the whole database) only for a bulk insert and its audit entries.
+        batch: list[Publication] = []
+        for work in works[start : start + IMPORT_BATCH]:
             if known.has(doi=work.doi or "", title=work.title):
                 report.already_there += 1
                 continue
-            values = {
-                "title": work.title,
-                "abstract": work.abstract,
-                "year": work.year,
-                "language": work.language,
-                "doi": work.doi or "",
-                "venue": work.venue or "",
-                "coauthors": coauthor_names(work.authors, person),
-            }
+            pub = Publication(
+                person=person,
+                title=work.title,
+                abstract=work.abstract,
+                year=work.year,
+                language=work.language,
+                doi=work.doi or "",
+                venue=work.venue or "",
+                coauthors=coauthor_names(work.authors, person),
+            )
             try:
-                pub = add_publication(person=person, actor=actor, **values)
+                pub.full_clean(  # the person is known to exist: no query per work
+                    exclude=["person"], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as exc:
                 report.problems.append(
                     ReportProblem(
@@ -238,12 +269,139 @@ def import_publications(*, person: Person, name: str, data: bytes, actor: Any) -
                     )
                 )
                 continue
-            if pub.pk in known.pks:
-                report.already_there += 1
-            else:
-                known.add(pub)
-                report.added.append(pub)
+            known.add(pub)
+            batch.append(pub)
+        with transaction.atomic():
+            for pub in Publication.objects.bulk_create(batch):
+                log_action(
+                    actor=actor, action=AuditAction.CREATE, instance=pub, after=snapshot(pub)
+                )
+            report.added += len(batch)
+            if progress is not None:
+                progress(min(start + IMPORT_BATCH, total), total)
     return report
+
+
+# ---------------------------------------------------------------------- off the request
+def _queue_is_transactional() -> bool:
+    """Whether enqueued tasks are rows in our database (django-tasks' database backend): then the
+    task is enqueued in the transaction that creates the import; else after it commits."""
+    from accord.directory.tasks import import_publications_task
+
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - the database backend is a dependency
+        return False
+    return isinstance(import_publications_task.get_backend(), DatabaseBackend)
+
+
+def start_publication_import(
+    *, person: Person, user: Any, name: str, data: bytes
+) -> PublicationImport:
+    """Queue the import of a file into the person's profile; ValidationError (nothing queued)
+    when the file is of an unknown kind or too large, an import of the person's is still
+    running, or the user has started ``IMPORTS_PER_HOUR`` imports in the last hour."""
+    from accord.directory.tasks import import_publications_task
+
+    check_upload(name=name, size=len(data))
+    now = timezone.now()
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
+        running = person.imports.filter(
+            state__in=[PublicationImport.State.QUEUED, PublicationImport.State.RUNNING],
+            updated_at__gte=now - STALE_AFTER,  # a worker that died leaves it stuck: not forever
+        ).first()
+        if running is not None:
+            raise ValidationError(
+                _("The import of %(name)s is still running; wait for it to finish.")
+                % {"name": running.name},
+                code="running",
+            )
+        recent = list(
+            PublicationImport.objects.filter(
+                requested_by=user, created_at__gte=now - dt.timedelta(hours=1)
+            )
+            .order_by("created_at")
+            .values_list("created_at", flat=True)[:IMPORTS_PER_HOUR]
+        )
+        if len(recent) >= IMPORTS_PER_HOUR:
+            again = timezone.localtime(recent[0] + dt.timedelta(hours=1))
+            raise ValidationError(
+                _(
+                    "You have started %(count)d imports in the last hour, the most Accord takes. "
+                    "Try again after %(time)s."
+                )
+                % {"count": len(recent), "time": time_format(again, "H:i")},
+                code="rate_limited",
+            )
+        record = PublicationImport.objects.create(
+            person=person, requested_by=user, name=name[:200], data=data
+        )
+        if _queue_is_transactional():
+            import_publications_task.enqueue(import_id=record.pk)
+    if not _queue_is_transactional():
+        import_publications_task.enqueue(import_id=record.pk)
+    record.refresh_from_db()
+    return record
+
+
+def run_publication_import(*, import_id: int) -> PublicationImport:
+    """The task's work: import the queued file, recording progress after each batch and, at the
+    end, the report (or the error that stopped it); the file is then dropped."""
+    with transaction.atomic():
+        record = (
+            PublicationImport.objects.select_for_update()
+            .select_related("person", "requested_by")
+            .get(pk=import_id)
+        )
+        if record.state != PublicationImport.State.QUEUED:
+            return record  # already run (a task delivered twice)
+        record.state = PublicationImport.State.RUNNING
+        record.save(update_fields=["state", "updated_at"])
+
+    def progress(done: int, total: int) -> None:
+        PublicationImport.objects.filter(pk=record.pk).update(
+            processed=done, total=total, updated_at=timezone.now()
+        )
+
+    values: dict[str, Any]
+    try:
+        report = import_publications(
+            person=record.person,
+            name=record.name,
+            data=bytes(record.data),
+            actor=record.requested_by,
+            progress=progress,
+        )
+    except ValidationError as exc:
+        values = {"state": PublicationImport.State.FAILED, "error": " ".join(exc.messages)}
+    except Exception:
+        PublicationImport.objects.filter(pk=record.pk).update(
+            state=PublicationImport.State.FAILED,
+            error=_(
+                "The import stopped unexpectedly; the works already added stay in your profile. "
+                "Import the file again to add the rest."
+            ),
+            data=b"",
+            finished_at=timezone.now(),
+        )
+        raise
+    else:
+        values = {
+            "state": PublicationImport.State.DONE,
+            "added": report.added,
+            "already_there": report.already_there,
+            "duplicates_in_file": report.duplicates_in_file,
+            "problems": [
+                {"position": p.position, "message": p.message, "key": p.key}
+                for p in report.problems
+            ],
+        }
+    PublicationImport.objects.filter(pk=record.pk).update(
+        data=b"", finished_at=timezone.now(), updated_at=timezone.now(), **values
+    )
+    record.refresh_from_db()
+    return record
 
 
 class _Index:
@@ -257,7 +415,8 @@ class _Index:
             self.add(pub)
 
     def add(self, pub: Publication) -> None:
-        self.pks.add(pub.pk)
+        if pub.pk is not None:
+            self.pks.add(pub.pk)
         if pub.doi:
             self.dois.add(_stored_doi(pub.doi))
         self.titles.add(normalise_title(pub.title))

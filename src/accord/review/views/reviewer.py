@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accord.applications.models import Application, TeamMember
+from accord.common.downloads import private_file
 from accord.matching.models import Conflict, ConflictSeverity
 from accord.review.enums import ReviewState
 from accord.review.forms import DeclarationForm, ReviewForm, add_service_errors
@@ -256,6 +257,6 @@ class DocumentView(LoginRequiredMixin, View):
         found = reviewer_application(assignment).documents.filter(pk=document).first()
         if found is None:
             raise Http404
-        return FileResponse(
+        return private_file(
             found.file.open("rb"), content_type="application/pdf", filename=found.original_name
         )
