@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -57,8 +57,11 @@ from accord.applications.services.budget import CENT, budget_summary, funding_ra
 from accord.applications.services.checks import override_eligibility, record_funder_check
 from accord.applications.services.eligibility import (
     evaluate_application,
-    other_application_counts,
     rule_label,
+)
+from accord.applications.services.eligibility_store import (
+    eligibility_summary,
+    start_eligibility_run,
 )
 from accord.applications.services.lifecycle import grant_extension, transition_application
 from accord.core.conflicts import ConflictConfig
@@ -399,41 +402,6 @@ def side_totals(call: Call, sides: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, Any]:
-    """For submitted, eligible and ineligible applications: how many pass and fail each rule."""
-    applications = list(
-        with_details(Application.objects.filter(call=call, state__in=CHECKED_STATES))
-    )
-    person_ids = [m.person_id for a in applications for m in a.members.all()]
-    # Active applications per person in the whole call, once; each application then takes away itself.
-    everyone = other_application_counts(call, person_ids, exclude=None) if person_ids else {}
-    passed: Counter[str] = Counter()
-    failed: Counter[str] = Counter()
-    problems = []
-    for application in applications:
-        others = {m.person_id: everyone.get(m.person_id, 0) - 1 for m in application.members.all()}
-        try:
-            lines = evaluate_application(application, other_counts=others)
-        except ValueError as exc:  # a misconfigured rule or an incomplete application
-            problems.append((application, str(exc)))
-            continue
-        for line in lines:
-            (passed if line.passed else failed)[line.key] += 1
-    return {
-        "count": len(applications),
-        "rows": [
-            {
-                "rule": r,
-                "label": rule_label(r.kind),
-                "passed": passed[r.key],
-                "failed": failed[r.key],
-            }
-            for r in rules
-        ],
-        "problems": problems,
-    }
-
-
 class CallDashboardView(OfficerMixin, TemplateView):
     """Counts by state, area and side; funder checks; the eligibility summary."""
 
@@ -487,6 +455,12 @@ class CallDashboardView(OfficerMixin, TemplateView):
             eligibility=eligibility_summary(call, rules),
             **kwargs,
         )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Recompute the call's stored eligibility results in the background."""
+        call = self.get_call(officer_calls(request.user))
+        start_eligibility_run(call=call, actor=request.user)
+        return redirect("manage:call", slug=call.slug)
 
 
 def cell(text: str) -> str:
