@@ -102,7 +102,8 @@ def test_call_pages_visible_to_the_calls_officers_only(
     client.force_login(user)
     response = client.get(page_url(name, query, call, secret))
     assert response.status_code == status
-    assert ("Secret quantum sensors" in response.content.decode()) is (
+    body = response.getvalue() if response.streaming else response.content
+    assert ("Secret quantum sensors" in body.decode()) is (
         status == 200 and name not in {"call", "call_settings"}
     )
 
@@ -542,8 +543,10 @@ def test_csv_has_exact_header_and_rows(client, two, rs_officer):
     response = client.get(url("call_applications", secret.call, query="?format=csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ica-2025-applications.csv"'
-    assert response.content.startswith("\ufeff".encode())
-    assert response.content.decode("utf-8-sig").splitlines() == [
+    assert response.streaming  # streamed: the first bytes leave before the last row is read
+    content = response.getvalue()
+    assert content.startswith("\ufeff".encode())
+    assert content.decode("utf-8-sig").splitlines() == [
         "reference,state,title_en,title_ko,uk_lead,kr_lead,areas,requested_GB,currency_GB,requested_KR,currency_KR,submitted_at,eligible",
         f"ICA-2025-0001,submitted,Secret quantum sensors,비밀 양자 센서,{leads['GB']},{leads['KR']},quantum,200000.00,GBP,500000000.00,KRW,2025-04-30T14:59:59Z,—",
         'ICA-2025-0002,ineligible,"Robots, with commas",,Zoe Ng,Park Jiwoo,ai; data,1000.00,GBP,0.00,KRW,2025-04-29T08:30:00Z,no',
@@ -555,7 +558,7 @@ def test_csv_follows_the_filters(client, two, rs_officer):
     response = client.get(
         url("call_applications", two[0].call, query="?format=csv&state=ineligible&q=robots")
     )
-    assert [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()] == [
+    assert [line.split(",")[0] for line in response.getvalue().decode("utf-8-sig").splitlines()] == [
         "reference",
         "ICA-2025-0002",
     ]
@@ -595,7 +598,8 @@ def test_list_and_csv_query_counts_are_flat(client, call, rs_officer, n):
     assert len(ctx.captured_queries) == 15
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call_applications", call, query="?format=csv"))
-    assert len(response.content.decode("utf-8-sig").splitlines()) == n + 1
+        content = response.getvalue()  # the rows are read while streaming
+    assert len(content.decode("utf-8-sig").splitlines()) == n + 1
     assert len(ctx.captured_queries) == 14
 
 
@@ -609,7 +613,7 @@ def test_dashboard_query_count_is_flat(client, call, rs_officer, n):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call", call))
     assert response.context["eligibility"]["count"] == n
-    assert len(ctx.captured_queries) == 29
+    assert len(ctx.captured_queries) == 18
 
 
 def test_dashboard_counts_by_state_area_side_and_rule(client, two, rs_officer):
@@ -662,7 +666,7 @@ def test_csv_does_not_let_a_title_run_as_a_formula(client, call, rs_officer):
     )
     client.force_login(rs_officer)
     response = client.get(url("call_applications", call, query="?format=csv"))
-    row = response.content.decode("utf-8-sig").splitlines()[1]
+    row = response.getvalue().decode("utf-8-sig").splitlines()[1]
     assert row.startswith('ICA-2025-0009,draft,"\'=HYPERLINK(""http://evil"")",,')
 
 

@@ -228,6 +228,12 @@ def make_joint_application(
             amount=Decimal(str(amount)),
             currency=currencies[country],
         )
+    if state != ApplicationState.DRAFT:
+        # what the submission would have stored: the automatic eligibility of this application
+        # and of the other applications of its people in the call
+        from accord.applications.services.eligibility_store import application_changed
+
+        application_changed(application, state_changed=True)
     return application
 
 

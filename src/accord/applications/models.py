@@ -15,7 +15,7 @@ from accord.applications.enums import (
     DocumentKind,
     MemberRole,
 )
-from accord.common.models import AppendOnlyError, TimeStampedModel
+from accord.common.models import AppendOnlyError, BackgroundRun, TimeStampedModel
 from accord.directory.enums import Country
 from accord.programmes.models import CURRENCIES
 
@@ -279,3 +279,58 @@ class FunderCheck(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["application", "country"], name="one_check_per_side")
         ]
+
+
+class EligibilityEvaluation(models.Model):
+    """The automatic eligibility of one application as last computed, so that pages about a whole
+    call (dashboard, summaries) read stored results instead of evaluating every application.
+
+    Written only by ``accord.applications.services.eligibility_store``: when the application
+    changes state or is edited after submission, and (in the background) when a rule of its call
+    changes. ``problem`` is set, and no outcome stored, when the rules could not be evaluated.
+    Officers' overrides are not folded in here; the summary applies them when it counts.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="eligibility_evaluation"
+    )
+    computed_at = models.DateTimeField()
+    passed = models.BooleanField(null=True)
+    problem = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.passed}"
+
+
+class RuleOutcome(models.Model):
+    """One rule's automatic result for one application (see ``EligibilityEvaluation``)."""
+
+    evaluation = models.ForeignKey(
+        EligibilityEvaluation, on_delete=models.CASCADE, related_name="outcomes"
+    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    rule_key = models.SlugField(max_length=60)
+    passed = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rule_key"], name="one_outcome_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.rule_key}: {self.passed}"
+
+
+class EligibilityRun(BackgroundRun):
+    """A background recompute of a call's stored eligibility after one of its rules changed."""
+
+    call = models.ForeignKey(
+        "programmes.Call", on_delete=models.CASCADE, related_name="eligibility_runs"
+    )
+
+    class Meta(BackgroundRun.Meta):
+        verbose_name = _("eligibility recompute")
+        verbose_name_plural = _("eligibility recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.state}"

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.applications.enums import EDITABLE_STATES, MemberRole
+from accord.applications.enums import EDITABLE_STATES, ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError
 from accord.applications.models import Application, TeamMember
 from accord.common.models import AuditAction
@@ -54,6 +54,10 @@ def lock_for_edit(application: Application, *, expected_version: int | None) -> 
 def bump_version(application: Application) -> None:
     application.version += 1
     application.save(update_fields=["version", "updated_at"])
+    if application.state != ApplicationState.DRAFT:  # drafts are evaluated live, not stored
+        from accord.applications.services.eligibility_store import application_changed
+
+        application_changed(application, state_changed=False)
 
 
 def start_application(*, call: Call, user: Any, title_en: str, now: Any = None) -> Application:

@@ -14,6 +14,7 @@ from accord.applications.enums import TRANSITIONS, ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, TransitionError
 from accord.applications.models import Application, SignOff, Snapshot
 from accord.applications.services.budget import _line_dict
+from accord.applications.services.eligibility_store import application_changed
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
 
@@ -153,6 +154,7 @@ def transition_application(
             after={"state": to},
             reason=reason,
         )
+        application_changed(locked, state_changed=True)  # the stored eligibility, in step
         return locked
 
 

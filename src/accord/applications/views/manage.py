@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -56,8 +63,11 @@ from accord.applications.services.budget import CENT, budget_summary, funding_ra
 from accord.applications.services.checks import override_eligibility, record_funder_check
 from accord.applications.services.eligibility import (
     evaluate_application,
-    other_application_counts,
     rule_label,
+)
+from accord.applications.services.eligibility_store import (
+    eligibility_summary,
+    start_eligibility_run,
 )
 from accord.applications.services.lifecycle import grant_extension, transition_application
 from accord.core import csvsafe
@@ -399,41 +409,6 @@ def side_totals(call: Call, sides: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, Any]:
-    """For submitted, eligible and ineligible applications: how many pass and fail each rule."""
-    applications = list(
-        with_details(Application.objects.filter(call=call, state__in=CHECKED_STATES))
-    )
-    person_ids = [m.person_id for a in applications for m in a.members.all()]
-    # Active applications per person in the whole call, once; each application then takes away itself.
-    everyone = other_application_counts(call, person_ids, exclude=None) if person_ids else {}
-    passed: Counter[str] = Counter()
-    failed: Counter[str] = Counter()
-    problems = []
-    for application in applications:
-        others = {m.person_id: everyone.get(m.person_id, 0) - 1 for m in application.members.all()}
-        try:
-            lines = evaluate_application(application, other_counts=others)
-        except ValueError as exc:  # a misconfigured rule or an incomplete application
-            problems.append((application, str(exc)))
-            continue
-        for line in lines:
-            (passed if line.passed else failed)[line.key] += 1
-    return {
-        "count": len(applications),
-        "rows": [
-            {
-                "rule": r,
-                "label": rule_label(r.kind),
-                "passed": passed[r.key],
-                "failed": failed[r.key],
-            }
-            for r in rules
-        ],
-        "problems": problems,
-    }
-
-
 class CallDashboardView(OfficerMixin, TemplateView):
     """Counts by state, area and side; funder checks; the eligibility summary."""
 
@@ -488,6 +463,12 @@ class CallDashboardView(OfficerMixin, TemplateView):
             **kwargs,
         )
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Recompute the call's stored eligibility results in the background."""
+        call = self.get_call(officer_calls(request.user))
+        start_eligibility_run(call=call, actor=request.user)
+        return redirect("manage:call", slug=call.slug)
+
 
 class CallApplicationsView(OfficerMixin, TemplateView):
     """A call's applications, filtered by state, area, side and text; htmx swaps only the table;
@@ -518,23 +499,22 @@ class CallApplicationsView(OfficerMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def rows(self, applications: Any) -> list[dict[str, Any]]:
+        return list(self.iter_rows(applications))
+
+    def iter_rows(self, applications: Any) -> Iterator[dict[str, Any]]:
         sides = list(self.call.sides.all())
-        result = []
         for application in applications:
             members = list(application.members.all())
             leads = {m.country: m for m in members if m.role == MemberRole.LEAD}
             budget = budget_summary(application)
             checks = {c.country: c for c in application.funder_checks.all()}
-            result.append(
-                {
-                    "application": application,
-                    "leads": [(side, leads.get(side.country)) for side in sides],
-                    "budget": [(side, budget.get(side.country)) for side in sides],
-                    "checks": [(side, checks.get(side.country)) for side in sides],
-                    "areas": list(application.areas.all()),
-                }
-            )
-        return result
+            yield {
+                "application": application,
+                "leads": [(side, leads.get(side.country)) for side in sides],
+                "budget": [(side, budget.get(side.country)) for side in sides],
+                "checks": [(side, checks.get(side.country)) for side in sides],
+                "areas": list(application.areas.all()),
+            }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         page = Paginator(self.queryset, LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
@@ -550,47 +530,66 @@ class CallApplicationsView(OfficerMixin, TemplateView):
             **kwargs,
         )
 
-    def csv_response(self) -> HttpResponse:
+    def csv_response(self) -> StreamingHttpResponse:
+        """The rows as CSV, streamed: the first bytes leave at once, whatever the call's size,
+        and memory stays flat (applications are read ``CSV_CHUNK`` at a time, with their
+        relations prefetched per chunk)."""
         sides = list(self.call.sides.all())
-        buffer = io.StringIO()
-        writer = csvsafe.writer(buffer)
         header = ["reference", "state", "title_en", "title_ko"]
         header += [f"{side_label(s.country)}_lead" for s in sides]
         header += ["areas"]
         for s in sides:
             header += [f"requested_{s.country}", f"currency_{s.country}"]
         header += ["submitted_at", "eligible"]
-        writer.writerow(header)
-        for row in self.rows(self.queryset):
-            application = row["application"]
-            line = [
-                application.reference,
-                application.state,
-                application.title_en,
-                application.title_ko,
-            ]
-            line += [lead.person.name_en if lead else "" for _side, lead in row["leads"]]
-            line += ["; ".join(a.slug for a in row["areas"])]
-            for side, budget in row["budget"]:
-                amount = budget.requested if budget else Decimal(0)
-                line += [f"{amount.quantize(CENT):f}", side.currency]
-            submitted = application.submitted_at
-            line += [
-                submitted.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if submitted else "",
-                "yes"
-                if application.state in DECIDED_ELIGIBLE
-                else "no"
-                if application.state == ApplicationState.INELIGIBLE
-                else "—",
-            ]
-            writer.writerow(line)
-        response = HttpResponse(
-            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
+        rows = self.iter_rows(self.queryset.iterator(chunk_size=CSV_CHUNK))
+
+        def lines() -> Iterator[bytes]:
+            buffer = io.StringIO()
+            writer = csvsafe.writer(buffer)
+            buffer.write("\ufeff")
+            writer.writerow(header)
+            for n, row in enumerate(rows, start=1):
+                writer.writerow(csv_line(row))
+                if n % 100 == 0:
+                    yield buffer.getvalue().encode("utf-8")
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue().encode("utf-8")
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.call.slug}-applications.csv"'
         )
         return response
+
+
+#: Applications read per query (with their prefetched relations) by the streamed CSV.
+CSV_CHUNK = 500
+
+
+def csv_line(row: dict[str, Any]) -> list[str]:
+    application = row["application"]
+    line = [
+        application.reference,
+        application.state,
+        application.title_en,
+        application.title_ko,
+    ]
+    line += [lead.person.name_en if lead else "" for _side, lead in row["leads"]]
+    line += ["; ".join(a.slug for a in row["areas"])]
+    for side, budget in row["budget"]:
+        amount = budget.requested if budget else Decimal(0)
+        line += [f"{amount.quantize(CENT):f}", side.currency]
+    submitted = application.submitted_at
+    line += [
+        submitted.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if submitted else "",
+        "yes"
+        if application.state in DECIDED_ELIGIBLE
+        else "no"
+        if application.state == ApplicationState.INELIGIBLE
+        else "—",
+    ]
+    return line
 
 
 class ManageApplicationView(LoginRequiredMixin, View):

@@ -67,7 +67,19 @@ def update_call(*, call: Call, values: dict[str, Any], areas: list[TechnologyAre
 
             set_related_with_audit(obj, field="areas", objects=areas, actor=actor)
         assert isinstance(obj, Call)
+        if _written or areas is not None:  # areas and dates feed the rules
+            _eligibility_changed(obj, actor)
         return obj
+
+
+def _eligibility_changed(call: Call, actor: Any) -> None:
+    """A rule, area or date of the call changed: recompute its stored eligibility in the
+    background, if it has applications past the draft."""
+    from accord.applications.enums import ApplicationState
+    from accord.applications.services.eligibility_store import start_eligibility_run
+
+    if call.applications.exclude(state=ApplicationState.DRAFT).exists():
+        start_eligibility_run(call=call, actor=actor)
 
 
 def set_rule(*, call: Call, key: str, kind: str, params: dict[str, Any], actor: Any) -> EligibilityRule:
@@ -76,6 +88,7 @@ def set_rule(*, call: Call, key: str, kind: str, params: dict[str, Any], actor: 
         rule = EligibilityRule.objects.filter(call=call, key=key).first() or EligibilityRule(call=call, key=key, order=call.rules.count())
         obj, _written = save_with_audit(rule, actor=actor, values={"kind": kind, "params": params})
         assert isinstance(obj, EligibilityRule)
+        _eligibility_changed(call, actor)
         return obj
 
 
@@ -83,3 +96,4 @@ def delete_rule(*, rule: EligibilityRule, actor: Any) -> None:
     with transaction.atomic():
         log_action(actor=actor, action=AuditAction.DELETE, instance=rule, before=snapshot(rule))
         rule.delete()
+        _eligibility_changed(rule.call, actor)
