@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "accord.common",
+    "accord.api",
     "accord.accounts",
     "accord.directory",
     "accord.partnerships",
@@ -153,4 +154,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # PDF letters: WeasyPrint and fontTools (its font subsetter) log every font and glyph table at
+    # INFO/DEBUG; only their warnings are worth reading.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "PIL", "pydyf")},
 }

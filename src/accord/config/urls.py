@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accord.api.urls import api
+from accord.api.main import api
 from accord.common.views import AuditLogView, HomeView
 
 urlpatterns = [
