@@ -31,13 +31,14 @@ for router in (partnerships, programmes, applications, review, decisions):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):  # type: ignore[no-untyped-def]
-    """A refused input: 400 with the messages per field (``__all__`` for the whole request)."""
-    detail = (
+    """A refused input: 400, all messages in ``detail`` and per field in ``errors``."""
+    errors = (
         {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
         if hasattr(exc, "error_dict")
         else {"__all__": [str(m) for m in exc.messages]}
     )
-    return api.create_response(request, {"detail": detail}, status=400)
+    detail = " ".join(str(m) for m in exc.messages)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

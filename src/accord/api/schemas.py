@@ -19,10 +19,11 @@ class ErrorOut(Schema):
     detail: str
 
 
-class FieldErrorsOut(Schema):
-    """A refused input: messages per field, ``__all__`` for the request as a whole."""
+class RefusedOut(Schema):
+    """A refused input: what to fix, and the messages per field (``__all__``: the whole request)."""
 
-    detail: dict[str, list[str]]
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ValidationErrorOut(Schema):
@@ -32,7 +33,7 @@ class ValidationErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
-    400: FieldErrorsOut,
+    400: RefusedOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
