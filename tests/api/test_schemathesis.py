@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- pytest fixtures imported from the shared conftest modules are parameters
 """Schemathesis over the whole API schema, as each role (a read-and-write token each) and anonymous.
 
 Every generated request is sent twice: as generated (path parameters are random, so mostly
@@ -47,7 +48,7 @@ ROLES = ["anonymous", "applicant", "reviewer", "panel", "officer", "secretariat"
 
 
 @pytest.fixture
-def world(call, rs_officer, nrf_officer):  # noqa: F811
+def world(call, rs_officer, nrf_officer):
     """One call with an application at panel (reviewed) and a published award; a token per role."""
     at_panel_app = at_panel(call, merit=5, reference="ICA-2025-0001", title_en="At panel")
     awarded = at_panel(call, merit=4, reference="ICA-2025-0002", title_en="Awarded")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accord.review.urls_assign")),
     path("", include("accord.decisions.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/api-tokens/", include("accord.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
