@@ -8,7 +8,7 @@ export ACCORD_DEBUG ?= true
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-e2e lint bench messages schema clean
+.PHONY: help run test test-e2e lint bench messages schema lock lock-check wheel clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,7 +48,30 @@ messages: $(VENV)/.installed-dev ## extract strings into the Korean catalogue an
 	cd src/accord && ../../$(BIN)/accord compilemessages -l ko
 
 schema: $(VENV)/.installed ## write the OpenAPI schema to doc/api/openapi.json
-	$(BIN)/accord export_openapi_schema --api accord.api.urls.api --indent 2 --sorted --output doc/api/openapi.json
+	$(BIN)/accord export_openapi_schema --api accord.api.main.api --indent 2 --sorted --output doc/api/openapi.json
 
-clean: ## remove the virtualenv and the local data folder
-	rm -rf $(VENV) var
+# The lock: requirements.txt (runtime) and requirements-dev.txt (runtime + the dev extra, constrained
+# to the same runtime pins) generated from pyproject.toml by uv; existing pins are kept unless the
+# ranges in pyproject.toml exclude them (`make lock UPGRADE=--upgrade` moves everything forward).
+UV = $(abspath $(BIN))/uv
+LOCK = $(UV) pip compile pyproject.toml --quiet --python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
+
+lock: $(VENV)/.installed-dev ## regenerate requirements*.txt from pyproject.toml (uv pip compile)
+	$(LOCK) -o requirements.txt
+	$(LOCK) --extra dev -c requirements.txt -o requirements-dev.txt
+
+lock-check: $(VENV)/.installed-dev ## fail when requirements*.txt are not what `make lock` makes of pyproject.toml
+	@tmp=$$(mktemp -d) && cp pyproject.toml README.md requirements.txt requirements-dev.txt $$tmp/ && \
+	  ( cd $$tmp && $(LOCK) -o requirements.txt && $(LOCK) --extra dev -c requirements.txt -o requirements-dev.txt ) && \
+	  diff -u requirements.txt $$tmp/requirements.txt && diff -u requirements-dev.txt $$tmp/requirements-dev.txt && \
+	  rm -rf $$tmp && echo "lock matches pyproject.toml" || \
+	  { echo "requirements*.txt do not match pyproject.toml: run \`make lock\` and commit"; rm -rf $$tmp; exit 1; }
+
+wheel: $(VENV)/.installed-dev ## build the wheel, install it in a clean venv, run accord check and a smoke test there
+	rm -rf dist && $(BIN)/python -m build --outdir dist . >/dev/null
+	rm -rf build/wheel-venv && $(PYTHON) -m venv build/wheel-venv
+	build/wheel-venv/bin/pip install --quiet --disable-pip-version-check -c requirements.txt dist/accord-*.whl
+	cd /tmp && $(CURDIR)/build/wheel-venv/bin/python $(CURDIR)/.ci/smoke_wheel.py
+
+clean: ## remove the virtualenv, the local data folder and build outputs
+	rm -rf $(VENV) var build dist

@@ -14,7 +14,7 @@ def test_partnership_api_lists_instruments(client, reference):
 
 
 def test_programmes_api(client, reference):
-    data = {p["slug"]: p for p in client.get("/api/programmes").json()}
+    data = {p["slug"]: p for p in client.get("/api/programmes").json()["items"]}
     assert {(f["organisation"], f["currency"]) for f in data["uk-rok-ica"]["funders"]} == {
         ("royal-society", "GBP"),
         ("nrf", "KRW"),

@@ -67,7 +67,7 @@ def org(slug):
 
 def test_published_calls_are_public_with_sides_rules_and_criteria(client, call):
     CallFactory(slug="hidden", published=False)
-    data = client.get("/api/calls").json()
+    data = client.get("/api/calls").json()["items"]
     assert [c["slug"] for c in data] == ["ica-2025"]
     ica = data[0]
     assert (ica["programme"], ica["opens_at"], ica["closes_at"]) == (
@@ -167,7 +167,7 @@ def test_applications_visible_to_team_and_the_calls_officers(client, application
         "admin": lambda: UserFactory(roles=[(Role.ADMIN, None)]),
     }
     client.force_login(users[who]())
-    listed = [a["reference"] for a in client.get("/api/applications").json()]
+    listed = [a["reference"] for a in client.get("/api/applications").json()["items"]]
     assert listed == (["ICA-2025-0001"] if visible else [])
     for path in ("/api/applications/ICA-2025-0001", "/api/applications/ICA-2025-0001/eligibility"):
         response = client.get(path)
@@ -189,7 +189,7 @@ def test_eligibility_lines_with_override(client, application):
     client.force_login(officer)
     lines = {
         line["key"]: line
-        for line in client.get("/api/applications/ICA-2025-0001/eligibility").json()
+        for line in client.get("/api/applications/ICA-2025-0001/eligibility").json()["items"]
     }
     assert list(lines) == [
         "leads",
@@ -219,9 +219,10 @@ def test_eligibility_lines_with_override(client, application):
 def test_eligibility_message_in_the_requests_language(client, application):
     client.force_login(make_officer(org("nrf")))
     path = "/api/applications/ICA-2025-0001/eligibility"
-    english = {line["key"]: line["message"] for line in client.get(path).json()}
+    english = {line["key"]: line["message"] for line in client.get(path).json()["items"]}
     korean = {
-        line["key"]: line["message"] for line in client.get(path, HTTP_ACCEPT_LANGUAGE="ko").json()
+        line["key"]: line["message"]
+        for line in client.get(path, HTTP_ACCEPT_LANGUAGE="ko").json()["items"]
     }
     assert english["max-request-uk"] == (
         "The United Kingdom side requests 200,000 GBP, within the limit of 225,000 GBP."
@@ -244,9 +245,9 @@ def test_application_list_query_count_is_flat(client, call, n):
         )
     client.force_login(make_officer(org("royal-society")))
     with CaptureQueriesContext(connection) as ctx:
-        data = client.get("/api/applications").json()
+        data = client.get("/api/applications").json()["items"]
     assert len(data) == n
-    assert len(ctx.captured_queries) == 18
+    assert len(ctx.captured_queries) == 19  # 18 + the page's count
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -254,6 +255,6 @@ def test_call_list_query_count_is_flat(client, reference, n):
     for i in range(n):
         CallFactory(slug=f"c{i}")
     with CaptureQueriesContext(connection) as ctx:
-        data = client.get("/api/calls").json()
+        data = client.get("/api/calls").json()["items"]
     assert len(data) == n
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 7  # 6 + the page's count

@@ -46,7 +46,7 @@ def test_published_awards_with_both_sides_and_no_person(client, call, rs_officer
     sides = {s.country: s for s in shown.sides.select_related("recipient")}
 
     response = client.get("/api/awards")
-    data = response.json()
+    data = response.json()["items"]
 
     assert response.status_code == 200
     assert data == [
@@ -99,7 +99,7 @@ def test_published_awards_with_both_sides_and_no_person(client, call, rs_officer
 
 
 def test_no_awards_is_an_empty_list(client, call):  # noqa: F811
-    assert client.get("/api/awards").json() == []
+    assert client.get("/api/awards").json() == {"items": [], "count": 0}
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -107,6 +107,6 @@ def test_award_list_query_count_is_flat(client, call, rs_officer, nrf_officer, n
     for i in range(n):
         award(call, rs_officer, nrf_officer, f"ICA-2025-{i + 1:04d}")
     with CaptureQueriesContext(connection) as ctx:
-        data = client.get("/api/awards").json()
+        data = client.get("/api/awards").json()["items"]
     assert len(data) == n
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 5  # 4 + the page's count

@@ -63,7 +63,7 @@ def test_reviewer_sees_only_their_assignments_and_titles_only_once_open(client, 
         declare(assign(apps[ref], other), other)
     client.force_login(reviewer)
 
-    data = client.get("/api/reviews/assignments").json()
+    data = client.get("/api/reviews/assignments").json()["items"]
 
     due_at = "2025-07-15T14:59:59Z"  # 23:59:59 in Seoul
     assert data == [
@@ -123,7 +123,7 @@ def test_detected_conflict_keeps_the_title_hidden_after_declaring(client, call, 
         source="test",
     )
     client.force_login(reviewer)
-    [row] = client.get("/api/reviews/assignments").json()
+    [row] = client.get("/api/reviews/assignments").json()["items"]
     assert (row["declared"], row["open"], row["title_en"], row["title_ko"]) == (
         False,
         False,
@@ -136,14 +136,14 @@ def test_review_state_once_submitted(client, call, apps):
     reviewer = make_reviewer("GB")
     submit(assign(apps["X"], reviewer), reviewer, scores(5))
     client.force_login(reviewer)
-    [row] = client.get("/api/reviews/assignments").json()
+    [row] = client.get("/api/reviews/assignments").json()["items"]
     assert (row["review"], row["open"], row["title_en"]) == ("submitted", True, "Project X")
 
 
 def test_user_without_a_person_has_no_assignments(client, call, apps):
     assign(apps["X"], make_reviewer("GB"))
     client.force_login(make_officer(call.sides.get(country="GB").funder))
-    assert client.get("/api/reviews/assignments").json() == []
+    assert client.get("/api/reviews/assignments").json() == {"items": [], "count": 0}
 
 
 # ---------------------------------------------------------------- ranking
@@ -196,7 +196,7 @@ def test_unknown_call_ranking_is_404(client, call):
 def test_ranking_rows_without_reviewer_names(client, call, reviewed):
     client.force_login(make_officer(call.sides.get(country="GB").funder))
     response = client.get("/api/calls/ica-2025/ranking")
-    data = response.json()
+    data = response.json()["items"]
     assert [(r["reference"], r["rank"], r["raw"], r["n_reviews"]) for r in data] == [
         ("X", 1, 5.5, 2),
         ("Y", 2, 4.5, 2),
@@ -231,6 +231,6 @@ def test_assignment_list_query_count_is_flat(client, call, n):
             declare(assignment, reviewer)
     client.force_login(reviewer)
     with CaptureQueriesContext(connection) as ctx:
-        data = client.get("/api/reviews/assignments").json()
+        data = client.get("/api/reviews/assignments").json()["items"]
     assert len(data) == n
     assert len(ctx.captured_queries) == 4

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
+import json
 import subprocess
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,21 +229,28 @@ def test_importing_giving360_does_not_import_django() -> None:
     assert output.strip() == "False"
 
 
-def test_vendored_schemas_are_the_standards_own():
-    """The product validates against a vendored copy; it must be the 360Giving schema as published."""
-    import json
-    from pathlib import Path
+VENDORED = Path(__file__).resolve().parents[2] / "src" / "accord" / "core" / "data" / "360giving"
+SCHEMAS = ("360-giving-schema.json", "360-giving-package-schema.json")
 
+
+def test_vendored_schemas_match_their_checksums():
+    """The vendored copies are byte for byte the published files (SHA256SUMS beside them)."""
+    sums = {}
+    for line in (VENDORED / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        sums[name] = digest
+    assert sorted(sums) == sorted(SCHEMAS)
+    for name in SCHEMAS:
+        assert hashlib.sha256((VENDORED / name).read_bytes()).hexdigest() == sums[name], name
+
+
+def test_vendored_schemas_are_the_standards_own():
+    """Extra check where the project's shared/ folder sits beside the checkout: same schemas."""
     shared = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "360giving"
     if not shared.exists():
-        import pytest
-
-        pytest.skip("the shared/ folder is not beside this checkout")
-    vendored = (
-        Path(__file__).resolve().parents[2] / "src" / "accord" / "core" / "data" / "360giving"
-    )
-    for name in ("360-giving-schema.json", "360-giving-package-schema.json"):
-        assert json.loads((vendored / name).read_text()) == json.loads((shared / name).read_text())
+        pytest.skip("the shared/ folder is not beside this checkout (the checksum test still ran)")
+    for name in SCHEMAS:
+        assert json.loads((VENDORED / name).read_text()) == json.loads((shared / name).read_text())
 
 
 def test_flat_csv_does_not_let_a_title_or_summary_run_as_a_formula() -> None:

@@ -163,3 +163,30 @@ def test_the_closed_call_went_through_review_panel_and_decisions(demo):
     assert sorted(split.values_list("country", "verdict")) == [("GB", "approve"), ("KR", "decline")]
     assert open_data_errors(published_package()) == []
     assert len(published_package()["grants"]) == 12
+
+
+def test_the_demo_writes_only_through_audited_services(demo):
+    """The superuser flag, the matching and assignment runs and the panel each leave an entry."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accord.accounts.enums import Role
+    from accord.matching.models import MatchRun
+    from accord.review.models import AssignmentRun
+
+    def entries(model, pk):
+        return AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
+        )
+
+    admin = User.objects.get(role_grants__role=Role.ADMIN)
+    assert admin.is_superuser
+    assert entries(User, admin.pk).get(action="create").after["is_superuser"] is True
+    runs = [*MatchRun.objects.all(), *AssignmentRun.objects.all()]
+    assert len(runs) >= 2
+    for run in runs:
+        assert entries(type(run), run.pk).filter(action="create").count() == 1, run
+    call = Call.objects.get(slug=CLOSED)
+    panel = sorted(call.panel.values_list("pk", flat=True))
+    assert panel  # the demo panel member and two UK reviewers (one may be both)
+    [entry] = entries(Call, call.pk).filter(action="update", after__has_key="panel")
+    assert entry.after["panel"] == panel

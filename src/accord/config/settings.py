@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accord.common",
     "django_tasks",
     "django_tasks_db",
+    "accord.api",
     "accord.accounts",
     "accord.directory",
     "accord.partnerships",
@@ -225,6 +226,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
-    # django-axes logs every sign-in at INFO; lock-outs are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; lock-outs are WARNING. WeasyPrint and fontTools (its
+    # font subsetter) log every font and glyph table at INFO/DEBUG; only their warnings matter.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools", "PIL", "pydyf")
+    },
 }

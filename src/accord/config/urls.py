@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accord.api.urls import api
+from accord.api.main import api
 from accord.common.views import AuditLogView, HomeView
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("accord.decisions.urls")),
     path("accounts/", include("accord.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/api-tokens/", include("accord.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -28,6 +28,10 @@ ORCID when both the author and the person have one (a different ORCID is never a
 with the same name), else by normalised name in either script (see :func:`name_keys`).
 Co-authorship is found through an index of authors → people, never by looping over
 reviewer × applicant × publication.
+
+Each rule family is one function over a shared index built once from the input (``_Index``:
+people by id, reviewers by ORCID and organisation, who is on which team); ``RULE_FAMILIES``
+lists them in the order their conflicts are gathered.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -373,113 +377,103 @@ class _AuthorResolver:
 
 
 # ---------------------------------------------------------------------- detection
-def detect_conflicts(
-    *,
-    reviewers: Sequence[Person],
-    applications: Sequence[Application],
-    people: Sequence[Person] = (),
-    publications: Sequence[Publication] = (),
-    relations: Sequence[DeclaredRelation] = (),
-    reference_date: date,
-    config: ConflictConfig | None = None,
-    known_authors: Mapping[int, Iterable[Key]] | None = None,
-) -> ConflictReport:
-    """Detect conflicts between every reviewer and every application.
+@dataclass
+class _Index:
+    """What every rule family reads: the inputs, checked, and their lookups (built once)."""
 
-    ``people`` must contain every team member (reviewers may be repeated there);
-    ``known_authors`` maps a publication's index in ``publications`` to person ids known to be
-    its authors (e.g. from the directory). Returns the conflicts (sorted by application,
-    reviewer, type) and bool[P, R] matrices ``hard`` and ``declared``.
-    """
-    cfg = config or ConflictConfig()
-    person: dict[Key, Person] = {}
-    for p in [*people, *reviewers]:
-        if p.id in person and person[p.id] != p:
-            raise ConflictInputError(f"person id {p.id!r} is given twice with different data")
-        person[p.id] = p
-    r_index: dict[Key, int] = {}
-    for i, r in enumerate(reviewers):
-        if r.id in r_index:
-            raise ConflictInputError(f"reviewer id {r.id!r} appears twice in reviewers")
-        r_index[r.id] = i
-    a_index: dict[Key, int] = {}
-    for i, a in enumerate(applications):
-        if a.id in a_index:
-            raise ConflictInputError(f"application id {a.id!r} appears twice in applications")
-        a_index[a.id] = i
-        for m in a.team:
-            if m.person_id not in person:
-                raise ConflictInputError(
-                    f"application {a.id!r}: team member {m.person_id!r} is not in people; "
-                    "pass every team member's Person record"
-                )
+    cfg: ConflictConfig
+    reviewers: Sequence[Person]
+    applications: Sequence[Application]
+    people: Sequence[Person]
+    publications: Sequence[Publication]
+    relations: Sequence[DeclaredRelation]
+    reference_date: date
+    known_authors: Mapping[int, Iterable[Key]] | None
+    person: dict[Key, Person] = field(default_factory=dict)
+    r_index: dict[Key, int] = field(default_factory=dict)
+    a_index: dict[Key, int] = field(default_factory=dict)
+    reviewer_by_orcid: dict[str, list[Person]] = field(default_factory=lambda: defaultdict(list))
+    reviewer_by_org: dict[Key, list[Person]] = field(default_factory=lambda: defaultdict(list))
+    # application id -> ids of the reviewers on its team (same person record or same ORCID)
+    on_team: dict[Key, set[Key]] = field(default_factory=dict)
 
-    conflicts: list[Conflict] = []
-    reviewer_by_orcid: dict[str, list[Person]] = defaultdict(list)
-    reviewer_by_org: dict[Key, list[Person]] = defaultdict(list)
-    for r in reviewers:
-        o = normalise_orcid(r.orcid)
-        if o:
-            reviewer_by_orcid[o].append(r)
-        if r.organisation_id is not None:
-            reviewer_by_org[r.organisation_id].append(r)
+    def __post_init__(self) -> None:
+        for p in [*self.people, *self.reviewers]:
+            if p.id in self.person and self.person[p.id] != p:
+                raise ConflictInputError(f"person id {p.id!r} is given twice with different data")
+            self.person[p.id] = p
+        for i, r in enumerate(self.reviewers):
+            if r.id in self.r_index:
+                raise ConflictInputError(f"reviewer id {r.id!r} appears twice in reviewers")
+            self.r_index[r.id] = i
+        for i, a in enumerate(self.applications):
+            if a.id in self.a_index:
+                raise ConflictInputError(f"application id {a.id!r} appears twice in applications")
+            self.a_index[a.id] = i
+            for m in a.team:
+                if m.person_id not in self.person:
+                    raise ConflictInputError(
+                        f"application {a.id!r}: team member {m.person_id!r} is not in people; "
+                        "pass every team member's Person record"
+                    )
+        for r in self.reviewers:
+            o = normalise_orcid(r.orcid)
+            if o:
+                self.reviewer_by_orcid[o].append(r)
+            if r.organisation_id is not None:
+                self.reviewer_by_org[r.organisation_id].append(r)
+        for app in self.applications:
+            self.on_team[app.id] = {r.id for _m, _mp, r, _o in self.team_reviewers(app)}
 
-    def same_person(a: Person, b: Person) -> bool:
-        if a.id == b.id:
-            return True
-        oa, ob = normalise_orcid(a.orcid), normalise_orcid(b.orcid)
-        return bool(oa and oa == ob)
-
-    def add(
-        r: Person,
-        app: Application,
-        ctype: ConflictType,
-        severity: Severity,
-        rules: tuple[str, ...],
-        evidence: dict[str, object],
-        sentence: str,
-        source: str,
-    ) -> None:
-        if ctype in cfg.rules:
-            conflicts.append(
-                Conflict(r.id, app.id, ctype, severity, rules, evidence, sentence, source)
-            )
-
-    # Who is on which application (by person id), for the pairwise rules.
-    on_team: dict[Key, set[Key]] = {}  # application id -> reviewer ids on its team
-
-    # (e) reviewer named on the application; letters of support.
-    for app in applications:
-        on_team[app.id] = set()
+    def team_reviewers(
+        self, app: Application
+    ) -> Iterator[tuple[TeamMember, Person, Person, str | None]]:
+        """(member, member's person, reviewer who is that person, ORCID) for each such pair."""
         for m in app.team:
-            mp = person[m.person_id]
-            cands = {r.id: r for r in ([person[m.person_id]] if m.person_id in r_index else [])}
+            mp = self.person[m.person_id]
+            cands = {r.id: r for r in ([mp] if m.person_id in self.r_index else [])}
             o = normalise_orcid(mp.orcid)
             if o:
-                cands.update({r.id: r for r in reviewer_by_orcid.get(o, [])})
+                cands.update({r.id: r for r in self.reviewer_by_orcid.get(o, [])})
             for r in cands.values():
-                on_team[app.id].add(r.id)
-                how = "the same person record" if r.id == mp.id else f"the same ORCID {o}"
-                add(
-                    r,
-                    app,
-                    ConflictType.NAMED_ON_APPLICATION,
-                    Severity.HARD,
-                    ("UK1", "KR1"),
-                    {
-                        "member_id": mp.id,
-                        "role": m.role,
-                        "matched_by": "id" if r.id == mp.id else "orcid",
-                    },
-                    f"Reviewer {r.label} is named on application {app.id} as {m.role} ({how}).",
-                    "application:team",
-                )
+                yield m, mp, r, o
+
+    def reviewer(self, rid: Key) -> Person:
+        return self.reviewers[self.r_index[rid]]
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    if a.id == b.id:
+        return True
+    oa, ob = normalise_orcid(a.orcid), normalise_orcid(b.orcid)
+    return bool(oa and oa == ob)
+
+
+def _named_on_application(ix: _Index) -> Iterator[Conflict]:
+    """The reviewer is on the team (UK1, KR1) or wrote a letter of support (UK5)."""
+    for app in ix.applications:
+        for m, mp, r, o in ix.team_reviewers(app):
+            how = "the same person record" if r.id == mp.id else f"the same ORCID {o}"
+            yield Conflict(
+                r.id,
+                app.id,
+                ConflictType.NAMED_ON_APPLICATION,
+                Severity.HARD,
+                ("UK1", "KR1"),
+                {
+                    "member_id": mp.id,
+                    "role": m.role,
+                    "matched_by": "id" if r.id == mp.id else "orcid",
+                },
+                f"Reviewer {r.label} is named on application {app.id} as {m.role} ({how}).",
+                "application:team",
+            )
         for sid in app.supporter_ids:
-            if sid in r_index:
-                r = reviewers[r_index[sid]]
-                add(
-                    r,
-                    app,
+            if sid in ix.r_index:
+                r = ix.reviewer(sid)
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ConflictType.LETTER_OF_SUPPORT,
                     Severity.HARD,
                     ("UK5",),
@@ -488,15 +482,19 @@ def detect_conflicts(
                     "application:letters_of_support",
                 )
 
-    # (a) same organisation / department.
-    for app in applications:
+
+def _same_organisation(ix: _Index) -> Iterator[Conflict]:
+    """Same organisation (or department, by the reviewer's side) as a team member, or an
+    organisation named on the application (UK3, KR4)."""
+    cfg = ix.cfg
+    for app in ix.applications:
         seen: set[tuple[Key, Key]] = set()
         for m in app.team:
-            mp = person[m.person_id]
+            mp = ix.person[m.person_id]
             if mp.organisation_id is None:
                 continue
-            for r in reviewer_by_org.get(mp.organisation_id, []):
-                if r.id in on_team[app.id] or same_person(r, mp):
+            for r in ix.reviewer_by_org.get(mp.organisation_id, []):
+                if r.id in ix.on_team[app.id] or _same_person(r, mp):
                     continue
                 scope = cfg.scope_for(r.country)
                 rd, md = _norm_dept(r.department), _norm_dept(mp.department)
@@ -536,9 +534,9 @@ def detect_conflicts(
                         f"{app.id}{why}."
                     )
                 seen.add((r.id, mp.organisation_id))
-                add(
-                    r,
-                    app,
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ConflictType.SAME_ORGANISATION,
                     severity,
                     ("UK3", "KR4"),
@@ -547,12 +545,12 @@ def detect_conflicts(
                     "directory:affiliation",
                 )
         for org in app.organisation_ids:
-            for r in reviewer_by_org.get(org, []):
-                if r.id in on_team[app.id] or (r.id, org) in seen:
+            for r in ix.reviewer_by_org.get(org, []):
+                if r.id in ix.on_team[app.id] or (r.id, org) in seen:
                     continue
-                add(
-                    r,
-                    app,
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ConflictType.SAME_ORGANISATION,
                     Severity.HARD,
                     ("UK3", "KR4"),
@@ -562,84 +560,93 @@ def detect_conflicts(
                     "application:organisations",
                 )
 
-    # (b) co-authorship within the window.
-    if ConflictType.COAUTHOR in cfg.rules and publications:
-        interesting = {m.person_id for a in applications for m in a.team} | set(r_index)
-        resolver = _AuthorResolver(person[pid] for pid in interesting)
-        oldest = reference_date.year - cfg.coauthor_window_years
-        # person -> reviewer -> [(publication index, match kind of person, of reviewer)]
-        coauth: dict[Key, dict[Key, list[tuple[int, str, str]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        for i, pub in enumerate(publications):
-            if pub.year is None or pub.year < oldest:
-                continue
-            matched: dict[Key, str] = {}
-            if known_authors and i in known_authors:
-                for pid in known_authors[i]:
-                    if pid in interesting:
-                        matched[pid] = "link"
-            for au in pub.authors:
-                for pid, kind in resolver.resolve(au.name, au.orcid).items():
-                    if _MATCH_STRENGTH[kind] > _MATCH_STRENGTH.get(matched.get(pid, ""), -1):
-                        matched[pid] = kind
-            revs = [pid for pid in matched if pid in r_index]
-            if not revs or len(matched) < 2:
-                continue
-            for pid, kind in matched.items():
-                for rid in revs:
-                    if rid != pid:
-                        coauth[pid][rid].append((i, kind, matched[rid]))
-        for app in applications:
-            for m in app.team:
-                mp = person[m.person_id]
-                for rid, hits in sorted(coauth.get(mp.id, {}).items(), key=lambda kv: str(kv[0])):
-                    r = reviewers[r_index[rid]]
-                    if rid in on_team[app.id] or same_person(r, mp):
-                        continue
-                    weakest = [min(_MATCH_STRENGTH[a], _MATCH_STRENGTH[b]) for _, a, b in hits]
-                    strong = max(weakest) >= _MATCH_STRENGTH["name"]
-                    severity = Severity.HARD if strong else cfg.initials_match_severity
-                    pubs = [
-                        {
-                            "title": publications[i].title,
-                            "year": publications[i].year,
-                            "doi": publications[i].doi,
-                            "member_matched_by": a,
-                            "reviewer_matched_by": b,
-                        }
-                        for i, a, b in hits
-                    ]
-                    first = publications[hits[0][0]]
-                    more = f" and {len(hits) - 1} more" if len(hits) > 1 else ""
-                    hedge = "" if strong else " (matched by initials only; please check)"
-                    add(
-                        r,
-                        app,
-                        ConflictType.COAUTHOR,
-                        severity,
-                        ("UK4",),
-                        {
-                            "member_id": mp.id,
-                            "role": m.role,
-                            "window_years": cfg.coauthor_window_years,
-                            "publications": pubs,
-                        },
-                        f"Reviewer {r.label} co-authored “{first.title}” ({first.year}){more} "
-                        f"with {m.role} {mp.label} on application {app.id}, within "
-                        f"{cfg.coauthor_window_years} years of {reference_date.isoformat()}"
-                        f"{hedge}.",
-                        "; ".join(
-                            dict.fromkeys(
-                                "publications:" + (publications[i].source or f"#{i}")
-                                for i, _, _ in hits
-                            )
-                        ),
-                    )
 
-    # (c) declared relations.
+def _coauthors(ix: _Index) -> Iterator[Conflict]:
+    """Co-authored with a team member within the window (UK4); initials-only matches are
+    ``initials_match_severity``. Authors are resolved through an index, never pairwise."""
+    cfg, publications, reference_date = ix.cfg, ix.publications, ix.reference_date
+    if ConflictType.COAUTHOR not in cfg.rules or not publications:
+        return
+    interesting = {m.person_id for a in ix.applications for m in a.team} | set(ix.r_index)
+    resolver = _AuthorResolver(ix.person[pid] for pid in interesting)
+    oldest = reference_date.year - cfg.coauthor_window_years
+    # person -> reviewer -> [(publication index, match kind of person, of reviewer)]
+    coauth: dict[Key, dict[Key, list[tuple[int, str, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for i, pub in enumerate(publications):
+        if pub.year is None or pub.year < oldest:
+            continue
+        matched: dict[Key, str] = {}
+        if ix.known_authors and i in ix.known_authors:
+            for pid in ix.known_authors[i]:
+                if pid in interesting:
+                    matched[pid] = "link"
+        for au in pub.authors:
+            for pid, kind in resolver.resolve(au.name, au.orcid).items():
+                if _MATCH_STRENGTH[kind] > _MATCH_STRENGTH.get(matched.get(pid, ""), -1):
+                    matched[pid] = kind
+        revs = [pid for pid in matched if pid in ix.r_index]
+        if not revs or len(matched) < 2:
+            continue
+        for pid, kind in matched.items():
+            for rid in revs:
+                if rid != pid:
+                    coauth[pid][rid].append((i, kind, matched[rid]))
+    for app in ix.applications:
+        for m in app.team:
+            mp = ix.person[m.person_id]
+            for rid, hits in sorted(coauth.get(mp.id, {}).items(), key=lambda kv: str(kv[0])):
+                r = ix.reviewer(rid)
+                if rid in ix.on_team[app.id] or _same_person(r, mp):
+                    continue
+                weakest = [min(_MATCH_STRENGTH[a], _MATCH_STRENGTH[b]) for _, a, b in hits]
+                strong = max(weakest) >= _MATCH_STRENGTH["name"]
+                severity = Severity.HARD if strong else cfg.initials_match_severity
+                pubs = [
+                    {
+                        "title": publications[i].title,
+                        "year": publications[i].year,
+                        "doi": publications[i].doi,
+                        "member_matched_by": a,
+                        "reviewer_matched_by": b,
+                    }
+                    for i, a, b in hits
+                ]
+                first = publications[hits[0][0]]
+                more = f" and {len(hits) - 1} more" if len(hits) > 1 else ""
+                hedge = "" if strong else " (matched by initials only; please check)"
+                yield Conflict(
+                    r.id,
+                    app.id,
+                    ConflictType.COAUTHOR,
+                    severity,
+                    ("UK4",),
+                    {
+                        "member_id": mp.id,
+                        "role": m.role,
+                        "window_years": cfg.coauthor_window_years,
+                        "publications": pubs,
+                    },
+                    f"Reviewer {r.label} co-authored “{first.title}” ({first.year}){more} "
+                    f"with {m.role} {mp.label} on application {app.id}, within "
+                    f"{cfg.coauthor_window_years} years of {reference_date.isoformat()}"
+                    f"{hedge}.",
+                    "; ".join(
+                        dict.fromkeys(
+                            "publications:" + (publications[i].source or f"#{i}")
+                            for i, _, _ in hits
+                        )
+                    ),
+                )
+
+
+def _declared_relations(ix: _Index) -> Iterator[Conflict]:
+    """Family, household (no window), supervision and close collaboration (within their
+    windows) declared between a reviewer and a team member (UK2, UK4, UK4b, KR2, KR5)."""
+    cfg, reference_date = ix.cfg, ix.reference_date
     rel_by_person: dict[Key, list[tuple[Key, DeclaredRelation]]] = defaultdict(list)
-    for rel in relations:
+    for rel in ix.relations:
         rel_by_person[rel.person_a].append((rel.person_b, rel))
         rel_by_person[rel.person_b].append((rel.person_a, rel))
     rel_rules: dict[RelationKind, tuple[ConflictType, tuple[str, ...], int | None]] = {
@@ -656,13 +663,13 @@ def detect_conflicts(
             cfg.collaborator_window_years,
         ),
     }
-    for app in applications:
+    for app in ix.applications:
         for m in app.team:
-            mp = person[m.person_id]
+            mp = ix.person[m.person_id]
             for other, rel in rel_by_person.get(mp.id, []):
-                if other not in r_index or other in on_team[app.id]:
+                if other not in ix.r_index or other in ix.on_team[app.id]:
                     continue
-                r = reviewers[r_index[other]]
+                r = ix.reviewer(other)
                 ctype, rules, window = rel_rules[rel.kind]
                 if (
                     window is not None
@@ -680,9 +687,9 @@ def detect_conflicts(
                         f"within {window} years of {reference_date.isoformat()}"
                     )
                 )
-                add(
-                    r,
-                    app,
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ctype,
                     Severity.HARD,
                     rules,
@@ -698,16 +705,19 @@ def detect_conflicts(
                     rel.source,
                 )
 
-    # (d) people / organisations named by the applicants as conflicted.
-    for app in applications:
+
+def _named_by_applicants(ix: _Index) -> Iterator[Conflict]:
+    """People or organisations the applicants named as conflicted (UK7, KR9)."""
+    severity = ix.cfg.applicant_named_severity
+    for app in ix.applications:
         for pid in app.named_conflict_people:
-            if pid in r_index and pid not in on_team[app.id]:
-                r = reviewers[r_index[pid]]
-                add(
-                    r,
-                    app,
+            if pid in ix.r_index and pid not in ix.on_team[app.id]:
+                r = ix.reviewer(pid)
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ConflictType.NAMED_BY_APPLICANT,
-                    cfg.applicant_named_severity,
+                    severity,
                     ("UK7", "KR9"),
                     {"named": "person", "person_id": pid},
                     f"The applicants of application {app.id} named reviewer {r.label} as "
@@ -715,14 +725,14 @@ def detect_conflicts(
                     "application:named_conflicts",
                 )
         for org in app.named_conflict_organisations:
-            for r in reviewer_by_org.get(org, []):
-                if r.id in on_team[app.id]:
+            for r in ix.reviewer_by_org.get(org, []):
+                if r.id in ix.on_team[app.id]:
                     continue
-                add(
-                    r,
-                    app,
+                yield Conflict(
+                    r.id,
+                    app.id,
                     ConflictType.NAMED_BY_APPLICANT,
-                    cfg.applicant_named_severity,
+                    severity,
                     ("UK7", "KR9"),
                     {"named": "organisation", "organisation_id": org},
                     f"The applicants of application {app.id} named organisation {org}, where "
@@ -730,7 +740,49 @@ def detect_conflicts(
                     "application:named_conflicts",
                 )
 
+
+#: The rule families, in the order their conflicts are gathered (then sorted).
+RULE_FAMILIES: tuple[Callable[[_Index], Iterator[Conflict]], ...] = (
+    _named_on_application,
+    _same_organisation,
+    _coauthors,
+    _declared_relations,
+    _named_by_applicants,
+)
+
+
+def detect_conflicts(
+    *,
+    reviewers: Sequence[Person],
+    applications: Sequence[Application],
+    people: Sequence[Person] = (),
+    publications: Sequence[Publication] = (),
+    relations: Sequence[DeclaredRelation] = (),
+    reference_date: date,
+    config: ConflictConfig | None = None,
+    known_authors: Mapping[int, Iterable[Key]] | None = None,
+) -> ConflictReport:
+    """Detect conflicts between every reviewer and every application.
+
+    ``people`` must contain every team member (reviewers may be repeated there);
+    ``known_authors`` maps a publication's index in ``publications`` to person ids known to be
+    its authors (e.g. from the directory). Returns the conflicts (sorted by application,
+    reviewer, type) and bool[P, R] matrices ``hard`` and ``declared``.
+    """
+    cfg = config or ConflictConfig()
+    ix = _Index(
+        cfg=cfg,
+        reviewers=reviewers,
+        applications=applications,
+        people=people,
+        publications=publications,
+        relations=relations,
+        reference_date=reference_date,
+        known_authors=known_authors,
+    )
+    conflicts = [c for family in RULE_FAMILIES for c in family(ix) if c.type in cfg.rules]
     order = {t: i for i, t in enumerate(ConflictType)}
+    a_index, r_index = ix.a_index, ix.r_index
     conflicts.sort(key=lambda c: (a_index[c.application_id], r_index[c.reviewer_id], order[c.type]))
     n_p, n_r = len(applications), len(reviewers)
     hard = np.zeros((n_p, n_r), dtype=np.bool_)

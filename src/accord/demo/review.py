@@ -22,7 +22,7 @@ from accord.applications.services.lifecycle import transition_application
 from accord.directory.models import Person
 from accord.programmes.models import Call
 from accord.review.enums import AssignmentState
-from accord.review.models import Assignment, AssignmentRun, ReviewerInvitation
+from accord.review.models import Assignment, ReviewerInvitation
 
 CALL = "uk-rok-ica-2025"
 NOW = dt.datetime(2025, 6, 20, 9, 0, tzinfo=dt.UTC)
@@ -61,7 +61,12 @@ def _link_demo_accounts(pool: list[Person]) -> dict[str, Person]:
 
 def seed_review() -> dict[str, int]:
     from accord.matching.services.runs import reviewer_pool
-    from accord.review.services.assignment import compute_assignment, publish_assignments
+    from accord.review.services.assignment import (
+        compute_assignment,
+        create_assignment_run,
+        publish_assignments,
+    )
+    from accord.review.services.panel import add_panel_members
     from accord.review.services.pool import answer_invitation, invite_reviewers
     from accord.review.services.reviews import declare_conflict, save_review
 
@@ -77,7 +82,7 @@ def seed_review() -> dict[str, int]:
         invitations = invite_reviewers(call=call, people=pool, due=dt.date(2025, 7, 15), max_load=5, actor=officer)
         for invitation in invitations:
             answer_invitation(invitation=invitation, user=_account(invitation.person), accept=True)
-        run = compute_assignment(run=AssignmentRun.objects.create(call=call, created_by=officer))
+        run = compute_assignment(run=create_assignment_run(call=call, mode="total", actor=officer))
         if run.state != "done":
             raise RuntimeError(f"demo assignment failed: {run.message}")
         publish_assignments(call=call, actor=officer)
@@ -97,7 +102,7 @@ def seed_review() -> dict[str, int]:
             )
             written += 1
         panel = [p for p in (demo.get("panel"),) if p is not None] + [p for p in pool if p.country == "GB"][:2]
-        call.panel.add(*panel)
+        add_panel_members(call=call, people=panel, actor=officer)
         for application in Application.objects.filter(call=call, state=ApplicationState.IN_REVIEW).order_by("pk"):
             transition_application(application=application, to=ApplicationState.AT_PANEL, actor=officer, now=NOW)
     return {"reviews": written}

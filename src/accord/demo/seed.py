@@ -202,10 +202,8 @@ def seed_accounts() -> list[DemoAccount]:
                     person=person,
                     preferred_language="ko" if account.username.endswith(("-kr", "-nrf")) else "en",
                     is_staff=account.role == Role.ADMIN,
+                    is_superuser=account.role == Role.ADMIN,
                 )
-                if account.role == Role.ADMIN:
-                    user.is_superuser = True
-                    user.save(update_fields=["is_superuser"])
             grant_role(
                 user=user,
                 role=account.role,
@@ -243,13 +241,13 @@ def seed_embeddings() -> int:
 def seed_matching() -> int:
     """Expertise matching for every call with submitted applications and no run yet."""
     from accord.matching.models import MatchRun
-    from accord.matching.services.runs import MATCHED_STATES, compute_matching
+    from accord.matching.services.runs import MATCHED_STATES, compute_matching, create_match_run
     from accord.programmes.models import Call
 
     done = 0
     for call in Call.objects.filter(applications__state__in=MATCHED_STATES).distinct():
         if not MatchRun.objects.filter(call=call, state="done").exists():
-            compute_matching(run=MatchRun.objects.create(call=call))
+            compute_matching(run=create_match_run(call=call, actor=None))
             done += 1
     return done
 

@@ -22,6 +22,7 @@ def create_user(
     person: Any = None,
     preferred_language: str = "en",
     is_staff: bool = False,
+    is_superuser: bool = False,
     actor: Any = None,
 ) -> User:
     with transaction.atomic():
@@ -33,6 +34,7 @@ def create_user(
             person=person,
             preferred_language=preferred_language,
             is_staff=is_staff,
+            is_superuser=is_superuser,
         )
         user.set_password(password)
         user.full_clean()

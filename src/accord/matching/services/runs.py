@@ -80,15 +80,22 @@ def matched_applications(call: Call) -> list[Application]:
     )
 
 
-def start_match_run(*, call: Call, actor: Any) -> MatchRun:
-    """Create a run and hand it to the background worker (or run it now in embedded mode)."""
-    from accord.matching.tasks import run_matching
-
+def create_match_run(*, call: Call, actor: Any) -> MatchRun:
+    """A new run, audited; :func:`compute_matching` does its work (in the caller's process when
+    the caller needs the result at once, as the demo does)."""
     with transaction.atomic():
         run = MatchRun.objects.create(
             call=call, created_by=actor if getattr(actor, "pk", None) else None
         )
         log_action(actor=actor, action=AuditAction.CREATE, instance=run, after={"call": call.pk})
+    return run
+
+
+def start_match_run(*, call: Call, actor: Any) -> MatchRun:
+    """Create a run and hand it to the background worker (or run it now in embedded mode)."""
+    from accord.matching.tasks import run_matching
+
+    run = create_match_run(call=call, actor=actor)
     transaction.on_commit(lambda: run_matching.enqueue(run_id=run.pk))
     return run
 

@@ -228,10 +228,9 @@ def _lock(call: Call) -> Call:
 # --- runs --------------------------------------------------------------------------------------
 
 
-def start_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
-    """Create a run and hand it to the background worker (run at once in embedded mode)."""
-    from accord.review.tasks import run_assignment
-
+def create_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
+    """A queued run, audited; :func:`compute_assignment` does its work (in the caller's process
+    and transaction when the caller needs the result at once, as the demo does)."""
     if mode not in AssignmentMode.values:
         raise ValidationError({"mode": _("Choose how to assign.")})
     with transaction.atomic():
@@ -247,6 +246,14 @@ def start_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
             instance=run,
             after={"call": call.pk, "mode": mode},
         )
+    return run
+
+
+def start_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
+    """Create a run and hand it to the background worker (run at once in embedded mode)."""
+    from accord.review.tasks import run_assignment
+
+    run = create_assignment_run(call=call, mode=mode, actor=actor)
     transaction.on_commit(lambda: run_assignment.enqueue(run_id=run.pk))
     return run
 

@@ -24,7 +24,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from accord.applications.models import Application
-from accord.common.services.audit import save_with_audit
+from accord.common.models import AuditAction
+from accord.common.services.audit import log_action, save_with_audit
 from accord.core import csvsafe
 from accord.core.calibration import calibrate, rank_with_ties
 from accord.programmes.models import Call
@@ -226,3 +227,21 @@ def record_panel_note(
         except ValidationError as exc:
             raise ReviewError(exc.message_dict) from exc
         return note  # type: ignore[return-value]
+
+
+def add_panel_members(*, call: Call, people: Iterable[Any], actor: Any) -> list[Any]:
+    """Put ``people`` (directory persons) on the call's panel; audited. Returns those added."""
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        before = set(locked.panel.values_list("pk", flat=True))
+        added = list({p.pk: p for p in people if p.pk not in before}.values())
+        if added:
+            locked.panel.add(*added)
+            log_action(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=locked,
+                before={"panel": sorted(before)},
+                after={"panel": sorted(before | {p.pk for p in added})},
+            )
+        return added
