@@ -464,6 +464,8 @@ def test_decline_replaces_the_reviewer_moving_one_pair(
         resolved = decline_assignment(
             assignment=assignment, user=reviewer_user(assignment.reviewer), reason="On leave"
         )
+        assert resolved.state == "queued"  # the request only queues the re-solve
+    resolved.refresh_from_db()
 
     after = pairs_of(call)
     assert resolved.state == "done"
@@ -505,7 +507,9 @@ def test_decline_moves_two_pairs_when_it_must(officer, django_capture_on_commit_
     }
 
     declined = Assignment.objects.get(application=first, reviewer=g1)
-    resolved = decline_assignment(assignment=declined, user=reviewer_user(g1), reason="Busy")
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved = decline_assignment(assignment=declined, user=reviewer_user(g1), reason="Busy")
+    resolved.refresh_from_db()
 
     assert resolved.moved == 2
     assert pairs_of(call) == {
@@ -528,7 +532,11 @@ def test_decline_without_replacement_stands_and_the_run_fails(
     run(call, officer, django_capture_on_commit_callbacks)
     publish_assignments(call=call, actor=officer)
     assignment = Assignment.objects.get(application=application, reviewer=kr)
-    resolved = decline_assignment(assignment=assignment, user=reviewer_user(kr), reason="Conflict")
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved = decline_assignment(
+            assignment=assignment, user=reviewer_user(kr), reason="Conflict"
+        )
+    resolved.refresh_from_db()
     assert resolved.state == "failed"
     assert resolved.message == (
         "application APP-1 has no Republic of Korea reviewer without a conflict; "

@@ -166,7 +166,12 @@ def candidates_and_pool(
         rows = np.arange(start, stop, dtype=np.int64)[:, None]
         for cols in groups:
             take = min(per_group, cols.size)
-            sub = masked if cols.size == n_revs else masked[:, cols]
+            if cols.size == n_revs:
+                sub = masked
+            elif cols.size and cols[-1] - cols[0] == cols.size - 1:  # contiguous: a view
+                sub = masked[:, cols[0] : cols[-1] + 1]
+            else:
+                sub = masked[:, cols]
             wide = min(max(pool_group, take), cols.size)
             idx = np.argpartition(sub, cols.size - wide, axis=1)[:, cols.size - wide :]
             if wide > take:
