@@ -32,7 +32,6 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from accord.core.assignment.duals import (
     CHUNK_CELLS,
@@ -298,6 +297,8 @@ def _solve_lp(
         cost = -weights
         upper = np.ones(n)
     bounds = np.column_stack([np.zeros(n_cols), upper])
+    from scipy.optimize import linprog  # lazily: scipy.optimize takes ~0.3 s to import
+
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method=method)
     if res.status == 2:
         return LPOutcome(2, keys, np.zeros(0), float("nan"), None)
