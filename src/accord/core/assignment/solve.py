@@ -10,20 +10,24 @@ The model (``P`` proposals, ``R`` reviewers, ``x[p, r]`` in [0, 1] for non-confl
 It is a network flow (source -> p [k] -> (p, c) [1, k-1] -> r [0, 1] -> sink [min, max]), so the
 constraint matrix is totally unimodular and every LP vertex is integral.
 
-Method: solve the LP with HiGHS on a small candidate set (the top ``m`` reviewers of each
-country for each proposal; on *crowded* instances, where most proposals want the same
-reviewers, one per country plus each reviewer's best ``4 * max_load`` proposals, so the
-spill-over from saturated popular reviewers is there from the start), then price *every*
-non-conflicted pair of the dense matrix with the LP duals (vectorised, in row chunks) and add
-the pairs whose reduced cost is positive, until none is. The LP is kept in HiGHS between rounds
-(:mod:`accord.core.assignment.warm_lp`): new pairs are appended as columns and the dual simplex
-restarts from the previous basis. The same pricing pass yields a Lagrangian upper bound over
-the full problem, so the returned ``bound`` and ``gap`` certify optimality on all ``P * R``
-pairs, not only the candidates.
-If the candidate LP is infeasible, a phase-1 LP (minimise artificial slack; solved from scratch
-with scipy.optimize.linprog, a rare path) is priced the same way;
-it either finds a feasible candidate set or proves infeasibility with a Farkas certificate, which
-:mod:`accord.core.assignment.infeasible` turns into words.
+Method (default, ``method="flow"``): the restricted problem on a candidate set of pairs (each
+proposal's best ``m`` reviewers of each country, plus reviewers' own best proposals when they
+need them) is an integer min-cost flow, solved by OR-Tools (:mod:`accord.core.assignment.flow`);
+hub arcs at a large cost stand in for the missing pairs, so it always has a flow. Node
+potentials recovered from the optimal flow are LP duals; they price a *pool* (each proposal's
+best 30 per country) cheaply and then *every* non-conflicted pair of the dense matrix
+(vectorised, in row chunks); the pairs with reduced cost above a small negative slack join the
+candidates, until no pair of the full matrix has a positive reduced cost. That last full pass
+yields a Lagrangian upper bound over all ``P * R`` pairs, so the returned ``bound`` and ``gap``
+certify optimality on the full problem, not only on the candidates. If hub arcs still carry flow
+when nothing prices positive, the instance is infeasible: the LP path's phase 1 (scipy's HiGHS)
+then proves it with a Farkas certificate, which :mod:`accord.core.assignment.infeasible` turns
+into a structured error (kind + params).
+
+The LP path (``method="highs-ipm"`` etc., kept to compare: ``bench/bench_assign.py
+--compare-lp``): the same column generation with the restricted LP in HiGHS
+(:mod:`accord.core.assignment.warm_lp`; new pairs appended as columns, dual simplex warm-started
+from the previous basis). It cannot share a process with OR-Tools (both bundle HiGHS).
 """
 
 from __future__ import annotations
