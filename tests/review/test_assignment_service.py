@@ -571,3 +571,36 @@ def test_invitation_state_matters_for_the_pool():
     )
     _instance, _apps, reviewers = build_instance(call)
     assert len(reviewers) == 2
+
+
+def test_the_reason_is_worded_from_the_core_kind_and_params_in_korean(
+    officer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from accord.directory.enums import Country
+
+    call = CallFactory(reviewers_per_application=2)
+    eligible(call, 1)
+    make_pool(call, ["GB", "GB", "GB"])
+    with translation.override("ko"):
+        failed = run(call, officer, django_capture_on_commit_callbacks)
+        korea = str(Country("KR").label)
+    assert korea != "Republic of Korea"
+    assert failed.message == (
+        f"모든 신청서에 {korea} 심사위원이 필요하지만 심사위원단에 {korea} 심사위원이 없습니다"
+    )
+
+
+def test_a_rule_broken_by_hand_is_refused_in_korean(solved, officer):
+    from django.utils import translation
+
+    call, applications, reviewers = solved
+    before = pairs_of(call)
+    spare = next(p for p in reviewers if (applications[0].reference, p.name_en) not in before)
+    with translation.override("ko"), pytest.raises(ValidationError) as refused:
+        set_assignment_by_hand(
+            call=call, application=applications[0], reviewer=spare, assign=True, actor=officer
+        )
+    (message,) = refused.value.messages
+    assert f"신청서 {applications[0].reference}의 심사위원이 k = 2명이 아니라 3명입니다" in message
