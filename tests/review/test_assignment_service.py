@@ -464,6 +464,8 @@ def test_decline_replaces_the_reviewer_moving_one_pair(
         resolved = decline_assignment(
             assignment=assignment, user=reviewer_user(assignment.reviewer), reason="On leave"
         )
+        assert resolved.state == "queued"  # the request only queues the re-solve
+    resolved.refresh_from_db()
 
     after = pairs_of(call)
     assert resolved.state == "done"
@@ -505,7 +507,9 @@ def test_decline_moves_two_pairs_when_it_must(officer, django_capture_on_commit_
     }
 
     declined = Assignment.objects.get(application=first, reviewer=g1)
-    resolved = decline_assignment(assignment=declined, user=reviewer_user(g1), reason="Busy")
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved = decline_assignment(assignment=declined, user=reviewer_user(g1), reason="Busy")
+    resolved.refresh_from_db()
 
     assert resolved.moved == 2
     assert pairs_of(call) == {
@@ -528,7 +532,11 @@ def test_decline_without_replacement_stands_and_the_run_fails(
     run(call, officer, django_capture_on_commit_callbacks)
     publish_assignments(call=call, actor=officer)
     assignment = Assignment.objects.get(application=application, reviewer=kr)
-    resolved = decline_assignment(assignment=assignment, user=reviewer_user(kr), reason="Conflict")
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved = decline_assignment(
+            assignment=assignment, user=reviewer_user(kr), reason="Conflict"
+        )
+    resolved.refresh_from_db()
     assert resolved.state == "failed"
     assert resolved.message == (
         "application APP-1 has no Republic of Korea reviewer without a conflict; "
@@ -563,3 +571,36 @@ def test_invitation_state_matters_for_the_pool():
     )
     _instance, _apps, reviewers = build_instance(call)
     assert len(reviewers) == 2
+
+
+def test_the_reason_is_worded_from_the_core_kind_and_params_in_korean(
+    officer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from accord.directory.enums import Country
+
+    call = CallFactory(reviewers_per_application=2)
+    eligible(call, 1)
+    make_pool(call, ["GB", "GB", "GB"])
+    with translation.override("ko"):
+        failed = run(call, officer, django_capture_on_commit_callbacks)
+        korea = str(Country("KR").label)
+    assert korea != "Republic of Korea"
+    assert failed.message == (
+        f"모든 신청서에 {korea} 심사위원이 필요하지만 심사위원단에 {korea} 심사위원이 없습니다"
+    )
+
+
+def test_a_rule_broken_by_hand_is_refused_in_korean(solved, officer):
+    from django.utils import translation
+
+    call, applications, reviewers = solved
+    before = pairs_of(call)
+    spare = next(p for p in reviewers if (applications[0].reference, p.name_en) not in before)
+    with translation.override("ko"), pytest.raises(ValidationError) as refused:
+        set_assignment_by_hand(
+            call=call, application=applications[0], reviewer=spare, assign=True, actor=officer
+        )
+    (message,) = refused.value.messages
+    assert f"신청서 {applications[0].reference}의 심사위원이 k = 2명이 아니라 3명입니다" in message

@@ -286,7 +286,9 @@ def test_publishing_an_incomplete_assignment_shows_the_rules_it_breaks(client, s
 # --- the reviewer's decline ----------------------------------------------------------------------
 
 
-def test_reviewer_declines_from_their_page_and_is_replaced(client, setup, officer):
+def test_reviewer_declines_from_their_page_and_is_replaced(
+    client, setup, officer, django_capture_on_commit_callbacks
+):
     call, applications, reviewers = setup
     solve_now(call, officer)
     publish_assignments(call=call, actor=officer)
@@ -298,7 +300,16 @@ def test_reviewer_declines_from_their_page_and_is_replaced(client, setup, office
     )
     url = reverse("review_assign:decline", args=[assignment.pk])
     assert client.post(url, {f"a{assignment.pk}-reason": ""}).status_code == 400
-    assert client.post(url, {f"a{assignment.pk}-reason": "On leave"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(url, {f"a{assignment.pk}-reason": "On leave"}).status_code == 302
+    # the request only queued the re-solve; the officers' page shows it waiting
+    run = AssignmentRun.objects.filter(call=call).latest("pk")
+    assert run.state == "queued"
+    assert not Assignment.objects.filter(run=run).exists()
+    for callback in callbacks:  # the background worker
+        callback()
+    run.refresh_from_db()
+    assert (run.state, run.moved) == ("done", 1)
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.DECLINED
     assert (

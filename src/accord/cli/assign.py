@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         "MILP; for a few hundred proposals, not thousands)",
     )
     parser.add_argument(
-        "--certificate", help="also write a JSON file with objective, bound, gap and times"
+        "--certificate",
+        help="also write a JSON file with objective, bound, gap and times (when infeasible: "
+        "the reason as kind + params)",
     )
     parser.add_argument(
         "--candidates",
@@ -128,6 +130,9 @@ def main(argv: list[str]) -> int:
             )
     except InfeasibleAssignmentError as exc:
         _error(f"{args.instance}: infeasible: {exc}")
+        if args.certificate:  # the structured reason, for programs: kind + params
+            reason = {"infeasible": exc.kind, "params": exc.params, "message": str(exc)}
+            _atomic_write(args.certificate, lambda h: h.write(json.dumps(reason, indent=2) + "\n"))
         return 1
     except InstanceError as exc:
         _error(f"{args.instance}: {exc}")

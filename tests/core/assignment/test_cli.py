@@ -84,6 +84,32 @@ def test_cli_infeasible_exits_1_with_reason_and_no_output(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i.npz"]
 
 
+def test_cli_infeasible_writes_the_structured_reason_to_the_certificate(tmp_path: Path) -> None:
+    inst = random_instance(4, 12, 10, 3)
+    tight = AssignmentInstance(
+        affinity=inst.affinity,
+        conflict=inst.conflict,
+        reviewer_country=inst.reviewer_country,
+        k=3,
+        min_load=np.zeros(10, np.int64),
+        max_load=np.full(10, 3),
+    )
+    save_npz(tight, tmp_path / "i.npz")
+    cert = tmp_path / "c.json"
+    args = ["--instance", str(tmp_path / "i.npz"), "--out", str(tmp_path / "a.csv")]
+    assert main([*args, "--certificate", str(cert)]) == 1
+    reason = json.loads(cert.read_text())
+    assert reason["infeasible"] == "total_max_load"
+    assert reason["params"] == {
+        "total": 30,
+        "k": 3,
+        "n_proposals": 12,
+        "demand": 36,
+        "with_conflicts": False,
+    }
+    assert not (tmp_path / "a.csv").exists()
+
+
 def test_cli_bad_input_exits_2_naming_the_array(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

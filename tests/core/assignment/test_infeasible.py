@@ -147,3 +147,26 @@ def test_infeasible_hall_violation_on_min_load() -> None:
     err = _reason(inst)
     assert err.constraint == "hall"
     assert "reviewers 0, 1 must review at least min_load (4 in all)" in str(err)
+
+
+def test_infeasible_errors_carry_kind_and_params() -> None:
+    conflict = np.zeros((4, 4), bool)
+    conflict[2, 2:] = True
+    conflict[3, 2:] = True
+    err = _reason(_instance(k=3, conflict=conflict))
+    assert err.kind == "proposal_country"
+    assert err.params == {"proposal": 2, "country": 1, "k": 3, "bilateral": True, "others": [3]}
+
+
+def test_hall_error_params_name_the_demands_and_supplies() -> None:
+    conflict = np.zeros((6, 5), bool)
+    conflict[:3, 3:] = True
+    conflict[3:5, 4] = True
+    inst = _instance(
+        n_props=6, country=(0, 0, 1, 1, 1), max_load=(6, 6, 2, 5, 1), conflict=conflict
+    )
+    err = _reason(inst)
+    assert err.kind == "hall"
+    assert err.params["need_country"] == [[], [0, 1, 2]]
+    assert err.params["cap_max"] == [2]
+    assert (err.params["demand"], err.params["supply"], err.params["unfilled"]) == (3.0, 2.0, 1)

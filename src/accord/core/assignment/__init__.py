@@ -7,7 +7,9 @@ Public API (see each function's docstring for shapes):
 - :func:`solve_fair` -> :class:`FairResult` (max-min, then max total; moderate sizes)
 - :func:`resolve` -> :class:`IncrementalResult` (after a decline, a conflict, a withdrawal)
 - :func:`check_assignment`, :func:`check_necessary`
-- errors: :class:`InstanceError`, :class:`InfeasibleAssignmentError`, :class:`SolverError`
+- :func:`violations` (structured) and :func:`check_assignment` (English) for a given assignment
+- errors: :class:`InstanceError`, :class:`InfeasibleAssignmentError` (``kind`` + ``params``),
+  :class:`SolverError`; English wording in :mod:`accord.core.assignment.messages`
 """
 
 from accord.core.assignment.errors import (
@@ -19,6 +21,12 @@ from accord.core.assignment.errors import (
 from accord.core.assignment.fairness import FairResult, solve_fair
 from accord.core.assignment.incremental import IncrementalResult, apply_changes, resolve
 from accord.core.assignment.infeasible import check_necessary
+from accord.core.assignment.messages import (
+    INFEASIBLE_KINDS,
+    Violation,
+    describe_infeasible,
+    describe_violation,
+)
 from accord.core.assignment.model import (
     AssignmentInstance,
     AssignmentResult,
@@ -26,10 +34,12 @@ from accord.core.assignment.model import (
     load_npz,
     save_npz,
     total_affinity,
+    violations,
 )
 from accord.core.assignment.solve import solve
 
 __all__ = [
+    "INFEASIBLE_KINDS",
     "AssignmentError",
     "AssignmentInstance",
     "AssignmentResult",
@@ -38,13 +48,17 @@ __all__ = [
     "InfeasibleAssignmentError",
     "InstanceError",
     "SolverError",
+    "Violation",
     "apply_changes",
     "check_assignment",
     "check_necessary",
+    "describe_infeasible",
+    "describe_violation",
     "load_npz",
     "resolve",
     "save_npz",
     "solve",
     "solve_fair",
     "total_affinity",
+    "violations",
 ]

@@ -100,39 +100,60 @@ def price(
     n_props, n_revs = aff.shape
     theta, rho = duals.theta, duals.rho
     is1 = instance.reviewer_country == 1
+    both = bool(is1.any())
     positive = 0.0
     found_keys: list[IntArray] = []
     found_vals: list[FloatArray] = []
     step = chunk_rows(n_revs)
+    buf = np.empty((min(step, n_props), n_revs))
+    tmp = np.empty_like(buf)
     for start in range(0, n_props, step):
         stop = min(n_props, start + step)
+        rc = buf[: stop - start]
+        spare = tmp[: stop - start]
         th = theta[start:stop]
+        # rc = scale * (w + bonus) - theta[p, country(r)] - rho[r], in place (few passes)
         if scale == 0.0:
-            rc = np.negative(np.where(is1[None, :], th[:, 1:2], th[:, 0:1]))
+            np.negative(np.broadcast_to(rho, rc.shape), out=rc)
         else:
-            rc = aff[start:stop] * scale if scale != 1.0 else aff[start:stop].copy()
+            np.subtract(aff[start:stop], rho[None, :], out=rc)
+            if scale != 1.0:
+                rc += (scale - 1.0) * aff[start:stop]
             if bonus_keys is not None and bonus_keys.size:
                 local = keys_in_rows(bonus_keys, start, stop, n_revs)
                 rc.ravel()[local] += scale * bonus
-            rc -= np.where(is1[None, :], th[:, 1:2], th[:, 0:1])
-        rc -= rho[None, :]
-        rc[con[start:stop]] = -np.inf
-        pos_mask = rc > 0.0
-        positive += float(rc[pos_mask].sum())
+        rc -= th[:, 0:1]
+        if both:
+            np.multiply(is1[None, :], (th[:, 0] - th[:, 1])[:, None], out=spare)
+            rc += spare
+        np.putmask(rc, con[start:stop], -np.inf)
+        np.maximum(rc, 0.0, out=spare)
+        positive += float(spare.sum())
         if max_new_per_proposal <= 0:
             continue
-        viol = rc > tolerance
-        if not viol.any():
-            continue
         local = keys_in_rows(candidates, start, stop, n_revs)
-        viol.ravel()[local] = False
-        flat = np.flatnonzero(viol)
-        if flat.size:
-            found_keys.append(flat.astype(np.int64) + start * n_revs)
-            vals = rc.ravel()[flat]
-            if scale == 0.0:  # phase 1: reduced costs tie (integers); prefer high affinity
-                vals = vals + 1e-3 * np.tanh(aff[start:stop].ravel()[flat])
-            found_vals.append(vals)
+        rc.ravel()[local] = -np.inf
+        rows = np.flatnonzero(rc.max(axis=1) > tolerance)
+        if rows.size == 0:
+            continue
+        sub = rc[rows]
+        if scale != 0.0 and max_new_per_proposal < n_revs:
+            # only each row's best max_new_per_proposal can be kept: partition, then filter
+            # (bounded work when duals are far off and most pairs price positive)
+            cut = n_revs - max_new_per_proposal
+            c_top = np.argpartition(sub, cut, axis=1)[:, cut:]
+            v_top = np.take_along_axis(sub, c_top, axis=1)
+            ok = v_top > tolerance
+            r_idx = np.broadcast_to(np.arange(rows.size)[:, None], ok.shape)[ok]
+            c_idx = c_top[ok]
+        else:
+            r_idx, c_idx = np.nonzero(sub > tolerance)
+        vals = sub[r_idx, c_idx]
+        keys_here = (rows[r_idx] + start).astype(np.int64) * n_revs + c_idx
+        if scale == 0.0:  # phase 1: reduced costs tie (integers); prefer high affinity
+            vals = vals + 1e-3 * np.tanh(aff.ravel()[keys_here])
+        found_keys.append(keys_here)
+        found_vals.append(vals)
     if not found_keys:
         return positive, np.zeros(0, dtype=np.int64)
     keys = np.concatenate(found_keys)
@@ -143,3 +164,29 @@ def price(
     first = np.searchsorted(props, props, side="left")
     rank = np.arange(keys.size) - first
     return positive, np.sort(keys[rank < max_new_per_proposal])
+
+
+def price_pairs(
+    instance: AssignmentInstance,
+    duals: Duals,
+    keys: IntArray,
+    *,
+    scale: float,
+    bonus_keys: IntArray | None = None,
+    bonus: float = 0.0,
+) -> FloatArray:
+    """float64[n]: the reduced costs of the (non-conflicted) pairs ``keys`` (p * R + r).
+
+    The same formula as :func:`price`, on a sparse set: cheap pricing of a pool of likely pairs
+    between the full passes that certify.
+    """
+    n_revs = instance.n_reviewers
+    p, r = np.divmod(keys, n_revs)
+    theta, rho = duals.theta, duals.rho
+    rc = -theta[p, instance.reviewer_country[r]] - rho[r]
+    if scale != 0.0:
+        w = instance.affinity.ravel()[keys]
+        if bonus_keys is not None and bonus_keys.size:
+            w = w + bonus * np.isin(keys, bonus_keys)
+        rc += scale * w
+    return rc

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from accord.core.assignment.errors import InstanceError, SolverError
 from accord.core.assignment.infeasible import check_necessary
@@ -62,6 +61,9 @@ def solve_fair(
     :class:`InstanceError` when the instance has more than ``max_pairs`` non-conflicted pairs,
     :class:`InfeasibleAssignmentError` when no assignment exists.
     """
+    # lazily: scipy.optimize takes ~0.3 s to import, and `accord assign` rarely needs it
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     t_start = time.perf_counter()
     n_props, n_revs = instance.affinity.shape
     eligible = ~instance.conflict

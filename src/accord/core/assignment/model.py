@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.core.assignment.errors import InstanceError
+from accord.core.assignment.messages import Violation, describe_violation
 
 FloatMatrix = npt.NDArray[np.float64]
 BoolMatrix = npt.NDArray[np.bool_]
@@ -300,33 +301,60 @@ def as_pairs(pairs: Any, instance: AssignmentInstance, *, name: str = "pairs") -
     return arr
 
 
-def check_assignment(instance: AssignmentInstance, pairs: Any) -> list[str]:
-    """Every constraint the assignment ``pairs`` (int[N, 2]) violates, in words; [] when valid."""
+def violations(instance: AssignmentInstance, pairs: Any) -> list[Violation]:
+    """Every rule the assignment ``pairs`` (int[N, 2]) breaks, structured (at most 5 per kind).
+
+    See :class:`accord.core.assignment.messages.Violation` for the kinds; [] when valid.
+    """
     arr = as_pairs(pairs, instance)
     n_props, n_revs = instance.affinity.shape
-    problems: list[str] = []
+    found: list[Violation] = []
     keys = arr[:, 0] * n_revs + arr[:, 1]
     uniq, counts = np.unique(keys, return_counts=True)
     for key in uniq[counts > 1][:5]:
-        problems.append(f"pair ({key // n_revs}, {key % n_revs}) is assigned more than once")
+        found.append(
+            Violation("duplicate", {"proposal": int(key // n_revs), "reviewer": int(key % n_revs)})
+        )
     conflicted = instance.conflict[arr[:, 0], arr[:, 1]]
     for i in np.flatnonzero(conflicted)[:5]:
-        problems.append(f"pair ({arr[i, 0]}, {arr[i, 1]}) has a conflict")
+        found.append(
+            Violation("conflict", {"proposal": int(arr[i, 0]), "reviewer": int(arr[i, 1])})
+        )
     per_prop = np.bincount(arr[:, 0], minlength=n_props)
     for p in np.flatnonzero(per_prop != instance.k)[:5]:
-        problems.append(f"proposal {p} has {per_prop[p]} reviewers, not k = {instance.k}")
+        found.append(
+            Violation(
+                "reviewer_count", {"proposal": int(p), "count": int(per_prop[p]), "k": instance.k}
+            )
+        )
     if instance.bilateral:
         countries = instance.reviewer_country[arr[:, 1]]
         for c in (0, 1):
             per_c = np.bincount(arr[countries == c, 0], minlength=n_props)
             for p in np.flatnonzero(per_c < 1)[:5]:
-                problems.append(f"proposal {p} has no {instance.country_label(c)} reviewer")
+                found.append(Violation("no_country", {"proposal": int(p), "country": c}))
     load = np.bincount(arr[:, 1], minlength=n_revs)
     for r in np.flatnonzero(load > instance.max_load)[:5]:
-        problems.append(f"reviewer {r} has load {load[r]} > max_load {instance.max_load[r]}")
+        found.append(
+            Violation(
+                "over_max_load",
+                {"reviewer": int(r), "load": int(load[r]), "max_load": int(instance.max_load[r])},
+            )
+        )
     for r in np.flatnonzero(load < instance.min_load)[:5]:
-        problems.append(f"reviewer {r} has load {load[r]} < min_load {instance.min_load[r]}")
-    return problems
+        found.append(
+            Violation(
+                "under_min_load",
+                {"reviewer": int(r), "load": int(load[r]), "min_load": int(instance.min_load[r])},
+            )
+        )
+    return found
+
+
+def check_assignment(instance: AssignmentInstance, pairs: Any) -> list[str]:
+    """Every constraint the assignment ``pairs`` (int[N, 2]) violates, in words; [] when valid."""
+    labels = [instance.country_label(0), instance.country_label(1)]
+    return [describe_violation(v, labels) for v in violations(instance, pairs)]
 
 
 def total_affinity(instance: AssignmentInstance, pairs: Sequence[Any] | IntArray) -> float:

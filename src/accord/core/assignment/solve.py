@@ -10,20 +10,24 @@ The model (``P`` proposals, ``R`` reviewers, ``x[p, r]`` in [0, 1] for non-confl
 It is a network flow (source -> p [k] -> (p, c) [1, k-1] -> r [0, 1] -> sink [min, max]), so the
 constraint matrix is totally unimodular and every LP vertex is integral.
 
-Method: solve the LP with HiGHS on a small candidate set (the top ``m`` reviewers of each
-country for each proposal; on *crowded* instances, where most proposals want the same
-reviewers, one per country plus each reviewer's best ``4 * max_load`` proposals, so the
-spill-over from saturated popular reviewers is there from the start), then price *every*
-non-conflicted pair of the dense matrix with the LP duals (vectorised, in row chunks) and add
-the pairs whose reduced cost is positive, until none is. The LP is kept in HiGHS between rounds
-(:mod:`accord.core.assignment.warm_lp`): new pairs are appended as columns and the dual simplex
-restarts from the previous basis. The same pricing pass yields a Lagrangian upper bound over
-the full problem, so the returned ``bound`` and ``gap`` certify optimality on all ``P * R``
-pairs, not only the candidates.
-If the candidate LP is infeasible, a phase-1 LP (minimise artificial slack; solved from scratch
-with scipy.optimize.linprog, a rare path) is priced the same way;
-it either finds a feasible candidate set or proves infeasibility with a Farkas certificate, which
-:mod:`accord.core.assignment.infeasible` turns into words.
+Method (default, ``method="flow"``): the restricted problem on a candidate set of pairs (each
+proposal's best ``m`` reviewers of each country, plus reviewers' own best proposals when they
+need them) is an integer min-cost flow, solved by OR-Tools (:mod:`accord.core.assignment.flow`);
+hub arcs at a large cost stand in for the missing pairs, so it always has a flow. Node
+potentials recovered from the optimal flow are LP duals; they price a *pool* (each proposal's
+best 30 per country) cheaply and then *every* non-conflicted pair of the dense matrix
+(vectorised, in row chunks); the pairs with reduced cost above a small negative slack join the
+candidates, until no pair of the full matrix has a positive reduced cost. That last full pass
+yields a Lagrangian upper bound over all ``P * R`` pairs, so the returned ``bound`` and ``gap``
+certify optimality on the full problem, not only on the candidates. If hub arcs still carry flow
+when nothing prices positive, the instance is infeasible: the LP path's phase 1 (scipy's HiGHS)
+then proves it with a Farkas certificate, which :mod:`accord.core.assignment.infeasible` turns
+into a structured error (kind + params).
+
+The LP path (``method="highs-ipm"`` etc., kept to compare: ``bench/bench_assign.py
+--compare-lp``): the same column generation with the restricted LP in HiGHS
+(:mod:`accord.core.assignment.warm_lp`; new pairs appended as columns, dual simplex warm-started
+from the previous basis). It cannot share a process with OR-Tools (both bundle HiGHS).
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from accord.core.assignment.duals import (
     CHUNK_CELLS,
@@ -40,8 +43,10 @@ from accord.core.assignment.duals import (
     FloatArray,
     chunk_rows,
     price,
+    price_pairs,
 )
-from accord.core.assignment.errors import InfeasibleAssignmentError, SolverError
+from accord.core.assignment.errors import SolverError
+from accord.core.assignment.flow import FlowNetwork, integer_weights, scaled
 from accord.core.assignment.infeasible import check_necessary, explain_farkas
 from accord.core.assignment.model import (
     AssignmentInstance,
@@ -53,6 +58,23 @@ from accord.core.assignment.warm_lp import LPOutcome, WarmLP
 
 #: Default number of candidate reviewers per proposal and country in the first LP.
 DEFAULT_CANDIDATES = 6
+#: The restricted solver by default (see :func:`solve`).
+DEFAULT_METHOD = "flow"
+METHODS = ("flow", "highs-ipm", "highs-ds", "highs")
+#: Flow path: at most this many new pairs per proposal per pricing round.
+FLOW_NEW_PER_PROPOSAL = 12
+#: Flow path: a hub arc (a stand-in for the missing pairs) costs this many times the
+#: largest |weight|.
+HUB_FACTOR = 8
+#: Flow path: new pairs are those with reduced cost above -FLOW_SLACK x the affinity range.
+FLOW_SLACK = 0.02
+#: Flow path: a pool round adds at least this share of the candidates, else price everything.
+FLOW_POOL_ENOUGH = 0.01
+#: Flow path: at most this many new pairs per proposal from the pool per round.
+FLOW_POOL_NEW_PER_PROPOSAL = 1000
+#: Flow path: each proposal's best reviewers of each country in the pool priced between full
+#: pricing passes (cheap: the pool is sparse; the full pass then mostly certifies).
+FLOW_POOL_PER_COUNTRY = 30
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
@@ -92,6 +114,25 @@ def candidates(
 ) -> tuple[IntArray, bool]:
     """Sorted unique keys ``p * R + r`` of the first LP's pairs, and whether it is crowded.
 
+    See :func:`candidates_and_pool`.
+    """
+    keys, crowded, _pool = candidates_and_pool(
+        instance, per_country, extra_keys, per_reviewer=per_reviewer, crowded=crowded
+    )
+    return keys, crowded
+
+
+def candidates_and_pool(
+    instance: AssignmentInstance,
+    per_country: int,
+    extra_keys: IntArray | None = None,
+    *,
+    per_reviewer: int = 0,
+    crowded: bool | None = None,
+    pool_per_country: int = 0,
+) -> tuple[IntArray, bool, IntArray]:
+    """Sorted unique keys ``p * R + r`` of the first LP's pairs, and whether it is crowded.
+
     For each proposal: its ``per_country`` best non-conflicted reviewers of each country (twice
     that without the bilateral rule). Then, if the instance is *crowded* (more than
     :data:`CROWDED_SHARE` of those pairs pile on reviewers that already have
@@ -103,7 +144,9 @@ def candidates(
     them (and needing them: ``per_reviewer > 0`` or ``min_load > 0``) gets its ``min_load +
     max(per_reviewer, per_country)`` best proposals. Plus ``extra_keys``. The solver is exact
     whatever the candidates; these only save rounds. ``crowded``: force the choice (None:
-    detect it).
+    detect it). The third value, the *pool*: each proposal's best ``pool_per_country``
+    reviewers of each country (sorted keys, found in the same pass; empty when 0), the pairs
+    priced cheaply between full pricing passes.
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
@@ -117,6 +160,8 @@ def candidates(
     half_group = min(per_country, CROWDED_PER_COUNTRY) * (1 if instance.bilateral else 2)
     full: list[IntArray] = []
     half: list[IntArray] = []
+    pool: list[IntArray] = []
+    pool_group = pool_per_country if instance.bilateral else 2 * pool_per_country
     step = chunk_rows(n_revs)
     for start in range(0, n_props, step):
         stop = min(n_props, start + step)
@@ -124,8 +169,20 @@ def candidates(
         rows = np.arange(start, stop, dtype=np.int64)[:, None]
         for cols in groups:
             take = min(per_group, cols.size)
-            sub = masked if cols.size == n_revs else masked[:, cols]
-            idx = np.argpartition(sub, cols.size - take, axis=1)[:, cols.size - take :]
+            if cols.size == n_revs:
+                sub = masked
+            elif cols.size and cols[-1] - cols[0] == cols.size - 1:  # contiguous: a view
+                sub = masked[:, cols[0] : cols[-1] + 1]
+            else:
+                sub = masked[:, cols]
+            wide = min(max(pool_group, take), cols.size)
+            idx = np.argpartition(sub, cols.size - wide, axis=1)[:, cols.size - wide :]
+            if wide > take:
+                wide_vals = np.take_along_axis(sub, idx, axis=1)
+                wide_keys = rows * n_revs + cols[idx]
+                pool.append(wide_keys[np.isfinite(wide_vals)])
+                top = np.argpartition(wide_vals, wide - take, axis=1)[:, wide - take :]
+                idx = np.take_along_axis(idx, top, axis=1)
             vals = np.take_along_axis(sub, idx, axis=1)
             keys = rows * n_revs + cols[idx]
             full.append(keys[np.isfinite(vals)])
@@ -171,9 +228,10 @@ def candidates(
             parts.append(keys[keep])
     if extra_keys is not None:
         parts.append(extra_keys)
+    pool_keys = np.sort(np.concatenate(pool)) if pool else np.zeros(0, dtype=np.int64)
     if not parts:
-        return np.zeros(0, dtype=np.int64), crowded
-    return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded
+        return np.zeros(0, dtype=np.int64), crowded, pool_keys
+    return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded, pool_keys
 
 
 def _solve_lp(
@@ -243,6 +301,8 @@ def _solve_lp(
         cost = -weights
         upper = np.ones(n)
     bounds = np.column_stack([np.zeros(n_cols), upper])
+    from scipy.optimize import linprog  # lazily: scipy.optimize takes ~0.3 s to import
+
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method=method)
     if res.status == 2:
         return LPOutcome(2, keys, np.zeros(0), float("nan"), None)
@@ -270,15 +330,17 @@ def solve(
     *,
     candidates_per_country: int = DEFAULT_CANDIDATES,
     max_iterations: int = 200,
-    method: str = "highs-ipm",
+    method: str = DEFAULT_METHOD,
 ) -> AssignmentResult:
     """The assignment of maximum total affinity, with a certificate of optimality.
 
     ``instance``: affinity float[P, R], conflict bool[P, R], reviewer_country int[R], k,
     min_load/max_load int[R]. Returns :class:`AssignmentResult` (pairs int64[k*P, 2]).
-    ``method``: the solver of the first LP, ``"highs-ipm"`` (interior point + crossover),
-    ``"highs-ds"`` (dual simplex) or ``"highs"`` (HiGHS chooses); later rounds warm-start
-    HiGHS's dual simplex from the previous basis.
+    ``method``: ``"flow"`` (default): each round solves an integer min-cost flow on the
+    candidates (OR-Tools) and prices with its node potentials. Or the LP path: the solver of the
+    first LP, ``"highs-ipm"`` (interior point + crossover), ``"highs-ds"`` (dual simplex) or
+    ``"highs"`` (HiGHS chooses); later rounds warm-start HiGHS's dual simplex from the previous
+    basis. Both are exact; ``bench/bench_assign.py --methods`` compares them.
     Raises :class:`InfeasibleAssignmentError` saying which constraint makes it infeasible.
     """
     return solve_weighted(
@@ -297,7 +359,7 @@ def solve_weighted(
     candidates_per_country: int = DEFAULT_CANDIDATES,
     candidates_per_reviewer: int = DEFAULT_CANDIDATES_PER_REVIEWER,
     max_iterations: int = 200,
-    method: str = "highs-ipm",
+    method: str = DEFAULT_METHOD,
     crowded: bool | None = None,
 ) -> AssignmentResult:
     """:func:`solve` with ``bonus`` added to the weight of the pairs ``bonus_keys`` (p*R + r).
@@ -305,7 +367,290 @@ def solve_weighted(
     The reported ``objective`` is the plain total affinity; ``bound`` is the certified bound on
     the weighted objective minus ``bonus`` times the bonus pairs kept (a bound on total affinity
     among assignments that keep as many bonus pairs). ``crowded`` forces the choice of first
-    candidates (see :func:`candidates`; None: detect it).
+    candidates (see :func:`candidates`; None: detect it). ``method``: ``"flow"`` (min-cost
+    flow, the default) or an LP method (``"highs-ipm"``, ``"highs-ds"``, ``"highs"``: column
+    generation on HiGHS).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    kwargs = {
+        "bonus_keys": bonus_keys,
+        "bonus": bonus,
+        "candidates_per_country": candidates_per_country,
+        "candidates_per_reviewer": candidates_per_reviewer,
+        "max_iterations": max_iterations,
+        "crowded": crowded,
+    }
+    if method == "flow":
+        return _solve_weighted_flow(instance, **kwargs)  # type: ignore[arg-type]
+    return _solve_weighted_lp(instance, method=method, **kwargs)  # type: ignore[arg-type]
+
+
+def _prepare(
+    instance: AssignmentInstance,
+    bonus_keys: IntArray | None,
+    candidates_per_country: int,
+    candidates_per_reviewer: int,
+    crowded: bool | None,
+    timings: dict[str, float],
+    pool_per_country: int = 0,
+) -> tuple[IntArray | None, IntArray, IntArray]:
+    """Checks and first candidates: ``(bonus_keys cleaned, candidate keys, pool keys)``."""
+    if bonus_keys is not None:
+        bonus_keys = np.unique(np.asarray(bonus_keys, dtype=np.int64))
+        bonus_keys = bonus_keys[~instance.conflict.ravel()[bonus_keys]]
+    t = time.perf_counter()
+    check_necessary(instance)
+    timings["checks"] = time.perf_counter() - t
+    t = time.perf_counter()
+    keys = pool = np.zeros(0, dtype=np.int64)
+    if instance.n_proposals:
+        keys, _crowded, pool = candidates_and_pool(
+            instance,
+            candidates_per_country,
+            bonus_keys,
+            per_reviewer=candidates_per_reviewer,
+            crowded=crowded,
+            pool_per_country=pool_per_country,
+        )
+        pool = np.setdiff1d(pool, keys, assume_unique=False)
+    timings["candidates"] = time.perf_counter() - t
+    return bonus_keys, keys, pool
+
+
+def _weights(
+    instance: AssignmentInstance, pairs: IntArray, bonus_keys: IntArray | None, bonus: float
+) -> FloatArray:
+    w = instance.affinity.ravel()[pairs]
+    if bonus_keys is not None and bonus_keys.size:
+        w = w + bonus * np.isin(pairs, bonus_keys)
+    return w
+
+
+def _result(
+    instance: AssignmentInstance,
+    chosen: IntArray,
+    duals: Duals,
+    positive: float,
+    bonus_keys: IntArray | None,
+    bonus: float,
+    iterations: int,
+    n_candidates: int,
+    timings: dict[str, float],
+    t_start: float,
+) -> AssignmentResult:
+    """Check the assignment ``chosen`` (sorted keys) and certify it with ``duals``."""
+    t = time.perf_counter()
+    n_revs = instance.n_reviewers
+    pairs = np.column_stack(np.divmod(chosen, n_revs)).astype(np.int64)
+    problems = check_assignment(instance, pairs)
+    if problems:
+        raise SolverError("the solver's assignment breaks constraints: " + "; ".join(problems))
+    objective = float(instance.affinity[pairs[:, 0], pairs[:, 1]].sum())
+    bound = duals.const(instance) + positive
+    if bonus_keys is not None and bonus_keys.size:
+        kept = int(np.isin(chosen, bonus_keys, assume_unique=True).sum())
+        bound -= bonus * kept
+    gap = max(0.0, bound - objective)
+    timings["verify"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t_start
+    return AssignmentResult(
+        pairs=pairs,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        relative_gap=gap / max(1.0, abs(objective)),
+        iterations=iterations,
+        n_candidates=n_candidates,
+        timings=timings,
+    )
+
+
+def _from_pool(
+    instance: AssignmentInstance,
+    duals: Duals,
+    pool: IntArray,
+    scale: float,
+    bonus_keys: IntArray | None,
+    bonus: float,
+    threshold: float,
+    per_proposal: int,
+) -> tuple[IntArray, IntArray, float]:
+    """The pool pairs with reduced cost > ``threshold`` (at most ``per_proposal`` per proposal,
+    the largest first), the rest of the pool, and the largest reduced cost in the pool:
+    ``(new keys sorted, pool without them, max)``."""
+    if pool.size == 0:
+        return pool, pool, -np.inf
+    rc = price_pairs(instance, duals, pool, scale=scale, bonus_keys=bonus_keys, bonus=bonus)
+    hit = np.flatnonzero(rc > threshold)
+    if hit.size == 0:
+        return np.zeros(0, dtype=np.int64), pool, float(rc.max())
+    top = float(rc[hit].max())
+    keys, vals = pool[hit], rc[hit]
+    props = keys // instance.n_reviewers
+    order = np.lexsort((-vals, props))
+    rank = np.arange(keys.size) - np.searchsorted(props[order], props[order], side="left")
+    take = np.zeros(pool.size, dtype=bool)
+    take[hit[order[rank < per_proposal]]] = True
+    return pool[take], pool[~take], top
+
+
+def _merge(keys: IntArray, new: IntArray) -> IntArray:
+    """Sorted union of two disjoint sorted key arrays."""
+    out = np.concatenate([keys, new])
+    out.sort(kind="stable")
+    return out
+
+
+def _solve_weighted_flow(
+    instance: AssignmentInstance,
+    *,
+    bonus_keys: IntArray | None,
+    bonus: float,
+    candidates_per_country: int,
+    candidates_per_reviewer: int,
+    max_iterations: int,
+    crowded: bool | None,
+) -> AssignmentResult:
+    """Column generation with an integer min-cost flow (OR-Tools) as the restricted solver.
+
+    Each round: min-cost flow on the candidate pairs, node potentials from its residual network
+    (:mod:`accord.core.assignment.flow`), pricing of every pair of the dense matrix with them;
+    the pairs with a positive reduced cost join the candidates, until none does. When the
+    candidates admit no flow, phase 1 (hub arcs counting the unfilled places) prices the missing
+    pairs the same way; if even every pair leaves places unfilled, the LP path
+    (:func:`_solve_weighted_lp`) states why in words.
+    """
+    t_start = time.perf_counter()
+    timings = {"checks": 0.0, "candidates": 0.0, "lp": 0.0, "pricing": 0.0, "verify": 0.0}
+    bonus_keys, keys, pool = _prepare(
+        instance,
+        bonus_keys,
+        candidates_per_country,
+        candidates_per_reviewer,
+        crowded,
+        timings,
+        pool_per_country=FLOW_POOL_PER_COUNTRY,
+    )
+    if instance.n_proposals == 0:
+        timings["total"] = time.perf_counter() - t_start
+        return AssignmentResult(np.zeros((0, 2), np.int64), 0.0, 0.0, 0.0, 0.0, 0, 0, timings)
+    aff = instance.affinity
+    scale_ref = max(1.0, float(aff.max()), -float(aff.min()))
+    tolerance = 1e-9 * scale_ref
+    net = FlowNetwork(instance)
+    top = max(float(aff.max()), -float(aff.min())) + abs(bonus)
+    unit = integer_weights(np.array([top]), net.n_nodes)[1] if top > 0 else 1.0
+    per_new = FLOW_NEW_PER_PROPOSAL
+    per_pool = FLOW_POOL_NEW_PER_PROPOSAL
+    # Hub arcs stand for every missing pair at a cost of HUB_FACTOR x the largest |weight|, so
+    # the candidates always admit a flow (a single phase); a unit through a hub gives its
+    # proposal a large dual, so pricing brings in its real pairs. If every pair is priced and a
+    # hub still carries flow, the instance is infeasible (or the factor too small): the exact
+    # two-phase LP path then decides and says why.
+    hub_cost = int(HUB_FACTOR * np.ceil(top * unit))
+    start: FloatArray | None = None  # the last round's potentials (a warm start)
+    # New pairs: those with reduced cost above -slack, not only the positive ones, so that the
+    # pairs the next duals will want are mostly in already (fewer rounds; exactness unchanged:
+    # the loop stops only when no pair of the full matrix has a positive reduced cost).
+    slack = FLOW_SLACK * max(float(aff.max() - aff.min()), tolerance)
+    iterations = 0
+    while True:
+        iterations += 1
+        if iterations > max_iterations:
+            raise SolverError(f"column generation did not converge in {max_iterations} rounds")
+        t = time.perf_counter()
+        costs = -np.rint(_weights(instance, keys, bonus_keys, bonus) * unit).astype(np.int64)
+        out = net.solve(keys, costs, hub_cost=hub_cost, start=start)
+        timings["lp"] += time.perf_counter() - t
+        if not out.feasible:
+            break
+        start = out.potentials
+        t = time.perf_counter()
+        duals = scaled(out.duals, 1.0 / unit)
+        new, pool, top_rc = _from_pool(
+            instance, duals, pool, 1.0, bonus_keys, bonus, -slack, per_pool
+        )
+        if top_rc > tolerance and new.size > FLOW_POOL_ENOUGH * keys.size and not out.unfilled:
+            timings["pricing"] += time.perf_counter() - t
+            keys = _merge(keys, new)
+            continue
+        # Few or no pool pairs: price the whole matrix (this also certifies when none is found).
+        if new.size:
+            keys = _merge(keys, new)
+        positive, more = price(
+            instance,
+            duals,
+            scale=1.0,
+            candidates=keys,
+            bonus_keys=bonus_keys,
+            bonus=bonus,
+            tolerance=-slack,
+            max_new_per_proposal=per_new,
+        )
+        timings["pricing"] += time.perf_counter() - t
+        top_more = (
+            float(
+                price_pairs(
+                    instance, duals, more, scale=1.0, bonus_keys=bonus_keys, bonus=bonus
+                ).max()
+            )
+            if more.size
+            else -np.inf
+        )
+        if max(top_rc, top_more) <= tolerance:
+            # Certified: no pair outside the flow's candidates has a positive reduced cost.
+            # (Pairs just added from the pool have rc <= tolerance too, so dropping them from
+            # the final set changes nothing: the flow is optimal on the old candidates.)
+            if new.size:
+                keys = np.setdiff1d(keys, new, assume_unique=True)
+            break
+        if pool.size and more.size:
+            pool = np.setdiff1d(pool, more, assume_unique=True)
+        keys = _merge(keys, more)
+    if not out.feasible or out.unfilled:
+        return _solve_weighted_lp(
+            instance,
+            method="highs-ds",
+            scipy_only=True,
+            bonus_keys=bonus_keys,
+            bonus=bonus,
+            candidates_per_country=candidates_per_country,
+            candidates_per_reviewer=candidates_per_reviewer,
+            max_iterations=max_iterations,
+            crowded=crowded,
+        )
+    return _result(
+        instance,
+        np.sort(keys[out.used]),
+        duals,
+        positive,
+        bonus_keys,
+        bonus,
+        iterations,
+        int(keys.size),
+        timings,
+        t_start,
+    )
+
+
+def _solve_weighted_lp(
+    instance: AssignmentInstance,
+    *,
+    bonus_keys: IntArray | None = None,
+    bonus: float = 0.0,
+    candidates_per_country: int = DEFAULT_CANDIDATES,
+    candidates_per_reviewer: int = DEFAULT_CANDIDATES_PER_REVIEWER,
+    max_iterations: int = 200,
+    method: str = "highs-ipm",
+    crowded: bool | None = None,
+    scipy_only: bool = False,
+) -> AssignmentResult:
+    """Column generation with HiGHS's LP (warm-started dual simplex) as the restricted solver.
+
+    ``scipy_only``: start in phase 1 and solve every LP from scratch with scipy's HiGHS (no
+    highspy, which cannot share a process with OR-Tools); the flow path's route to the words of
+    an infeasibility.
     """
     t_start = time.perf_counter()
     timings = {"checks": 0.0, "candidates": 0.0, "lp": 0.0, "pricing": 0.0, "verify": 0.0}
@@ -332,7 +677,7 @@ def solve_weighted(
     aff = instance.affinity
     scale_ref = max(1.0, float(aff.max()), -float(aff.min()))  # no |affinity| temporary
     tolerance = 1e-9 * scale_ref
-    phase1 = False
+    phase1 = scipy_only
     iterations = 0
     # The first LP: by default the interior point method with crossover (from the slack basis
     # the dual simplex needs 3-20x more time at 5,000 x 5,000); later rounds warm-start the
@@ -353,6 +698,8 @@ def solve_weighted(
         t = time.perf_counter()
         if phase1:
             out = _solve_lp(instance, keys, weights_of(keys), phase1=True, method=lp_method)
+        elif scipy_only:
+            out = _solve_lp(instance, keys, weights_of(keys), phase1=False, method="highs-ds")
         else:
             if warm is None:
                 warm = WarmLP(instance, lp_method)
@@ -385,9 +732,7 @@ def solve_weighted(
             continue
         if phase1:
             if out.objective > 0.5:
-                raise InfeasibleAssignmentError(
-                    "hall", explain_farkas(instance, out.duals, out.objective)
-                )
+                raise explain_farkas(instance, out.duals, out.objective)
             phase1 = False
             continue
         fractional = float(np.abs(out.x - np.round(out.x)).max()) if out.x.size else 0.0

@@ -16,8 +16,8 @@ Column ``j`` is the pair ``keys[j]`` (p * R + r, in the order added), bounds [0,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import highspy
 import numpy as np
 
 from accord.core.assignment.duals import Duals, FloatArray
@@ -44,6 +44,19 @@ class LPOutcome:
     duals: Duals | None
 
 
+def _highspy() -> Any:
+    """highspy, imported on first use (it cannot share a process with OR-Tools: see
+    :func:`accord.core.assignment.flow._ortools_min_cost_flow`)."""
+    try:
+        import highspy
+    except ImportError as exc:
+        raise SolverError(
+            f"highspy cannot be loaded ({exc}); it cannot share a process with OR-Tools (both "
+            "bundle HiGHS): use one solver method per process"
+        ) from None
+    return highspy
+
+
 class WarmLP:
     """The phase-2 restricted LP of ``instance``, kept in HiGHS between rounds.
 
@@ -54,6 +67,8 @@ class WarmLP:
     def __init__(self, instance: AssignmentInstance, method: str = "highs-ipm") -> None:
         if method not in FIRST_SOLVERS:
             raise ValueError(f"method must be one of {sorted(FIRST_SOLVERS)}, got {method!r}")
+        highspy = _highspy()
+        self._hs = highspy
         n_props, n_revs = instance.affinity.shape
         self._instance = instance
         self._n_props = n_props
@@ -86,9 +101,8 @@ class WarmLP:
         self._highs = highs
         self._first = True
 
-    @staticmethod
-    def _check(status: highspy.HighsStatus, what: str) -> None:
-        if status == highspy.HighsStatus.kError:
+    def _check(self, status: Any, what: str) -> None:
+        if status == self._hs.HighsStatus.kError:
             raise SolverError(f"HiGHS failed {what}")
 
     @property
@@ -135,6 +149,7 @@ class WarmLP:
     def run(self) -> LPOutcome:
         """Solve from the current basis; the outcome's duals are in maximisation form."""
         highs = self._highs
+        highspy = self._hs
         self._check(highs.run(), "solving the restricted LP")
         status = highs.getModelStatus()
         if self._first:

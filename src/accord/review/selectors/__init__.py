@@ -20,18 +20,20 @@ def reviewer_assignments(user: Any) -> QuerySet[Assignment]:
     pid = person_id_of(user)
     if pid is None:
         return Assignment.objects.none()
-    return Assignment.objects.filter(reviewer_id=pid, state=AssignmentState.PUBLISHED).select_related("application__call", "call")
+    return Assignment.objects.filter(
+        reviewer_id=pid, state=AssignmentState.PUBLISHED
+    ).select_related("application__call", "call")
 
 
 def open_assignments(user: Any) -> QuerySet[Assignment]:
     """Assignments whose application the reviewer may read: declared free of conflict, and no
     conflict detected from data."""
-    hard = Conflict.objects.filter(application_id=OuterRef("application_id"), reviewer_id=OuterRef("reviewer_id"), severity="hard")
-    return (
-        reviewer_assignments(user)
-        .filter(declaration__has_conflict=False)
-        .exclude(Exists(hard))
+    hard = Conflict.objects.filter(
+        application_id=OuterRef("application_id"),
+        reviewer_id=OuterRef("reviewer_id"),
+        severity="hard",
     )
+    return reviewer_assignments(user).filter(declaration__has_conflict=False).exclude(Exists(hard))
 
 
 def panel_calls(user: Any) -> QuerySet[Call]:
@@ -46,9 +48,13 @@ def panel_applications(user: Any, call: Call) -> QuerySet[Application]:
     pid = person_id_of(user)
     if pid is None or not call.panel.filter(pk=pid).exists():
         return Application.objects.none()
-    conflicted = Conflict.objects.filter(application_id=OuterRef("pk"), reviewer_id=pid).filter(Q(severity="hard") | Q(severity="declare"))
+    conflicted = Conflict.objects.filter(application_id=OuterRef("pk"), reviewer_id=pid).filter(
+        Q(severity="hard") | Q(severity="declare")
+    )
     own = TeamMember.objects.filter(application_id=OuterRef("pk"), person_id=pid)
-    declared = Assignment.objects.filter(application_id=OuterRef("pk"), reviewer_id=pid, declaration__has_conflict=True)
+    declared = Assignment.objects.filter(
+        application_id=OuterRef("pk"), reviewer_id=pid, declaration__has_conflict=True
+    )
     return (
         Application.objects.filter(call=call)
         .exclude(Exists(conflicted))

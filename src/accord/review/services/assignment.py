@@ -13,15 +13,16 @@ Encoding (``build_instance``), rows are applications and columns reviewers:
   other side's. When the call does not ask for a reviewer from each country, every reviewer is
   encoded as country 0: the core applies the bilateral rule only when both countries are present.
 
-The core speaks of "proposal 3" and "reviewer 5"; ``explain`` turns those into application
-references and reviewer names before a message is shown or stored.
+The core raises structured errors (``InfeasibleAssignmentError.kind`` + ``params``) and reports
+broken rules as ``Violation`` (kind + params) with indices ("proposal 3", "reviewer 5");
+``infeasible_text`` and ``violation_text`` word them with gettext in the active language, with
+application references, reviewer names and country names (no rewriting of English).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
@@ -44,10 +45,11 @@ from accord.core.assignment import (
     AssignmentInstance,
     InfeasibleAssignmentError,
     InstanceError,
-    check_assignment,
+    Violation,
     resolve,
     solve,
     solve_fair,
+    violations,
 )
 from accord.directory.enums import Country
 from accord.directory.models import Person
@@ -133,11 +135,8 @@ def build_instance(call: Call) -> Encoded:
         absent = [c for c in (0, 1) if c not in country]
         if applications and reviewers and absent and len(sides) == 2:
             with translation.override("en"):
-                name = str(Country(sides[absent[0]]).label)
-            raise InfeasibleAssignmentError(
-                "proposal_country",
-                f"every proposal needs a {name} reviewer, but no {name} reviewer is in the pool",
-            )
+                labels = [str(Country(c).label) for c in sides]
+            raise InfeasibleAssignmentError.of("country_absent", labels, country=absent[0])
     else:
         country = [0] * n_revs  # one country only: the core then drops the bilateral rule
     with translation.override("en"):  # the core's messages are in English
@@ -154,15 +153,10 @@ def build_instance(call: Call) -> Encoded:
     return instance, applications, reviewers
 
 
-_IDS = re.compile(r"\b(proposal|reviewer)(s?) (\d+(?:, \d+)*)")
-_PAIR = re.compile(r"\bpair \((\d+), (\d+)\)")
-_COUNTRY = re.compile(r" \(country [01]\)")
-
-
 def failure_message(
     exc: Exception, call: Call, applications: list[Application], reviewers: list[Person]
 ) -> str:
-    """Why no assignment exists, in words (see ``explain``)."""
+    """Why no assignment exists, in the active language (see :func:`infeasible_text`)."""
     if isinstance(exc, InstanceError) and exc.array == "k":
         return _(
             "The call asks for %(k)s reviewers per application, but only %(n)s people have "
@@ -173,28 +167,260 @@ def failure_message(
                 call=call, state=InvitationState.ACCEPTED
             ).count(),
         }
-    return explain(str(exc), applications, reviewers)
+    if isinstance(exc, InfeasibleAssignmentError):
+        return infeasible_text(exc, _Names(call, applications, reviewers))
+    return str(exc)
 
 
-def explain(message: str, applications: list[Application], reviewers: list[Person]) -> str:
-    """A core message with application references and reviewer names instead of indices."""
+class _Names:
+    """Application references, reviewer names and country names for the core's indices."""
 
-    def app(i: int) -> str:
-        return applications[i].reference if 0 <= i < len(applications) else str(i)
+    def __init__(
+        self, call: Call, applications: list[Application], reviewers: list[Person]
+    ) -> None:
+        self.applications = applications
+        self.reviewers = reviewers
+        self.sides = [side.country for side in call.sides.all()]
 
-    def person(j: int) -> str:
-        return reviewers[j].name_en if 0 <= j < len(reviewers) else str(j)
+    def app(self, i: int) -> str:
+        apps = self.applications
+        return apps[i].reference if 0 <= i < len(apps) else str(i)
 
-    def ids(match: re.Match[str]) -> str:
-        word, plural, numbers = match.groups()
-        name = app if word == "proposal" else person
-        shown = ", ".join(name(int(n)) for n in numbers.split(", "))
-        return f"{'application' if word == 'proposal' else 'reviewer'}{plural} {shown}"
+    def apps(self, items: list[int], limit: int = 10) -> str:
+        shown = ", ".join(self.app(i) for i in items[:limit])
+        if len(items) > limit:
+            shown += _(" and %(n)s more") % {"n": len(items) - limit}
+        return shown
 
-    text = _PAIR.sub(lambda m: f"pair ({app(int(m[1]))}, {person(int(m[2]))})", message)
-    text = _IDS.sub(ids, text)
-    text = re.sub(r"\bproposal(s?)\b", r"application\1", text)
-    return _COUNTRY.sub("", text)
+    def person(self, j: int) -> str:
+        revs = self.reviewers
+        return revs[j].name_en if 0 <= j < len(revs) else str(j)
+
+    def people(self, items: list[int], limit: int = 10) -> str:
+        shown = ", ".join(self.person(j) for j in items[:limit])
+        if len(items) > limit:
+            shown += _(" and %(n)s more") % {"n": len(items) - limit}
+        return shown
+
+    def country(self, c: int) -> str:
+        if 0 <= c < len(self.sides) and self.sides[c] in Country.values:
+            return str(Country(self.sides[c]).label)
+        return _("country %(number)s") % {"number": c}
+
+
+def infeasible_text(exc: InfeasibleAssignmentError, names: _Names) -> str:
+    """The core's structured infeasibility (``exc.kind`` + ``exc.params``) in the active
+    language, with application references, reviewer names and country names."""
+    p = exc.params
+    kind = exc.kind
+
+    def also_apps(others: list[int]) -> str:
+        if not others:
+            return ""
+        return ngettext(
+            " (so does application %(list)s)", " (so do applications %(list)s)", len(others)
+        ) % {"list": names.apps(others)}
+
+    if kind == "no_proposals_min_load":
+        return _(
+            "There are no applications to review, but reviewer %(reviewer)s has a minimum load "
+            "of %(min_load)s."
+        ) % {"reviewer": names.person(p["reviewer"]), "min_load": p["min_load"]}
+    if kind == "k":
+        return _(
+            "Every application needs a reviewer from each country, so the call must ask for at "
+            "least 2 reviewers per application; it asks for %(k)s."
+        ) % {"k": p["k"]}
+    if kind == "proposal_country":
+        return _(
+            "application %(application)s has no %(country)s reviewer without a conflict; "
+            "it needs at least 1 from each country and %(k)s in all"
+        ) % {
+            "application": names.app(p["proposal"]),
+            "country": names.country(p["country"]),
+            "k": p["k"],
+        } + also_apps(p["others"])
+    if kind == "proposal_reviewers":
+        values = {"application": names.app(p["proposal"]), "available": p["available"], "k": p["k"]}
+        if p.get("by_country"):
+            text = _(
+                "application %(application)s has only %(available)s reviewers without a "
+                "conflict (%(n0)s %(country0)s, %(n1)s %(country1)s); it needs at least 1 from "
+                "each country and %(k)s in all"
+            ) % {
+                **values,
+                "n0": p["by_country"][0],
+                "n1": p["by_country"][1],
+                "country0": names.country(0),
+                "country1": names.country(1),
+            }
+        else:
+            text = (
+                _(
+                    "application %(application)s has only %(available)s reviewers without a "
+                    "conflict; it needs %(k)s in all"
+                )
+                % values
+            )
+        return text + also_apps(p["others"])
+    if kind == "total_max_load":
+        values = {"total": p["total"], "demand": p["demand"], "k": p["k"], "n": p["n_proposals"]}
+        if p.get("with_conflicts"):
+            return (
+                _(
+                    "Counting conflicts, the reviewers can take at most %(total)s reviews, fewer "
+                    "than the %(demand)s needed: raise maximum loads or invite more reviewers."
+                )
+                % values
+            )
+        return (
+            _(
+                "The reviewers' maximum loads add up to %(total)s, fewer than the %(demand)s reviews "
+                "needed (%(k)s for each of %(n)s applications): raise maximum loads or invite more "
+                "reviewers."
+            )
+            % values
+        )
+    if kind == "total_min_load":
+        return _(
+            "The reviewers' minimum loads add up to %(total)s, more than the %(demand)s reviews "
+            "there are (%(k)s for each of %(n)s applications): lower the minimum loads."
+        ) % {"total": p["total"], "demand": p["demand"], "k": p["k"], "n": p["n_proposals"]}
+    if kind == "country_max_load":
+        values = {
+            "country": names.country(p["country"]),
+            "total": p["total"],
+            "n": p["n_proposals"],
+        }
+        if p.get("with_conflicts"):
+            return (
+                _(
+                    "Counting conflicts, the %(country)s reviewers can take at most %(total)s "
+                    "reviews, fewer than the %(n)s applications, each of which needs one of them."
+                )
+                % values
+            )
+        return (
+            _(
+                "The %(country)s reviewers' maximum loads add up to %(total)s, fewer than the "
+                "%(n)s applications, each of which needs one of them."
+            )
+            % values
+        )
+    if kind == "country_min_load":
+        return _(
+            "The %(country)s reviewers' minimum loads add up to %(total)s, more than the "
+            "%(limit)s reviews they can have (at most %(per)s per application): lower the "
+            "minimum loads."
+        ) % {
+            "country": names.country(p["country"]),
+            "total": p["total"],
+            "limit": p["limit"],
+            "per": p["k"] - 1,
+        }
+    if kind == "reviewer_min_load":
+        others = p["others"]
+        more = (
+            ngettext(" (so does reviewer %(list)s)", " (so do reviewers %(list)s)", len(others))
+            % {"list": names.people(others)}
+            if others
+            else ""
+        )
+        return (
+            _(
+                "reviewer %(reviewer)s has a minimum load of %(min_load)s but only %(available)s "
+                "applications without a conflict"
+            )
+            % {
+                "reviewer": names.person(p["reviewer"]),
+                "min_load": p["min_load"],
+                "available": p["available"],
+            }
+            + more
+        )
+    if kind == "country_absent":
+        return _(
+            "every application needs a %(country)s reviewer, but no %(country)s reviewer is in "
+            "the pool"
+        ) % {"country": names.country(p["country"])}
+    if kind == "hall":
+        who: list[str] = []
+        if p["need_k"]:
+            who.append(
+                _("applications %(list)s need %(k)s reviewers each")
+                % {"list": names.apps(p["need_k"]), "k": p["k"]}
+            )
+        for c in (0, 1):
+            if p["need_country"][c]:
+                who.append(
+                    _("applications %(list)s need a %(country)s reviewer")
+                    % {"list": names.apps(p["need_country"][c]), "country": names.country(c)}
+                )
+        if p["need_min"]:
+            who.append(
+                _("reviewers %(list)s need their minimum loads")
+                % {"list": names.people(p["need_min"])}
+            )
+        return _(
+            "No assignment satisfies every rule: %(demand)s places are needed (%(who)s) but at "
+            "most %(supply)s can be filled, so %(unfilled)s stay empty. Invite reviewers without "
+            "conflicts for these applications, raise maximum loads, or lower the reviewers per "
+            "application or the minimum loads."
+        ) % {
+            "demand": round(p["demand"]),
+            "who": "; ".join(who),
+            "supply": round(p["supply"]),
+            "unfilled": p["unfilled"],
+        }
+    return str(exc)
+
+
+def violation_text(violation: Violation, names: _Names) -> str:
+    """One broken rule of an assignment (the core's :class:`Violation`), in the active language."""
+    p = violation.params
+    kind = violation.kind
+    if kind == "duplicate":
+        return _("%(reviewer)s is assigned to application %(application)s more than once") % {
+            "reviewer": names.person(p["reviewer"]),
+            "application": names.app(p["proposal"]),
+        }
+    if kind == "conflict":
+        return _("%(reviewer)s has a conflict with application %(application)s") % {
+            "reviewer": names.person(p["reviewer"]),
+            "application": names.app(p["proposal"]),
+        }
+    if kind == "reviewer_count":
+        return _("application %(application)s has %(count)s reviewers, not k = %(k)s") % {
+            "application": names.app(p["proposal"]),
+            "count": p["count"],
+            "k": p["k"],
+        }
+    if kind == "no_country":
+        return _("application %(application)s has no %(country)s reviewer") % {
+            "application": names.app(p["proposal"]),
+            "country": names.country(p["country"]),
+        }
+    if kind == "over_max_load":
+        return _(
+            "reviewer %(reviewer)s has %(load)s applications, more than their maximum %(max_load)s"
+        ) % {"reviewer": names.person(p["reviewer"]), "load": p["load"], "max_load": p["max_load"]}
+    if kind == "under_min_load":
+        return _(
+            "reviewer %(reviewer)s has %(load)s applications, fewer than their minimum %(min_load)s"
+        ) % {"reviewer": names.person(p["reviewer"]), "load": p["load"], "min_load": p["min_load"]}
+    return f"{kind}: {dict(p)}"
+
+
+def _problems(
+    instance: AssignmentInstance,
+    pairs: np.ndarray,
+    call: Call,
+    applications: list[Application],
+    reviewers: list[Person],
+) -> str:
+    """The rules ``pairs`` breaks, in the active language ('' when none)."""
+    names = _Names(call, applications, reviewers)
+    return "; ".join(violation_text(v, names) for v in violations(instance, pairs))
 
 
 def live_pairs(
@@ -445,11 +671,11 @@ def set_assignment_by_hand(
                     }
                 )
             wanted.discard((p, r))
-        problems = check_assignment(instance, _as_array(wanted))
+        problems = _problems(instance, _as_array(wanted), call, applications, reviewers)
         if problems:
             raise ValidationError(
                 _("Refused; the assignment would break these rules: %(problems)s.")
-                % {"problems": explain("; ".join(problems), applications, reviewers)},
+                % {"problems": problems},
                 code="constraint",
             )
         removed = [reviewer] if not assign else ([instead_of] if instead_of is not None else [])
@@ -506,11 +732,17 @@ def publish_assignments(*, call: Call, actor: Any, base_url: str = "") -> list[A
             instance, applications, reviewers = build_instance(call)
         except (InstanceError, InfeasibleAssignmentError) as exc:
             raise ValidationError(failure_message(exc, call, [], [])) from None
-        problems = check_assignment(instance, _as_array(live_pairs(call, applications, reviewers)))
+        problems = _problems(
+            instance,
+            _as_array(live_pairs(call, applications, reviewers)),
+            call,
+            applications,
+            reviewers,
+        )
         if problems:
             raise ValidationError(
                 _("Not published; the assignment breaks these rules: %(problems)s.")
-                % {"problems": explain("; ".join(problems), applications, reviewers)},
+                % {"problems": problems},
                 code="constraint",
             )
         proposed = list(
@@ -586,12 +818,14 @@ def decline_assignment(
 ) -> AssignmentRun:
     """The reviewer declines one published assignment (a reason is required).
 
-    The pair becomes forbidden and an incremental re-solve (``resolve``) replaces the reviewer,
-    keeping every other pair it can; the run records ``moved``. The replacement pairs are
-    published at once (the reviewers are e-mailed), pairs the re-solve had to move are removed.
-    If no replacement exists the decline still stands and the run fails with the reason, for the
-    officers to act on. Audited. Returns the re-solve's run.
+    In one short transaction: the pair becomes declined (forbidden from now on), a queued run
+    is created, both audited; the re-solve that replaces the reviewer
+    (:func:`resolve_after_decline`) runs in the background task
+    :func:`accord.review.tasks.resolve_decline`, not in the request, and the officers' page
+    follows the run's progress. Returns the queued run.
     """
+    from accord.review.tasks import resolve_decline
+
     person_id = (
         getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
     )
@@ -610,13 +844,10 @@ def decline_assignment(
             ).exists()
         ):
             raise ValidationError(_("This assignment cannot be declined."), code="not_published")
-        applications: list[Application] = []
-        reviewers: list[Person] = []
         run = AssignmentRun.objects.create(
             call=call,
             mode=AssignmentMode.TOTAL,
-            state=RUNNING,
-            stage=STAGE_SOLVING,
+            state=QUEUED,
             created_by=user,
         )
         locked.state = AssignmentState.DECLINED
@@ -630,86 +861,148 @@ def decline_assignment(
             after={"state": AssignmentState.DECLINED},
             reason=reason,
         )
-        try:
+        log_action(
+            actor=user,
+            action=AuditAction.CREATE,
+            instance=run,
+            after={"call": call.pk, "mode": AssignmentMode.TOTAL, "declined": locked.pk},
+        )
+    transaction.on_commit(
+        lambda: resolve_decline.enqueue(run_id=run.pk, assignment_id=locked.pk, base_url=base_url)
+    )
+    return run
+
+
+#: Attempts of a re-solve whose inputs changed while it solved (another decline, a hand edit).
+RESOLVE_ATTEMPTS = 3
+
+
+def resolve_after_decline(
+    *, run: AssignmentRun, assignment: Assignment, base_url: str = ""
+) -> AssignmentRun:
+    """The work of the re-solve after ``assignment`` was declined (a background task).
+
+    Solves outside any lock (``resolve``: the fewest moved pairs first, then the largest total
+    affinity), then, in one transaction with the call locked, checks that the live pairs are
+    still those it solved for (else solves again, up to :data:`RESOLVE_ATTEMPTS` times), and
+    writes: pairs the re-solve had to move are removed, the replacements are created, those of
+    applications already in review are published at once (their reviewers e-mailed), the
+    certificate and ``moved`` are stored on the run; all audited. If no replacement exists the
+    decline still stands and the run fails with the reason, for the officers to act on.
+    """
+    user = run.created_by
+    AssignmentRun.objects.filter(pk=run.pk).update(state=RUNNING, stage=STAGE_LOADING)
+    call = run.call
+    applications: list[Application] = []
+    reviewers: list[Person] = []
+    try:
+        for _attempt in range(RESOLVE_ATTEMPTS):
             instance, applications, reviewers = build_instance(call)
             rows = {a.pk: i for i, a in enumerate(applications)}
             cols = {p.pk: j for j, p in enumerate(reviewers)}
-            declined = (rows[locked.application_id], cols[locked.reviewer_id])
-            previous = live_pairs(call, applications, reviewers) | {declined}
+            live = live_pairs(call, applications, reviewers)
+            declined_pair = None
+            if assignment.application_id in rows and assignment.reviewer_id in cols:
+                declined_pair = (rows[assignment.application_id], cols[assignment.reviewer_id])
+            previous = live | ({declined_pair} if declined_pair else set())
+            AssignmentRun.objects.filter(pk=run.pk).update(stage=STAGE_SOLVING)
             started = time.perf_counter()
-            outcome = resolve(instance, _as_array(previous), declined=[declined])
+            outcome = resolve(
+                instance,
+                _as_array(previous),
+                declined=[declined_pair] if declined_pair else [],
+            )
             seconds = time.perf_counter() - started
-        except (InfeasibleAssignmentError, InstanceError) as exc:
-            message = failure_message(exc, call, applications, reviewers)
-            run.state, run.message, run.finished_at = FAILED, message[:4000], timezone.now()
-            run.save(update_fields=["state", "message", "finished_at", "updated_at"])
-            log_action(
-                actor=user,
-                action=AuditAction.STATE,
-                instance=run,
-                after={"state": FAILED},
-                reason=message,
-            )
-            return run
-        for p, r in outcome.removed:
-            if (int(p), int(r)) == declined:
-                continue
-            gone = Assignment.objects.get(
-                call=call, application=applications[p], reviewer=reviewers[r], state__in=LIVE_STATES
-            )
-            log_action(
-                actor=user,
-                action=AuditAction.DELETE,
-                instance=gone,
-                before={
-                    "application": gone.application_id,
-                    "reviewer": gone.reviewer_id,
-                    "state": gone.state,
-                },
-                reason=_("moved by the re-solve after a decline"),
-            )
-            gone.delete()
-        added = [
-            Assignment.objects.create(
-                call=call,
-                application=applications[p],
-                reviewer=reviewers[r],
-                run=run,
-                affinity=float(instance.affinity[p, r]),
-                state=AssignmentState.PROPOSED,
-            )
-            for p, r in outcome.added
-        ]
-        for new in added:
-            log_action(
-                actor=user,
-                action=AuditAction.CREATE,
-                instance=new,
-                after={
-                    "application": new.application_id,
-                    "reviewer": new.reviewer_id,
-                    "run": run.pk,
-                },
-            )
-        # Applications already in review get their replacement published at once.
-        now_published = [a for a in added if a.application.state == ApplicationState.IN_REVIEW]
-        _publish(now_published, actor=user)
-        _notify(call, now_published, base_url=base_url)
-        run.state, run.stage, run.finished_at = DONE, STAGE_DONE, timezone.now()
-        run.objective = _finite(outcome.result.objective)
-        run.bound = _finite(outcome.result.bound)
-        run.gap = _finite(outcome.result.gap)
-        run.seconds, run.moved = seconds, outcome.moved
-        run.save()
+            AssignmentRun.objects.filter(pk=run.pk).update(stage=STAGE_SAVING)
+            with transaction.atomic():
+                _lock(call)
+                if live_pairs(call, applications, reviewers) != live:
+                    continue  # changed while solving: solve again on the new state
+                _apply_resolve(
+                    run, call, instance, applications, reviewers, outcome, declined_pair, user,
+                    seconds, base_url,
+                )  # fmt: skip
+                break
+        else:
+            _fail(run, _("The assignment kept changing while it was re-solved; run it again."))
+    except (InfeasibleAssignmentError, InstanceError) as exc:
+        _fail(run, failure_message(exc, call, applications, reviewers))
+    except Exception as exc:  # the run records what went wrong; nothing half-written is kept
+        log.exception("re-solve run %s failed", run.pk)
+        _fail(run, str(exc))
+    run.refresh_from_db()
+    return run
+
+
+def _apply_resolve(
+    run: AssignmentRun,
+    call: Call,
+    instance: AssignmentInstance,
+    applications: list[Application],
+    reviewers: list[Person],
+    outcome: Any,
+    declined_pair: tuple[int, int] | None,
+    user: Any,
+    seconds: float,
+    base_url: str,
+) -> None:
+    """Write a re-solve's outcome (inside the caller's transaction, call locked)."""
+    for p, r in outcome.removed:
+        if (int(p), int(r)) == declined_pair:
+            continue
+        gone = Assignment.objects.get(
+            call=call, application=applications[p], reviewer=reviewers[r], state__in=LIVE_STATES
+        )
         log_action(
             actor=user,
-            action=AuditAction.STATE,
-            instance=run,
-            after={
-                "state": DONE,
-                "moved": outcome.moved,
-                "objective": run.objective,
-                "gap": run.gap,
+            action=AuditAction.DELETE,
+            instance=gone,
+            before={
+                "application": gone.application_id,
+                "reviewer": gone.reviewer_id,
+                "state": gone.state,
             },
+            reason=_("moved by the re-solve after a decline"),
         )
-        return run
+        gone.delete()
+    added = [
+        Assignment.objects.create(
+            call=call,
+            application=applications[p],
+            reviewer=reviewers[r],
+            run=run,
+            affinity=float(instance.affinity[p, r]),
+            state=AssignmentState.PROPOSED,
+        )
+        for p, r in outcome.added
+    ]
+    for new in added:
+        log_action(
+            actor=user,
+            action=AuditAction.CREATE,
+            instance=new,
+            after={"application": new.application_id, "reviewer": new.reviewer_id, "run": run.pk},
+        )
+    # Applications already in review get their replacement published at once.
+    now_published = [a for a in added if a.application.state == ApplicationState.IN_REVIEW]
+    _publish(now_published, actor=user)
+    _notify(call, now_published, base_url=base_url)
+    values = {
+        "state": DONE,
+        "stage": STAGE_DONE,
+        "objective": _finite(outcome.result.objective),
+        "bound": _finite(outcome.result.bound),
+        "gap": _finite(outcome.result.gap),
+        "seconds": seconds,
+        "moved": outcome.moved,
+        "message": "",
+        "finished_at": timezone.now(),
+    }
+    AssignmentRun.objects.filter(pk=run.pk).update(**values)
+    log_action(
+        actor=user,
+        action=AuditAction.STATE,
+        instance=run,
+        before={"state": QUEUED},
+        after={k: v for k, v in values.items() if k != "finished_at"},
+    )

@@ -154,7 +154,10 @@ class DeclineAssignmentView(MyInvitationsView):
             else:
                 messages.success(
                     request,
-                    _("You have declined %(reference)s.")
+                    _(
+                        "You have declined %(reference)s. A replacement is being found in the "
+                        "background; the programme officers see the outcome."
+                    )
                     % {"reference": assignment.application.reference},
                 )
                 return redirect("review_assign:invitations")

@@ -1,0 +1,106 @@
+"""The min-cost-flow path: optimal on every pair, its potentials certify, hubs and pools."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bench.generators import make_instance
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accord.core.assignment import AssignmentInstance, check_assignment, solve
+from accord.core.assignment.duals import price
+from accord.core.assignment.flow import FlowNetwork, integer_weights, scaled
+from accord.core.assignment.solve import candidates, solve_weighted
+from tests.core.assignment.reference import milp_optimum, random_instance
+
+instances = st.builds(
+    random_instance,
+    seed=st.integers(0, 2**32 - 1),
+    n_props=st.integers(1, 6),
+    n_revs=st.integers(2, 8),
+    k=st.integers(2, 4),
+    conflict_rate=st.sampled_from([0.0, 0.2]),
+    both_countries=st.booleans(),
+    max_load_slack=st.integers(0, 2),
+    min_load_max=st.integers(0, 2),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=instances)
+def test_flow_on_every_pair_is_optimal_and_its_potentials_certify_it(
+    inst: AssignmentInstance,
+) -> None:
+    expected = milp_optimum(inst)
+    keys = np.flatnonzero(~inst.conflict.ravel()).astype(np.int64)
+    net = FlowNetwork(inst)
+    costs, unit = integer_weights(inst.affinity.ravel()[keys], net.n_nodes)
+    out = net.solve(keys, -costs)
+    if expected is None:
+        assert not out.feasible
+        return
+    assert out.feasible
+    chosen = keys[out.used]
+    pairs = np.column_stack(np.divmod(chosen, inst.n_reviewers))
+    assert check_assignment(inst, pairs) == []
+    objective = float(inst.affinity.ravel()[chosen].sum())
+    assert objective == pytest.approx(expected, abs=1e-9)
+    # Lagrangian bound from the potentials, priced over the whole matrix: equal to the optimum
+    duals = scaled(out.duals, 1.0 / unit)
+    positive, _ = price(inst, duals, scale=1.0, candidates=keys)
+    assert duals.const(inst) + positive == pytest.approx(expected, abs=1e-7)
+
+
+def test_hub_arcs_carry_the_places_the_candidates_cannot_fill() -> None:
+    # Two proposals, k = 2, one candidate pair per country for proposal 0 only.
+    inst = AssignmentInstance(
+        affinity=np.array([[0.9, 0.8, 0.7, 0.6], [0.5, 0.4, 0.3, 0.2]]),
+        conflict=np.zeros((2, 4), bool),
+        reviewer_country=np.array([0, 0, 1, 1]),
+        k=2,
+        min_load=np.zeros(4, np.int64),
+        max_load=np.full(4, 2),
+    )
+    net = FlowNetwork(inst)
+    keys = np.array([0, 2], np.int64)  # (0, 0) and (0, 2)
+    costs, _unit = integer_weights(inst.affinity.ravel()[keys], net.n_nodes)
+    assert not net.solve(keys, -costs).feasible
+    hubbed = net.solve(keys, -costs, hub_cost=10**6)
+    assert hubbed.feasible
+    assert hubbed.unfilled == 2  # proposal 1's two places
+    assert hubbed.used.tolist() == [True, True]
+
+
+@pytest.mark.parametrize("family", ["uniform", "popular", "topics", "tight", "conflicts"])
+def test_flow_path_is_exact_on_every_generator_family(family: str) -> None:
+    inst = make_instance(family, 40, seed=3)
+    expected = milp_optimum(inst)
+    result = solve(inst)
+    assert check_assignment(inst, result.pairs) == []
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.relative_gap <= 1e-9
+
+
+def test_flow_path_brings_in_pairs_beyond_the_pool() -> None:
+    # Everyone wants the same reviewers; one candidate per country and no per-reviewer
+    # candidates: hubs carry the spill-over first, pricing brings the real pairs in.
+    n_props, n_revs = 30, 16
+    rng = np.random.default_rng(5)
+    popularity = np.linspace(1.0, 0.0, n_revs)
+    inst = AssignmentInstance(
+        affinity=np.round(popularity[None, :] + 0.01 * rng.random((n_props, n_revs)), 6),
+        conflict=np.zeros((n_props, n_revs), bool),
+        reviewer_country=np.arange(n_revs) % 2,
+        k=3,
+        min_load=np.ones(n_revs, np.int64),
+        max_load=np.full(n_revs, 7),
+    )
+    expected = milp_optimum(inst)
+    result = solve_weighted(
+        inst, candidates_per_country=1, candidates_per_reviewer=0, crowded=False, method="flow"
+    )
+    first = candidates(inst, 1, per_reviewer=0, crowded=False)[0]
+    assert result.n_candidates > first.size
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.relative_gap <= 1e-9
