@@ -32,11 +32,14 @@ Indexes:
   brute       numpy exact search (float32 BLAS mat-vec over the filter mask) = the reference
 
 Every query runs single-threaded (BLAS and OpenMP capped at 1): the machine is shared. The
-load average is printed with every figure. "mem" is what the index holds: the bytes of its
+load average is printed with every figure; "p50 / p95" are wall-clock latencies, "(cpu a/b)"
+the p50/p95 CPU time of the querying thread (what a query costs on a core of its own; the
+wall figures include waiting for a core, which dominates at load ≫ 2). "mem" is what the index holds: the bytes of its
 arrays (accord, old-ivf: vectors, int8 codes, ids, metadata, id lookup), its serialised size
-(faiss: its own copy of the vectors + graph or lists), the float32 matrix (brute). Constant tuned: accord's rerank = 100, on family "none" at
-100k with --seed 1 (--rerank-sweep 10 20 30 50 100: recall 1.000 from 20 on, on "none" and
-"real"; 100 keeps a 5x margin for ~0.1 ms); every other figure uses --seed 7 (default).
+(faiss: its own copy of the vectors + graph or lists), the float32 matrix (brute).
+Constant tuned: accord's rerank = 100, on families "none" and "real" at 100k with --seed 1
+(--rerank-sweep 10 20 30 50 100: recall 1.000 from 20 on; 100 keeps a 5x margin for about
+0.1 ms); every other figure uses --seed 7 (default).
 
 Run:  PYTHONPATH=src .venv/bin/python bench/bench_partners.py \
         [--sizes 100000 1000000] [--families tight loose none real] [--queries 200]
@@ -388,17 +391,19 @@ def run(family: str, n: int, args: argparse.Namespace, spread: dict[str, object]
         for label, qs in sets.items():
             for q in qs[:5]:  # warm-up
                 search(q)
-            lat, hits = [], 0
+            lat, cpu, hits = [], [], 0
             for i, q in enumerate(qs):
+                c = time.thread_time()
                 t = time.perf_counter()
                 got = search(q)
                 lat.append(time.perf_counter() - t)
+                cpu.append(time.thread_time() - c)
                 if i < n_rec:
                     hits += len(ref[label][i] & set(got.tolist()))
                     assert q.mask(m)[got].all(), f"{name} returned a profile the filter forbids"
             cells.append(
                 f"{label} p50 {ms(lat, 50):6.1f} p95 {ms(lat, 95):6.1f} ms "
-                f"recall {hits / (10 * n_rec):.3f}"
+                f"(cpu {ms(cpu, 50):5.1f}/{ms(cpu, 95):5.1f}) recall {hits / (10 * n_rec):.3f}"
             )
         rows.append("  ".join(cells) + f"  load {load()}")
         print(rows[-1], flush=True)
