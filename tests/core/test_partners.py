@@ -55,8 +55,7 @@ def one_meta(country: int = 0, areas: int = 1, kind: int = 0, stage: int = 0) ->
 def small() -> tuple[np.ndarray, ProfileMeta, PartnerIndex]:
     vectors = clustered(2000, 20, D, seed=1)
     meta = random_meta(2000, seed=2)
-    # exact_threshold=0 forces the inverted-file path, so the tests exercise it.
-    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0, seed=0)
+    index = PartnerIndex.build(vectors, meta)
     return vectors, meta, index
 
 
@@ -104,7 +103,11 @@ def test_search_never_returns_a_profile_that_fails_the_filter(
     allowed = reference_mask(meta, f)
     result = index.search(vectors[qi], k, f)
     assert all(allowed[int(i)] for i in result.ids)
-    assert len(result.ids) == min(k, int(allowed.sum())) or len(result.ids) == k
+    assert len(result.ids) == min(k, int(allowed.sum()))
+    # re-scoring every int8 candidate in float32 gives exactly the brute-force answer
+    every = index.search(vectors[qi], k, f, rerank=2000)
+    ref = exact_search(vectors, vectors[qi], k, mask=allowed)
+    assert every.ids.tolist() == ref.ids.tolist()
     # exact mode equals brute force over the same mask
     exact = index.search(vectors[qi], k, f, exact=True)
     ref = exact_search(vectors, vectors[qi], k, mask=allowed)
@@ -116,7 +119,7 @@ def test_search_never_returns_a_profile_that_fails_the_filter(
 def test_selective_filter_returns_exact_answer() -> None:
     vectors = clustered(3000, 30, D, seed=3)
     meta = random_meta(3000, seed=4)
-    index = PartnerIndex.build(vectors, meta, n_lists=50, nprobe=1, exact_threshold=100)
+    index = PartnerIndex.build(vectors, meta, rerank=1)
     allow = tuple(range(0, 3000, 41))  # 74 profiles spread over every cluster
     f = PartnerFilter(allow_ids=allow, active_only=False)
     for qi in range(0, 3000, 97):
@@ -126,14 +129,18 @@ def test_selective_filter_returns_exact_answer() -> None:
         assert got.ids.tolist() == exact_search(vectors, vectors[qi], 10, mask=mask).ids.tolist()
 
 
-def test_recall_at_10_on_clustered_profiles_is_at_least_095() -> None:
+@pytest.mark.parametrize("structure", ["clustered", "none"])
+def test_recall_at_10_is_at_least_095(structure: str) -> None:
     n, n_queries = 20_000, 200
-    vectors = clustered(n + n_queries, 50, 64, seed=11, noise=0.2)
+    if structure == "clustered":
+        vectors = clustered(n + n_queries, 50, 64, seed=11, noise=0.2)
+    else:  # Gaussian noise in 384 dimensions: the hardest case for any partitioning
+        vectors = unit(np.random.default_rng(12).standard_normal((n + n_queries, 384)))
     base, queries = vectors[:n], vectors[n:]
     meta = ProfileMeta.from_arrays(
         country=np.zeros(n), areas=np.ones(n), org_kind=np.zeros(n), career_stage=np.zeros(n)
     )
-    index = PartnerIndex.build(base, meta, exact_threshold=0, seed=0)
+    index = PartnerIndex.build(base, meta)
     hits = 0
     for q in queries:
         got = index.search(q, 10)
@@ -147,7 +154,7 @@ def test_add_replace_remove_are_visible_immediately(
     small: tuple[np.ndarray, ProfileMeta, PartnerIndex],
 ) -> None:
     vectors, meta, _ = small
-    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    index = PartnerIndex.build(vectors, meta)
     rng = np.random.default_rng(5)
     target = unit(rng.standard_normal(D))
     index.add(5000, target, one_meta())
@@ -175,7 +182,7 @@ def test_add_replace_remove_are_visible_immediately(
 
 def test_compact_keeps_every_answer(small: tuple[np.ndarray, ProfileMeta, PartnerIndex]) -> None:
     vectors, meta, _ = small
-    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    index = PartnerIndex.build(vectors, meta)
     rng = np.random.default_rng(6)
     for pid in range(3000, 3020):
         index.add(pid, unit(rng.standard_normal(D)), one_meta(areas=3))
@@ -194,7 +201,7 @@ def test_save_load_round_trip_gives_identical_results(
     small: tuple[np.ndarray, ProfileMeta, PartnerIndex], tmp_path: Path
 ) -> None:
     vectors, meta, _ = small
-    index = PartnerIndex.build(vectors, meta, n_lists=40, nprobe=4, exact_threshold=0)
+    index = PartnerIndex.build(vectors, meta)
     index.add(9000, vectors[3], one_meta(country=1, areas=2))
     index.remove(11)
     path = tmp_path / "partners.npz"
@@ -205,15 +212,14 @@ def test_save_load_round_trip_gives_identical_results(
         a, b = index.search(vectors[qi], 10, f), loaded.search(vectors[qi], 10, f)
         assert a.ids.tolist() == b.ids.tolist()
         assert a.scores.tolist() == b.scores.tolist()
-    assert loaded.nprobe == 4
-    assert loaded.exact_threshold == 0
+    assert loaded.rerank == index.rerank
     assert [p.name for p in tmp_path.iterdir()] == ["partners.npz"]
 
 
 def test_ties_are_broken_by_smaller_id() -> None:
     v = unit(np.ones((6, D)))
     meta = random_meta(6, seed=0)
-    index = PartnerIndex.build(v, meta, ids=[50, 10, 40, 20, 30, 60], n_lists=2)
+    index = PartnerIndex.build(v, meta, ids=[50, 10, 40, 20, 30, 60])
     got = index.search(v[0], 4, PartnerFilter(active_only=False))
     assert got.ids.tolist() == [10, 20, 30, 40]
 
@@ -221,7 +227,7 @@ def test_ties_are_broken_by_smaller_id() -> None:
 def test_custom_ids_are_returned(small: tuple[np.ndarray, ProfileMeta, PartnerIndex]) -> None:
     vectors, meta, _ = small
     ids = np.arange(2000, dtype=np.int64) * 3 + 1_000_000
-    index = PartnerIndex.build(vectors, meta, ids=ids, n_lists=40, exact_threshold=0)
+    index = PartnerIndex.build(vectors, meta, ids=ids)
     assert index.search(vectors[17], 1, PartnerFilter(active_only=False)).ids.tolist() == [
         1_000_051
     ]
@@ -247,7 +253,7 @@ def test_inputs_that_break_a_constraint_are_refused() -> None:
                 meta.active,
             ),  # type: ignore[arg-type]
         )
-    index = PartnerIndex.build(good, meta, n_lists=1)
+    index = PartnerIndex.build(good, meta)
     with pytest.raises(IndexInputError, match=f"D = {D} columns"):
         index.search(np.ones(D + 1, dtype=np.float32) / np.sqrt(D + 1))
     with pytest.raises(IndexInputError, match="k must be"):
@@ -270,30 +276,26 @@ def three_country_index() -> tuple[np.ndarray, ProfileMeta, PartnerIndex]:
         career_stage=rng.integers(0, 3, size=1500),
         active=rng.random(1500) < 0.9,
     )
-    index = PartnerIndex.build(vectors, meta, n_lists=30, nprobe=3, exact_threshold=0, seed=0)
+    index = PartnerIndex.build(vectors, meta, rerank=20)
     return vectors, meta, index
 
 
-def test_rows_are_sorted_by_list_then_country_with_exact_cell_unions() -> None:
+def test_rows_are_sorted_by_country_then_areas_with_an_exact_group_table() -> None:
     _, meta, index = three_country_index()
-    assert index.country_codes.tolist() == [-3, 2, 7]
-    n_c = 3
-    assert index.offsets.tolist() == index.cells[::n_c].tolist()
-    for cell in range(index.n_lists * n_c):
-        a, b = int(index.cells[cell]), int(index.cells[cell + 1])
-        assert index.meta.country[a:b].tolist() == [index.country_codes[cell % n_c]] * (b - a)
-        union = 0
-        for x in index.meta.areas[a:b].tolist():
-            union |= int(x)
-        assert int(index.cell_areas[cell]) == union
-    # every list holds the rows nearest to its centroid
-    nearest = np.argmax(index.vectors @ index.centroids.T, axis=1)
-    lists = np.repeat(np.arange(index.n_lists), np.diff(index.offsets))
-    assert nearest.tolist() == lists.tolist()
+    starts = index.group_starts.tolist()
+    assert starts[0] == 0 and starts[-1] == 1500
+    for g in range(index.n_groups):
+        a, b = starts[g], starts[g + 1]
+        assert b > a
+        assert index.meta.country[a:b].tolist() == [int(index.group_country[g])] * (b - a)
+        assert index.meta.areas[a:b].tolist() == [int(index.group_areas[g])] * (b - a)
+    keys = list(zip(index.group_country.tolist(), index.group_areas.tolist(), strict=True))
+    assert keys == sorted(set(keys))  # each (country, areas) is one group, in order
     assert sorted(index.ids.tolist()) == list(range(1500))
-    # the metadata moved with its row
+    # the metadata and the int8 codes moved with their row
     assert index.meta.country.tolist() == meta.country[index.ids].tolist()
     assert index.meta.areas.tolist() == meta.areas[index.ids].tolist()
+    assert np.abs(index.codes / index.scale - index.vectors).max() <= 0.5 / index.scale.min()
 
 
 country_filters = st.builds(
@@ -310,7 +312,7 @@ country_filters = st.builds(
 
 @settings(max_examples=60, deadline=None)
 @given(f=country_filters, qi=st.integers(0, 1499), k=st.integers(1, 30))
-def test_probing_every_list_returns_exactly_what_the_filter_allows(
+def test_scoring_every_candidate_returns_exactly_what_the_filter_allows(
     f: PartnerFilter, qi: int, k: int
 ) -> None:
     vectors, meta, index = three_country_index()
@@ -329,12 +331,13 @@ def test_probing_every_list_returns_exactly_what_the_filter_allows(
         and (f.allow_ids is None or 6 in f.allow_ids)
         and (f.exclude_ids is None or 6 not in f.exclude_ids)
     )
-    got = index.search(vectors[qi], k, f, nprobe=index.n_lists)
+    got = index.search(vectors[qi], k, f, rerank=1500)
     ref = exact_search(vecs, vectors[qi], k, mask=allowed)
     assert got.ids.tolist() == ref.ids.tolist()
     np.testing.assert_allclose(got.scores, ref.scores, rtol=1e-6, atol=1e-6)
-    few = index.search(vectors[qi], k, f)  # default nprobe: filter still never violated
+    few = index.search(vectors[qi], k, f)  # default rerank: filter still never violated
     assert all(allowed[int(i)] for i in few.ids)
+    assert len(few.ids) == min(k, int(allowed.sum()))
 
 
 def test_a_country_unseen_at_build_is_found_in_buffer_after_compact_and_after_load(
@@ -349,23 +352,22 @@ def test_a_country_unseen_at_build_is_found_in_buffer_after_compact_and_after_lo
     # an area bit no main profile has: every main cell is skipped, the buffer still answers
     assert index.search(vectors[0], 3, PartnerFilter(areas_any=1 << 40)).ids.tolist() == [9001]
     index.compact()
-    assert index.country_codes.tolist() == [-3, 2, 5, 7]
+    assert sorted(set(index.group_country.tolist())) == [-3, 2, 5, 7]
     assert index.search(newcomer, 3, only5).ids.tolist() == [9001]
     assert index.search(vectors[0], 3, PartnerFilter(areas_any=1 << 40)).ids.tolist() == [9001]
     path = tmp_path / "p.npz"
     index.save(path)
     loaded = PartnerIndex.load(path)
     assert loaded.search(newcomer, 3, only5).ids.tolist() == [9001]
-    assert loaded.cells.tolist() == index.cells.tolist()
+    assert loaded.group_starts.tolist() == index.group_starts.tolist()
 
 
 def test_replace_moves_a_profile_to_its_new_country_cell_on_compact() -> None:
     vectors, meta, index = three_country_index()
     pid = int(np.flatnonzero(meta.country == -3)[0])
     index.replace(pid, vectors[pid], one_meta(country=2, areas=int(meta.areas[pid])))
-    everything = index.n_lists
     for when in ("before compact", "after compact"):
-        in2 = index.search(vectors[pid], 1, PartnerFilter(country=2), nprobe=everything)
+        in2 = index.search(vectors[pid], 1, PartnerFilter(country=2))
         in_minus3 = index.search(vectors[pid], 1500, PartnerFilter(country=-3, active_only=False))
         assert in2.ids.tolist() == [pid], when
         assert pid not in in_minus3.ids.tolist(), when
@@ -374,14 +376,65 @@ def test_replace_moves_a_profile_to_its_new_country_cell_on_compact() -> None:
     assert int(index.meta.country[row]) == 2
 
 
-def test_load_refuses_a_layout_where_a_row_is_outside_its_country_cell(tmp_path: Path) -> None:
+def test_load_refuses_a_layout_where_a_row_is_out_of_country_order(tmp_path: Path) -> None:
     _, _, index = three_country_index()
     path = tmp_path / "p.npz"
     index.save(path)
     with np.load(path) as z:
         arrays = dict(z)
     arrays["meta_country"] = arrays["meta_country"].copy()
-    arrays["meta_country"][0] = 7 if arrays["meta_country"][0] != 7 else 2
+    arrays["meta_country"][0] = 7  # the first row belongs to country -3: now out of order
     np.savez(path, **arrays)
-    with pytest.raises(IndexInputError, match="row 0 is not in the cell of its country"):
+    with pytest.raises(IndexInputError, match=r"row 1 is out of \(country, areas\) order"):
         PartnerIndex.load(path)
+
+
+def test_load_refuses_vectors_that_are_not_unit_length(tmp_path: Path) -> None:
+    _, _, index = three_country_index()
+    path = tmp_path / "p.npz"
+    index.save(path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    arrays["vectors"] = arrays["vectors"].copy()
+    arrays["vectors"][3] *= 2
+    np.savez(path, **arrays)
+    with pytest.raises(IndexInputError, match="vectors must be L2-normalised; row 3"):
+        PartnerIndex.load(path)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing array", "old format"])
+def test_load_refuses_a_file_that_is_not_an_index(tmp_path: Path, damage: str) -> None:
+    _, _, index = three_country_index()
+    path = tmp_path / "p.npz"
+    index.save(path)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:5000])
+    elif damage == "garbage":
+        path.write_bytes(b"not an index")
+    else:
+        with np.load(path) as z:
+            arrays = dict(z)
+        if damage == "missing array":
+            del arrays["ids"]
+        else:
+            arrays["format_version"] = np.array(2)
+        np.savez(path, **arrays)
+    message = "format version 2" if damage == "old format" else "not a readable partner index"
+    with pytest.raises(IndexInputError, match=message):
+        PartnerIndex.load(path)
+
+
+def test_sparse_ids_and_allow_lists_use_the_sorted_lookup() -> None:
+    vectors = clustered(500, 10, D, seed=31)
+    meta = random_meta(500, seed=32)
+    ids = np.arange(500, dtype=np.int64) * 1_000_003 + 7  # far beyond a dense table
+    index = PartnerIndex.build(vectors, meta, ids=ids)
+    allow = ids[::3]
+    f = PartnerFilter(allow_ids=allow, exclude_ids=(int(ids[0]), 12345), active_only=False)
+    mask = np.zeros(500, dtype=bool)
+    mask[::3] = True
+    mask[0] = False
+    for qi in range(0, 500, 50):
+        got = index.search(vectors[qi], 10, f)
+        ref = exact_search(vectors, vectors[qi], 10, ids=ids, mask=mask)
+        assert got.ids.tolist() == ref.ids.tolist()

@@ -191,11 +191,11 @@ def find_partners(
     else:
         return []
     query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
-    allow = None
+    allow: np.ndarray | None = None
     if call is not None:
         side = [p for p in built.people.values() if p.country == other_country]
-        allow = tuple(sorted(eligible_people(side, call)))
-        if not allow:
+        allow = np.fromiter(sorted(eligible_people(side, call)), dtype=np.int64)
+        if not allow.size:
             return []
     flt = PartnerFilter(
         country=COUNTRIES.index(other_country) if other_country in COUNTRIES else None,
