@@ -1,7 +1,8 @@
 """Wall time of the `accord affinity` contract run on a held-out-sized input (~1,600 texts).
 
     .venv/bin/python bench/bench_affinity_contract.py [--reviewers 58] [--pubs 19] [--subs 500]
-                                                      [--keep DIR] [-- extra CLI arguments]
+                                                      [--keep DIR] [--src DIR]
+                                                      [-- extra CLI arguments]
 
 Writes a reviewers/submissions pair shaped like the held-out expertise set (58 reviewers with 19
 title+abstract publications each, 500 submissions: 1,602 texts, English, abstracts of 120–300
@@ -84,7 +85,9 @@ def main() -> None:
     print(
         f"input: {n_rev} reviewers × {n_pub} publications + {n_sub} submissions = {n_texts} texts"
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    # --src DIR: time another checkout's code on the same input (e.g. the previous version).
+    src = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
+    env = dict(os.environ, PYTHONPATH=src)
     env.pop("ACCORD_CACHE_DIR", None)
     cmd = [
         sys.executable, "-m", "accord", "affinity",

@@ -170,7 +170,7 @@ def main() -> None:
             hits = top1(matrix(en, ko, base, cache, embedders), n)
         finally:
             core_text.load_lexicon = shipped  # type: ignore[assignment]
-        label = f"default, lexicon without this set's terms ({len(pruned)} keys)"
+        label = f"default, lexicon minus this set's {len(load_lexicon()) - len(pruned)} keys"
         print(f"   {label:<44} " + "  ".join(f"{k} {h.mean():6.1%}" for k, h in hits.items()))
     print(machine())
 
