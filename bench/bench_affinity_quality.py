@@ -1,13 +1,18 @@
-"""Quality of `accord affinity` on the labelled development set (loss of Stelmakh et al. 2023).
+"""REGRESSION ONLY — synthetic set: `accord affinity` on bench/data/dev_*.jsonl (Stelmakh loss).
 
     .venv/bin/python bench/bench_affinity_quality.py [--quick]
 
+bench/data/dev_*.jsonl is synthetic (built by bench/data/build_devset.py): its ratings come
+from topic labels and its distracting old papers are always dated 2004–2010. The previous
+defaults and the calibration constants of `core/affinity.py` were chosen on it, so its
+figures say nothing about real reviewers; they only catch regressions. Quality on real text
+is bench/bench_affinity_real.py (tune/test split); see bench/README.md.
+
 Runs the same path as the CLI (accord.cli.affinity.load_inputs → compute_affinity) on
 bench/data/dev_reviewers.jsonl × dev_submissions.jsonl, and prints the pooled loss against
-bench/data/dev_ratings.csv for each backend and aggregation (lower is better; published:
-TPMS 0.28, SPECTER2+SciNCL 0.21; target ≤ 0.20), then the cross-lingual variant where every 4th
-reviewer's profile is in Korean (dev_reviewers_ko.jsonl). Rebuild the data with
-bench/data/build_devset.py. Embeddings are cached in $ACCORD_BENCH_CACHE.
+bench/data/dev_ratings.csv for each backend and aggregation (lower is better), then the
+cross-lingual variant where every 4th reviewer's profile is in Korean (dev_reviewers_ko.jsonl).
+Embeddings are cached in $ACCORD_BENCH_CACHE.
 """
 
 from __future__ import annotations

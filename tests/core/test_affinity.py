@@ -17,6 +17,7 @@ from accord.core.affinity import (
     Submission,
     aggregate,
     compute_affinity,
+    normalise_submissions,
     recency_weights,
     stelmakh_loss,
 )
@@ -163,3 +164,49 @@ def test_cross_lingual_korean_titles_find_their_english_translations() -> None:
     ]
     res = compute_affinity(reviewers, subs, config=AffinityConfig(backend="hybrid"))
     assert np.argmax(res.scores, axis=0).tolist() == [0, 1, 2, 3]
+
+
+def test_normalise_submissions_standardises_each_row_and_shrinks_small_ones() -> None:
+    z = np.array([[1.0, 2.0, 3.0, 4.0], [10.0, 10.0, 12.0, 8.0]])
+    full = normalise_submissions(z, prior=0.0)
+    np.testing.assert_allclose(full.mean(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(full.std(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(full[0], (z[0] - 2.5) / np.sqrt(1.25))
+    # prior 4 = four more publications of mean 0, variance 1: mean 2.5·4/8, var (4·1.25+4)/8
+    np.testing.assert_allclose(
+        normalise_submissions(z, prior=4.0)[0], (z[0] - 1.25) / np.sqrt(1.125)
+    )
+    assert normalise_submissions(np.zeros((2, 0))).shape == (2, 0)
+    with pytest.raises(ShapeError):
+        normalise_submissions(np.zeros(3))
+    with pytest.raises(AffinityError, match="prior"):
+        normalise_submissions(z, prior=-1.0)
+
+
+def test_submission_normalisation_ranks_a_close_submission_above_one_close_to_everyone() -> None:
+    """For the qubit reviewer, a paper on their own topic must rank above one that touches
+    every reviewer's topic; without normalisation both saturate at (almost) the same score."""
+    pubs = {
+        "q": ["Spin qubits in silicon quantum dots", "Charge noise in silicon qubits"],
+        "b": ["Solid-state lithium battery electrolytes", "Sulfide electrolytes for batteries"],
+        "r": ["Coral reef fish migration", "Reef ecology in warming oceans"],
+    }
+    reviewers = [Reviewer(k, tuple(Publication(t, year=2024) for t in v)) for k, v in pubs.items()]
+    subs = [
+        Submission("niche", "Charge noise of spin qubits"),
+        Submission(
+            "broad",
+            "Silicon quantum dots in lithium battery electrolytes and reef fish migration",
+        ),
+    ]
+    on = compute_affinity(reviewers, subs, config=AffinityConfig(backend="lexical"))
+    off = compute_affinity(
+        reviewers, subs, config=AffinityConfig(backend="lexical", submission_normalisation=False)
+    )
+    assert on.scores[0, 0] - on.scores[1, 0] > 0.05
+    assert abs(off.scores[0, 0] - off.scores[1, 0]) < 1e-4
+
+
+def test_normalisation_prior_must_not_be_negative() -> None:
+    with pytest.raises(AffinityError, match="normalisation_prior"):
+        AffinityConfig(normalisation_prior=-1.0)

@@ -144,3 +144,48 @@ def test_importing_the_core_does_not_import_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+LONG_ABSTRACT = " ".join(
+    ["Transmon qubits lose coherence to two-level systems in amorphous oxides."] * 25
+    + ["Perovskite solar cells degrade under humidity and ultraviolet light."] * 25
+)
+
+
+def test_minilm_reads_a_long_text_in_windows_and_a_short_one_as_is() -> None:
+    from accord.core.text import MiniLMEmbedder
+
+    chunked = MiniLMEmbedder(max_tokens=64, stride=16)
+    cut = MiniLMEmbedder(max_tokens=64, chunk=False)
+    windows, owner = chunked._windows([LONG_ABSTRACT, "Transmon qubits"])
+    assert max(len(w) for w in windows) == 64
+    assert owner.count(0) > 10 and owner.count(1) == 1
+    short = ["Transmon qubit decoherence from two-level systems"]
+    np.testing.assert_allclose(chunked.embed(short), cut.embed(short), atol=1e-6)
+    solar = cut.embed(["Perovskite solar cells degrade under humidity"])[0]
+    # Cut at 64 pieces the long text is only about qubits; read in windows it is also solar.
+    assert (
+        float(chunked.embed([LONG_ABSTRACT])[0] @ solar)
+        > float(cut.embed([LONG_ABSTRACT])[0] @ solar) + 0.1
+    )
+    assert chunked.model_id != cut.model_id  # cached vectors of one never serve the other
+
+
+def test_minilm_threads_give_the_same_vectors() -> None:
+    from accord.core.text import MiniLMEmbedder
+
+    texts = [f"Topic {i}: spin qubits, batteries and coral reefs, part {i}" for i in range(40)]
+    one = MiniLMEmbedder(threads=1).embed(texts, batch_size=4)
+    two = MiniLMEmbedder(threads=2).embed(texts, batch_size=4)
+    np.testing.assert_allclose(one, two, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"max_tokens": 4}, "max_tokens"), ({"stride": 200}, "stride"), ({"threads": 0}, "threads")],
+)
+def test_minilm_rejects_bad_settings_naming_them(kwargs: dict[str, int], message: str) -> None:
+    from accord.core.text import MiniLMEmbedder
+
+    with pytest.raises(TextError, match=message):
+        MiniLMEmbedder(**kwargs)

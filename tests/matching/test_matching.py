@@ -1,10 +1,12 @@
 """Affinity runs, suggested reviewers with explanations and conflicts, and who may see them."""
 
+import threading
+
 import pytest
 from django.urls import reverse
 
 from accord.matching.models import AffinityScore, Conflict, MatchRun, RunState
-from accord.matching.services.runs import compute_matching
+from accord.matching.services.runs import background_thread, compute_matching
 from tests.factories.applications import (
     CallFactory,
     make_applicant,
@@ -123,17 +125,32 @@ def test_suggestions_and_runs_are_404_for_others(client, matched, who):
     assert MatchRun.objects.count() == 1
 
 
-def test_officer_starts_a_run_and_sees_progress(
-    client, matched, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_officer_starts_a_run_off_the_request_and_sees_progress(client, matched):
+    """With the immediate task backend (embedded mode) the POST only starts the run: it runs in a
+    thread of the web process while the page polls its progress."""
     call, application, *_rest, run = matched
     officer = make_officer(call.sides.get(country="KR").funder)
     client.force_login(officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("matching:call", args=[call.slug]))
+    response = client.post(reverse("matching:call", args=[call.slug]))
     assert response.status_code == 302
     latest = MatchRun.objects.filter(call=call).first()
+    assert latest.pk != run.pk
+    thread = background_thread(latest.pk)
+    assert thread is not None and thread is not threading.current_thread()
+    thread.join(timeout=600)
+    assert not thread.is_alive()
+    latest.refresh_from_db()
     assert latest.state == RunState.DONE
+    assert AffinityScore.objects.filter(application=application).count() == 3
     html = client.get(reverse("matching:progress", args=[call.slug, latest.pk])).content.decode()
     assert "100%" in html
     assert "hx-trigger" not in html
+
+
+def test_a_queued_run_polls_its_progress(client, matched):
+    call, application, *_rest, run = matched
+    client.force_login(make_officer(call.sides.get(country="KR").funder))
+    html = client.get(reverse("matching:progress", args=[call.slug, run.pk])).content.decode()
+    assert run.state == RunState.QUEUED
+    assert 'hx-trigger="every 1s"' in html

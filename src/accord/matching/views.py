@@ -69,7 +69,7 @@ class MatchingView(OfficerCallMixin, TemplateView):
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         call = self.get_call()
-        start_match_run(call=call, actor=request.user)
+        start_match_run(call=call, actor=request.user, background=True)
         return redirect("matching:call", slug=call.slug)
 
 

@@ -19,10 +19,11 @@ from django.db.models import Count, Max, Prefetch
 from accord.core import affinity as core_affinity
 from accord.core import eligibility as core_eligibility
 from accord.core.partners import PartnerFilter, PartnerIndex, ProfileMeta
-from accord.core.text import E5Embedder, detect_language, embed_cached
+from accord.core.text import detect_language, embed_cached
 from accord.directory.enums import CareerStage, OrganisationKind
 from accord.directory.models import Person, Publication
 from accord.matching.services.encode import embedding_cache
+from accord.matching.services.models import embedder
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call
 
@@ -67,7 +68,7 @@ def _version() -> tuple[Any, ...]:
 
 
 def _embed(texts: list[str], languages: list[str]) -> np.ndarray:
-    vectors = embed_cached(E5Embedder(), texts, embedding_cache())
+    vectors = embed_cached(embedder("multilingual"), texts, embedding_cache())
     return core_affinity.center_by_language(vectors, languages) if texts else np.zeros((0, 384))
 
 

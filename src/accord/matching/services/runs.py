@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ from accord.matching.services.encode import (
     reviewers_of,
     submission_of,
 )
+from accord.matching.services.models import embedder
 from accord.programmes.models import Call
 
 log = logging.getLogger(__name__)
@@ -91,13 +92,69 @@ def create_match_run(*, call: Call, actor: Any) -> MatchRun:
     return run
 
 
-def start_match_run(*, call: Call, actor: Any) -> MatchRun:
-    """Create a run and hand it to the background worker (or run it now in embedded mode)."""
+def start_match_run(*, call: Call, actor: Any, background: bool = False) -> MatchRun:
+    """Create a run and hand it to the background worker (or run it now in embedded mode).
+
+    With ``background=True`` (a web request) the caller never waits for the work: with the
+    database task backend a worker runs it; with the immediate backend (embedded mode) it runs
+    in a daemon thread of this process (:func:`run_in_thread`). Either way the page polls the
+    run's progress.
+    """
+    run = create_match_run(call=call, actor=actor)
+    transaction.on_commit(lambda: _dispatch(run.pk, background=background))
+    return run
+
+
+_threads: dict[int, threading.Thread] = {}
+
+
+def _dispatch(run_id: int, *, background: bool) -> None:
     from accord.matching.tasks import run_matching
 
-    run = create_match_run(call=call, actor=actor)
-    transaction.on_commit(lambda: run_matching.enqueue(run_id=run.pk))
-    return run
+    if background and _queue_runs_in_caller():
+        run_in_thread(run_id)
+    else:
+        run_matching.enqueue(run_id=run_id)
+
+
+def _queue_runs_in_caller() -> bool:
+    """Whether enqueueing a task runs it on the spot (django-tasks' immediate backend)."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from accord.matching.tasks import run_matching
+
+    return isinstance(run_matching.get_backend(), ImmediateBackend)
+
+
+def run_in_thread(run_id: int) -> threading.Thread:
+    """Run the whole of run ``run_id`` (plan, chunks, scoring) in a daemon thread; return it.
+
+    The thread closes its database connections when done. :func:`background_thread` finds it.
+    """
+    from django.db import connections
+
+    from accord.matching.tasks import run_matching
+
+    def work() -> None:
+        try:
+            run_matching.enqueue(run_id=run_id)
+        except Exception:  # the run records its own failures; this is only the last resort
+            log.exception("matching run %s failed in its background thread", run_id)
+            MatchRun.objects.filter(
+                pk=run_id, state__in=[RunState.QUEUED, RunState.RUNNING]
+            ).update(state=RunState.FAILED, finished_at=timezone.now())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"accord-match-run-{run_id}", daemon=True)
+    _threads[run_id] = thread
+    thread.start()
+    return thread
+
+
+def background_thread(run_id: int) -> threading.Thread | None:
+    """The thread :func:`run_in_thread` started for run ``run_id`` in this process, if any."""
+    return _threads.get(run_id)
 
 
 #: Texts per embedding task: about half a minute of MiniLM, a few of e5, on one core.
@@ -296,16 +353,6 @@ class _ProcessEmbedders(core_affinity.Embedders):
 
     def get_multilingual(self) -> core_text.Embedder:
         return embedder("multilingual")
-
-
-@cache
-def embedder(kind: str) -> core_text.Embedder:
-    """The process's English (MiniLM) or multilingual (e5) model, loaded on first use."""
-    if kind == "english":
-        return core_text.MiniLMEmbedder()
-    if kind == "multilingual":
-        return core_text.E5Embedder()
-    raise ValueError(f"unknown embedding model {kind!r}: use 'english' or 'multilingual'")
 
 
 @contextlib.contextmanager
