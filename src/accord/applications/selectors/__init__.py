@@ -68,7 +68,8 @@ def open_invitations(user: Any) -> QuerySet[Invitation]:
     if not getattr(user, "is_authenticated", False) or not user.email:
         return Invitation.objects.none()
     return Invitation.objects.filter(
-        email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True
+        email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True,
+        cancelled_at__isnull=True,
     ).select_related("application__call", "invited_by")
 
 
