@@ -177,3 +177,42 @@ def test_withdraw_asks_for_confirmation(client, team):
     client.force_login(owner)
     html = client.get(detail(application)).content.decode()
     assert 'data-confirm="Withdraw this application for good?' in html
+
+
+def test_a_partner_is_invited_from_their_page_to_the_right_side(client):
+    from tests.factories.applications import make_researcher
+
+    application = make_joint_application(title_en="Looking for a partner")
+    application.members.filter(country="KR").delete()
+    owner = make_applicant(person=application.members.get(country="GB", role="lead").person)
+    partner = make_researcher("KR", name_en="Park Partner", email="park@kaist.example")
+    client.force_login(owner)
+    page = client.get(reverse("directory:person", args=[partner.slug]))
+    assert [a.reference for a in page.context["drafts"]] == [application.reference]
+    response = client.post(
+        reverse("applications:invite_person", args=[partner.slug]),
+        {"application": application.reference},
+    )
+    assert response["Location"] == detail(application) + "#team"
+    invitation = application.invitations.get()
+    assert (invitation.email, invitation.country, invitation.role) == (
+        "park@kaist.example",
+        "KR",
+        "lead",
+    )
+
+
+def test_inviting_from_a_page_into_someone_elses_application_is_404(client):
+    from tests.factories.applications import make_researcher
+
+    application = make_joint_application(title_en="Not yours")
+    stranger = make_applicant()
+    partner = make_researcher("KR", email="park@kaist.example")
+    client.force_login(stranger)
+    assert client.get(reverse("directory:person", args=[partner.slug])).context["drafts"] == []
+    response = client.post(
+        reverse("applications:invite_person", args=[partner.slug]),
+        {"application": application.reference},
+    )
+    assert response.status_code == 404
+    assert not application.invitations.exists()

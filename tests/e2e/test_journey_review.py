@@ -37,7 +37,7 @@ pytestmark = pytest.mark.e2e
                 "invitations": "심사 요청",
                 "none": None,
                 "declare": "신고",
-                "submit": "심사 제출",
+                "submit": "평가 제출",
                 "submitted": "제출됨",
             },
         ),

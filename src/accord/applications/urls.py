@@ -48,4 +48,5 @@ urlpatterns = [
         name="withdraw",
     ),
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
+    path("people/<slug:slug>/invite/", views.InvitePersonView.as_view(), name="invite_person"),
 ]

@@ -59,7 +59,7 @@ from accord.applications.services.team import (
     invite_member,
     resend_invitation,
 )
-from accord.directory.models import Organisation
+from accord.directory.models import Organisation, Person
 from accord.programmes.models import Call
 
 
@@ -589,3 +589,47 @@ class InvitationView(LoginRequiredMixin, TemplateView):
 
 
 __all__ = ["Call"]
+
+
+class InvitePersonView(LoginRequiredMixin, View):
+    """From a person's page (partner finder): invite them to one of the user's draft
+    applications, on their own side, as its lead when it has none. Anything else is 404."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from accord.applications.selectors import drafts_to_invite_into
+        from accord.directory.selectors import person_detail
+
+        try:
+            person = person_detail(slug, request.user)
+        except Person.DoesNotExist:
+            raise Http404 from None
+        application = next(
+            (
+                a
+                for a in drafts_to_invite_into(request.user, person)
+                if a.reference == request.POST.get("application")
+            ),
+            None,
+        )
+        if application is None:
+            raise Http404
+        has_lead = application.members.filter(role=MemberRole.LEAD, country=person.country).exists()
+        try:
+            invite_member(
+                application=application,
+                email=person.email,
+                role=MemberRole.CO_INVESTIGATOR if has_lead else MemberRole.LEAD,
+                country=person.country,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            return redirect(application.get_absolute_url())
+        messages.success(
+            request,
+            _("%(name)s is invited to %(reference)s.")
+            % {"name": person.name_en, "reference": application.reference},
+        )
+        return redirect(application.get_absolute_url() + "#team")
