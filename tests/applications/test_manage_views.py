@@ -564,6 +564,17 @@ def test_csv_follows_the_filters(client, two, rs_officer):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "href"),
+    [("", "?format=csv"), ("?state=ineligible&q=robots", "?state=ineligible&amp;q=robots&amp;format=csv")],
+)
+def test_csv_link_keeps_every_filter(client, two, rs_officer, query, href):
+    client.force_login(rs_officer)
+    html = client.get(url("call_applications", two[0].call, query=query)).content.decode()
+    assert f'<a href="{href}" download>' in html
+    assert "??" not in html
+
+
 def test_list_filters_and_htmx_swaps_only_the_table(client, two, nrf_officer):
     client.force_login(nrf_officer)
     response = client.get(

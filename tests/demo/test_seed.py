@@ -67,7 +67,13 @@ def test_the_closed_call_has_the_designed_applications(demo):
     closed = Counter(Application.objects.filter(call__slug=CLOSED).values_list("state", flat=True))
     opened = Counter(Application.objects.filter(call__slug=OPEN).values_list("state", flat=True))
     # The 28 eligible ones went through review to the panel; six were funded by both funders.
-    assert dict(closed) == {"at_panel": 22, "funded": 6, "ineligible": 5, "submitted": 3, "withdrawn": 3}
+    assert dict(closed) == {
+        "at_panel": 22,
+        "funded": 6,
+        "ineligible": 5,
+        "submitted": 3,
+        "withdrawn": 3,
+    }
     assert dict(opened) == {"draft": 4}
 
     # Every submitted application has a snapshot of the version both leads signed.
@@ -150,16 +156,33 @@ def test_the_closed_call_went_through_review_panel_and_decisions(demo):
     assignments = Assignment.objects.filter(call=call)
     assert assignments.count() == 28 * call.reviewers_per_application
     for application_id in set(assignments.values_list("application_id", flat=True)):
-        countries = set(assignments.filter(application_id=application_id).values_list("reviewer__country", flat=True))
+        countries = set(
+            assignments.filter(application_id=application_id).values_list(
+                "reviewer__country", flat=True
+            )
+        )
         assert countries == {"GB", "KR"}
-    # every review but the demo reviewer's is in
-    reviewer = User.objects.get(username="reviewer")
-    assert Review.objects.filter(assignment__call=call, state="submitted").count() == assignments.count() - assignments.filter(reviewer=reviewer.person).count()
+    # every review but the two demo reviewers' (one per side) is in
+    demo_reviewers = [
+        User.objects.get(username=name).person for name in ("reviewer", "reviewer-kr")
+    ]
+    assert sorted(p.country for p in demo_reviewers) == ["GB", "KR"]
+    left = assignments.filter(reviewer__in=demo_reviewers)
+    assert left.count() >= 2
+    assert (
+        Review.objects.filter(assignment__call=call, state="submitted").count()
+        == assignments.count() - left.count()
+    )
+    # the demo panel member sits on the panel and sees the calibrated ranking
+    panel = User.objects.get(username="panel")
+    assert panel.person in call.panel.all()
     awards = Award.objects.filter(application__call=call)
     assert awards.count() == 6
     assert all(sorted(a.sides.values_list("country", flat=True)) == ["GB", "KR"] for a in awards)
     # one disagreement left to reconcile: GB approved, KR declined
-    split = Decision.objects.exclude(application__award__isnull=False).filter(application__call=call)
+    split = Decision.objects.exclude(application__award__isnull=False).filter(
+        application__call=call
+    )
     assert sorted(split.values_list("country", "verdict")) == [("GB", "approve"), ("KR", "decline")]
     assert open_data_errors(published_package()) == []
     assert len(published_package()["grants"]) == 12

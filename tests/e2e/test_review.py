@@ -80,7 +80,10 @@ def test_officer_assigns_reviewer_reviews_officer_ranks(live_server, browser, re
     sign_in(reviewer, base, "uk-reviewer", "pw")
     reviewer.goto(f"{base}/review/")
     reviewer.get_by_role("link", name=REFERENCE).click()
-    expect(reviewer.locator("body")).not_to_contain_text("Quantum sensors for underground mapping")
+    expect(reviewer.locator("#who-applied")).to_contain_text(
+        "Quantum sensors for underground mapping"
+    )
+    expect(reviewer.locator("body")).not_to_contain_text("Research excellence")
     reviewer.get_by_label("I have no conflict of interest with this application").check()
     reviewer.get_by_role("button", name="Declare").click()
     expect(reviewer.locator("h1")).to_have_text("Quantum sensors for underground mapping")
@@ -90,6 +93,7 @@ def test_officer_assigns_reviewer_reviews_officer_ranks(live_server, browser, re
     reviewer.get_by_label("Confidence").select_option("4")
     reviewer.get_by_label("Comments for the applicants").fill("Ambitious and well planned.")
     reviewer.get_by_label("Comments for the panel only").fill("Fund it.")
+    reviewer.once("dialog", lambda dialog: dialog.accept())
     reviewer.get_by_role("button", name="Submit the review").click()
     expect(reviewer.locator("#review-state")).to_have_text("Submitted")
     # (40·6 + 30·5 + 30·4) / 100

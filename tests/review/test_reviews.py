@@ -212,12 +212,33 @@ def test_assignment_list_query_count_is_flat(client, call, reviewer, n):
 # ---------------------------------------------------------------- the declaration gate
 
 
-def test_application_is_404_before_the_declaration(client, assignment, reviewer):
+def test_application_is_404_before_the_declaration(client, assignment, reviewer, application):
     client.force_login(reviewer)
     assert client.get(review_url(assignment)).status_code == 404
     page = client.get(assignment_url(assignment))
+    html = page.content.decode()
     assert page.status_code == 200
-    assert "Spin qubits at wafer scale" not in page.content.decode()
+    # Who applied comes first (title, team, organisations: what a conflict is judged on) ...
+    assert "Spin qubits at wafer scale" in html
+    assert "웨이퍼 규모 스핀 큐비트" in html
+    for member in application.members.all():
+        assert member.person.name_en in html
+        assert member.organisation.name_en in html
+    # ... the project itself only after the declaration.
+    assert "한국어 요약입니다." not in html
+    assert "Read the application and review it" not in html
+
+
+def test_an_overdue_review_is_flagged_until_submitted(client, call, reviewer):
+    late = assign(make_application(call, reference="A-LATE"), reviewer, due=dt.date(2025, 7, 15))
+    client.force_login(reviewer)
+    html = client.get(assignment_url(late)).content.decode()
+    assert 'id="late-warning"' in html
+    assert "This review was due on" in html
+    client.post(assignment_url(late), {"answer": "none", "details": ""})
+    assert 'id="late-warning"' in client.get(review_url(late)).content.decode()
+    submit(late, reviewer, ALL_SIX)
+    assert 'id="late-warning"' not in client.get(review_url(late)).content.decode()
 
 
 def test_no_conflict_opens_the_application(client, assignment, reviewer, application):

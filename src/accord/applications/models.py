@@ -128,6 +128,7 @@ class Invitation(TimeStampedModel):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     member = models.OneToOneField(
         TeamMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
@@ -142,7 +143,7 @@ class Invitation(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.declined_at is None
+        return self.accepted_at is None and self.declined_at is None and self.cancelled_at is None
 
 
 class BudgetLine(TimeStampedModel):

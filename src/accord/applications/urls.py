@@ -21,6 +21,21 @@ urlpatterns = [
         views.DocumentDownloadView.as_view(),
         name="document",
     ),
+    path(
+        "applications/<str:reference>/documents/<int:pk>/delete/",
+        views.DocumentDeleteView.as_view(),
+        name="document_delete",
+    ),
+    path(
+        "applications/<str:reference>/invitations/<int:pk>/resend/",
+        views.InvitationActionView.as_view(action="resend"),
+        name="invitation_resend",
+    ),
+    path(
+        "applications/<str:reference>/invitations/<int:pk>/cancel/",
+        views.InvitationActionView.as_view(action="cancel"),
+        name="invitation_cancel",
+    ),
     path("applications/<str:reference>/sign/", views.SignView.as_view(), name="sign"),
     path(
         "applications/<str:reference>/submit/",
@@ -33,4 +48,5 @@ urlpatterns = [
         name="withdraw",
     ),
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
+    path("people/<slug:slug>/invite/", views.InvitePersonView.as_view(), name="invite_person"),
 ]

@@ -11,4 +11,5 @@ def accord(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit_log": bool(user.is_authenticated and user.has_perm("common.view_audit_log")),
         "is_officer": "officer" in roles,
         "is_reviewer": "reviewer" in roles or "panel" in roles,
+        "is_panel": "panel" in roles,
     }

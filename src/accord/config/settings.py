@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accord.accounts.security.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",  # after authentication, as django-axes asks
+    "accord.common.middleware.StyledNotFoundMiddleware",
     # innermost, so its process_exception sees a view's database error first: a calm 503
     "accord.common.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -119,7 +120,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "work"  # the signed-in user's own work (accord.common.views.WorkView)
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accord.api.main import api
-from accord.common.views import AuditLogView, HomeView
+from accord.common.views import AuditLogView, HomeView, WorkView, favicon
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("start/", WorkView.as_view(), name="work"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accord/", include("accord.partnerships.urls")),
     path("programmes/", include("accord.programmes.urls")),
     path("directory/", include("accord.directory.urls")),

@@ -44,10 +44,11 @@ def _account(person: Person) -> User:
 
 
 def _link_demo_accounts(pool: list[Person]) -> dict[str, Person]:
-    """The demo 'reviewer' and 'panel' accounts become two researchers of the pool."""
+    """The demo reviewers, one per side, and the panel member: the UK 'reviewer' becomes a
+    researcher of the pool; 'reviewer-kr' and 'panel' have people of their own (seed_accounts)."""
     linked: dict[str, Person] = {}
     free = [p for p in pool if not User.objects.filter(person=p).exists()]
-    for username, country in (("reviewer", "GB"), ("panel", "KR")):
+    for username, country in (("reviewer", "GB"), ("reviewer-kr", "KR"), ("panel", "KR")):
         user = User.objects.get(username=username)
         if user.person_id is None:
             person = next((p for p in free if p.country == country), None)
@@ -86,10 +87,10 @@ def seed_review() -> dict[str, int]:
         if run.state != "done":
             raise RuntimeError(f"demo assignment failed: {run.message}")
         publish_assignments(call=call, actor=officer)
-        reviewer_demo = demo.get("reviewer")
+        left = {demo[name].pk for name in ("reviewer", "reviewer-kr") if name in demo}
         for assignment in Assignment.objects.filter(call=call, state=AssignmentState.PUBLISHED).select_related("reviewer", "application").order_by("pk"):
-            if reviewer_demo is not None and assignment.reviewer_id == reviewer_demo.pk:
-                continue  # left for the demo reviewer: declare, then review
+            if assignment.reviewer_id in left:
+                continue  # left for the demo reviewers: declare, then review
             user = _account(assignment.reviewer)
             declare_conflict(assignment=assignment, user=user, has_conflict=False)
             base = 2 + _digest(assignment.application.reference) % 4  # the application's "true" quality, 2..5

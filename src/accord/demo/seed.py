@@ -71,8 +71,17 @@ ACCOUNTS = [
         "Applicant, Korean lead",
         person="demo-kr-applicant",
     ),
-    DemoAccount("reviewer", "accord-reviewer", Role.REVIEWER, "Reviewer"),
-    DemoAccount("panel", "accord-panel", Role.PANEL, "Panel member"),
+    DemoAccount("reviewer", "accord-reviewer", Role.REVIEWER, "Reviewer, UK side"),
+    DemoAccount(
+        "reviewer-kr",
+        "accord-reviewer-kr",
+        Role.REVIEWER,
+        "Reviewer, Korean side",
+        person="demo-kr-reviewer",
+    ),
+    DemoAccount(
+        "panel", "accord-panel", Role.PANEL, "Panel member (2025 round)", person="demo-kr-panel"
+    ),
     DemoAccount("admin", "accord-admin", Role.ADMIN, "Administrator (also Django admin)"),
 ]
 
@@ -147,6 +156,12 @@ DEMO_APPLICANT_PUBLICATIONS: dict[str, list[dict[str, Any]]] = {
         {"title": "Cryogenic characterisation of gate-stack defects in silicon MOS devices", "year": 2022, "language": "en",
          "abstract": "Low-temperature capacitance and noise spectroscopy of silicon MOS gate stacks identifies the defects that limit spin qubit coherence."},
     ],
+    "demo-kr-reviewer": [
+        {"title": "실리콘 스핀 큐비트 배열의 교차 잡음 특성 분석", "year": 2023, "language": "ko",
+         "abstract": "선형 실리콘 양자점 배열에서 인접 큐비트 사이의 교차 잡음을 측정하고, 게이트 설계로 간섭을 줄이는 방법을 제시한다."},
+        {"title": "Wafer-scale yield of silicon quantum dot devices", "year": 2022, "language": "en",
+         "abstract": "We measure the yield and variability of silicon quantum dot devices across 200 mm wafers and relate them to gate-oxide quality."},
+    ],
     "demo-kr-applicant": [
         {"title": "실리콘 양자점 스핀 큐비트의 전하 잡음 저감", "year": 2024, "language": "ko",
          "abstract": "실리콘 양자점 소자에서 게이트 산화막 결함에 의한 전하 잡음을 측정하고, 열처리 공정으로 잡음을 줄여 스핀 큐비트의 결맞음 시간을 늘렸다."},
@@ -183,6 +198,26 @@ def seed_accounts() -> list[DemoAccount]:
             career_stage="early",
             email="jiwoo.park@kaist.example",
         ),
+        "demo-kr-reviewer": upsert_person(
+            slug="demo-kr-reviewer",
+            name_en="Minseo Kang",
+            name_ko="강민서",
+            country="KR",
+            organisation=orgs.get("kaist"),
+            department="School of Electrical Engineering",
+            career_stage="senior",
+            email="minseo.kang@kaist.example",
+        ),
+        "demo-kr-panel": upsert_person(
+            slug="demo-kr-panel",
+            name_en="Hyejin Yoon",
+            name_ko="윤혜진",
+            country="KR",
+            organisation=orgs.get("nrf"),
+            department="Basic Science Division",
+            career_stage="senior",
+            email="hyejin.yoon@nrf.example",
+        ),
     }
     for slug, pubs in DEMO_APPLICANT_PUBLICATIONS.items():
         for pub in pubs:
@@ -200,7 +235,9 @@ def seed_accounts() -> list[DemoAccount]:
                     first_name=first if person else "",
                     last_name=last if person else "",
                     person=person,
-                    preferred_language="ko" if account.username.endswith(("-kr", "-nrf")) else "en",
+                    preferred_language="ko"
+                    if account.username.endswith(("-kr", "-nrf")) or (person and person.country == "KR")
+                    else "en",
                     is_staff=account.role == Role.ADMIN,
                     is_superuser=account.role == Role.ADMIN,
                 )

@@ -65,7 +65,11 @@ class PersonDetailView(TemplateView):
             person = person_detail(kwargs["slug"], self.request.user)
         except Person.DoesNotExist:
             raise Http404 from None
-        return super().get_context_data(person=person, **kwargs)
+        from accord.applications.selectors import drafts_to_invite_into
+
+        return super().get_context_data(
+            person=person, drafts=drafts_to_invite_into(self.request.user, person), **kwargs
+        )
 
 
 # ---------------------------------------------------------------------- my profile

@@ -68,7 +68,10 @@ def open_invitations(user: Any) -> QuerySet[Invitation]:
     if not getattr(user, "is_authenticated", False) or not user.email:
         return Invitation.objects.none()
     return Invitation.objects.filter(
-        email__iexact=user.email, accepted_at__isnull=True, declined_at__isnull=True
+        email__iexact=user.email,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        cancelled_at__isnull=True,
     ).select_related("application__call", "invited_by")
 
 
@@ -126,3 +129,23 @@ def public_calls() -> QuerySet[Call]:
         .prefetch_related("sides__funder", "areas")
         .order_by("-closes_at")
     )
+
+
+def drafts_to_invite_into(user: Any, person: Any) -> list[Application]:
+    """The user's draft applications that ``person`` could be invited to: on their side, a call
+    side of that country, not already on the team (for the partner finder's person page)."""
+    from accord.applications.enums import ApplicationState
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "person_id", None):
+        return []
+    if person is None or person.pk == user.person_id or not person.email:
+        return []
+    drafts = (
+        my_applications(user)
+        .filter(state=ApplicationState.DRAFT, call__sides__country=person.country)
+        .exclude(members__person=person)
+        .select_related("call")
+        .distinct()
+        .order_by("-updated_at")
+    )
+    return [a for a in drafts if user.has_perm("applications.change_application", a)]

@@ -38,7 +38,10 @@ def invite_member(
         ):
             raise ApplicationError(_("This side already has a lead."), code="lead_exists")
         if locked.invitations.filter(
-            email__iexact=email, accepted_at__isnull=True, declined_at__isnull=True
+            email__iexact=email,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            cancelled_at__isnull=True,
         ).exists():
             raise ApplicationError(
                 _("%(email)s has already been invited.") % {"email": email},
@@ -58,29 +61,76 @@ def invite_member(
             instance=invitation,
             after={"email": email, "role": role, "country": country},
         )
-        link = base_url + reverse("applications:invitation", kwargs={"token": invitation.token})
-        context = {
-            "application": locked,
-            "inviter": actor,
-            "link": link,
-            "role": invitation.get_role_display,
+        _send_invitation(invitation, application=locked, actor=actor, base_url=base_url)
+        return invitation
+
+
+def _send_invitation(
+    invitation: Invitation, *, application: Application, actor: Any, base_url: str
+) -> None:
+    """E-mail the invitation link (in English and Korean) once the transaction commits."""
+    locked, email = application, invitation.email
+    link = base_url + reverse("applications:invitation", kwargs={"token": invitation.token})
+    context = {
+        "application": locked,
+        "inviter": actor,
+        "link": link,
+        "role": invitation.get_role_display,
+    }
+    bodies = []
+    for language in ("en", "ko"):  # we do not know the invitee's language yet: write both
+        with translation.override(language):
+            bodies.append(render_to_string("applications/email/invitation.txt", context))
+    with translation.override("en"):
+        subject = _("Accord: you are invited to join application %(reference)s") % {
+            "reference": locked.reference
         }
-        bodies = []
-        for language in ("en", "ko"):  # we do not know the invitee's language yet: write both
-            with translation.override(language):
-                bodies.append(render_to_string("applications/email/invitation.txt", context))
-        with translation.override("en"):
-            subject = _("Accord: you are invited to join application %(reference)s") % {
-                "reference": locked.reference
-            }
-        with translation.override("ko"):
-            subject += " / " + _("Accord: you are invited to join application %(reference)s") % {
-                "reference": locked.reference
-            }
-        transaction.on_commit(
-            lambda: send_mail(
-                subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [email]
-            )
+    with translation.override("ko"):
+        subject += " / " + _("Accord: you are invited to join application %(reference)s") % {
+            "reference": locked.reference
+        }
+    transaction.on_commit(
+        lambda: send_mail(
+            subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [email]
+        )
+    )
+
+
+def resend_invitation(*, invitation: Invitation, actor: Any, base_url: str = "") -> Invitation:
+    """Send an open invitation again, with a new link (the old link stops working)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise ApplicationError(_("This invitation has already been answered."), code="answered")
+        application = lock_for_edit(invitation.application, expected_version=None)
+        invitation.token = secrets.token_urlsafe(32)
+        invitation.save(update_fields=["token", "updated_at"])
+        log_action(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=invitation,
+            before={},
+            after={"resent_to": invitation.email},
+        )
+        _send_invitation(invitation, application=application, actor=actor, base_url=base_url)
+        return invitation
+
+
+def cancel_invitation(*, invitation: Invitation, actor: Any) -> Invitation:
+    """Withdraw an open invitation: its link stops working; the address may be invited again."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise ApplicationError(_("This invitation has already been answered."), code="answered")
+        lock_for_edit(invitation.application, expected_version=None)
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at", "updated_at"])
+        log_action(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=invitation,
+            before={"cancelled_at": None},
+            after={"cancelled_at": invitation.cancelled_at},
         )
         return invitation
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accord.applications.enums import ApplicationState
+from accord.applications.enums import ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError
 from accord.applications.forms import (
     ApplicationForm,
@@ -31,6 +31,7 @@ from accord.applications.forms import (
     VersionForm,
 )
 from accord.applications.models import Application, Invitation
+from accord.applications.rules import is_team_member
 from accord.applications.selectors import (
     applications_visible_to,
     my_applications,
@@ -39,7 +40,7 @@ from accord.applications.selectors import (
     with_details,
 )
 from accord.applications.services.budget import budget_summary, save_budget
-from accord.applications.services.documents import upload_document
+from accord.applications.services.documents import delete_document, upload_document
 from accord.applications.services.drafting import (
     call_is_open,
     start_application,
@@ -51,9 +52,15 @@ from accord.applications.services.lifecycle import (
     sign_off,
     transition_application,
 )
-from accord.applications.services.team import accept_invitation, decline_invitation, invite_member
+from accord.applications.services.team import (
+    accept_invitation,
+    cancel_invitation,
+    decline_invitation,
+    invite_member,
+    resend_invitation,
+)
 from accord.common.downloads import private_file
-from accord.directory.models import Organisation
+from accord.directory.models import Organisation, Person
 from accord.programmes.models import Call
 
 
@@ -137,9 +144,32 @@ class ApplicationMixin(LoginRequiredMixin):
             application = qs.get(reference=self.kwargs["reference"])  # type: ignore[attr-defined]
         except Application.DoesNotExist:
             raise Http404 from None
-        if not self.request.user.has_perm(self.permission_required, application):  # type: ignore[attr-defined]
+        user = self.request.user  # type: ignore[attr-defined]
+        if not user.has_perm(self.permission_required, application):
+            if application.state != ApplicationState.DRAFT and is_team_member(user, application):
+                raise NotEditable(application)  # a team member after submission: say so
             raise PermissionDenied
         return application
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        except NotEditable as exc:
+            messages.info(
+                request,
+                _(
+                    "This application is %(state)s: it can no longer be changed. Here it is as it stands."
+                )
+                % {"state": exc.application.get_state_display()},
+            )
+            return redirect(exc.application.get_absolute_url())
+
+
+class NotEditable(Exception):
+    """A team member asked to change an application that no longer takes changes."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
@@ -167,7 +197,9 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             and me.pk not in signed,
             can_withdraw=user.has_perm("applications.withdraw_application", application)
             and ApplicationState.WITHDRAWN in _allowed(application),
-            invite_form=InviteForm(sides=_sides(application)),
+            invite_form=InviteForm(
+                sides=_sides(application), initial=_invite_initial(application, me)
+            ),
             document_form=DocumentForm(),
             version_form=VersionForm(initial={"version": application.version}),
             **kwargs,
@@ -178,6 +210,17 @@ def _allowed(application: Application) -> frozenset[str]:
     from accord.applications.enums import TRANSITIONS
 
     return TRANSITIONS.get(application.state, frozenset())
+
+
+def _invite_initial(application: Application, me: Any) -> dict[str, str]:
+    """The partner one usually invites: the lead of the other side (or a member once it has one)."""
+    sides = [s.country for s in application.call.sides.all()]
+    mine = me.country if me is not None else None
+    other = next((c for c in sides if c != mine), mine or (sides[0] if sides else ""))
+    has_lead = any(
+        m.role == MemberRole.LEAD and m.country == other for m in application.members.all()
+    )
+    return {"country": other, "role": MemberRole.CO_INVESTIGATOR if has_lead else MemberRole.LEAD}
 
 
 def _sides(application: Application) -> list[tuple[str, str]]:
@@ -320,6 +363,7 @@ class InviteView(ApplicationMixin, View):
             except ApplicationError as exc:
                 for message in _errors(exc):
                     messages.error(request, message)
+                return redirect(application.get_absolute_url())
             else:
                 messages.success(
                     request,
@@ -332,6 +376,7 @@ class InviteView(ApplicationMixin, View):
                         request,
                         f"{form.fields[field].label if field in form.fields else ''}: {err}",
                     )
+            return redirect(application.get_absolute_url())
         return redirect(application.get_absolute_url() + "#team")
 
 
@@ -356,7 +401,12 @@ class DocumentUploadView(ApplicationMixin, View):
                         "limit": application.call.max_upload_mb,
                     },
                 )
-                return redirect(application.get_absolute_url() + "#documents")
+                return redirect(application.get_absolute_url())
+            replaced = None
+            if request.POST.get("replaces"):
+                replaced = application.documents.filter(pk=request.POST["replaces"]).first()
+                if replaced is None:
+                    raise Http404
             try:
                 upload_document(
                     application=application,
@@ -368,11 +418,71 @@ class DocumentUploadView(ApplicationMixin, View):
             except ApplicationError as exc:
                 for message in _errors(exc):
                     messages.error(request, message)
+                return redirect(application.get_absolute_url())
+            if replaced is not None:
+                delete_document(document=replaced, actor=request.user)
+                messages.success(
+                    request,
+                    _("%(name)s replaces %(old)s.")
+                    % {"name": upload.name, "old": replaced.original_name},
+                )
             else:
                 messages.success(request, _("%(name)s uploaded.") % {"name": upload.name})
         else:
             messages.error(request, _("Choose a PDF file to upload."))
+            return redirect(application.get_absolute_url())
         return redirect(application.get_absolute_url() + "#documents")
+
+
+class DocumentDeleteView(ApplicationMixin, View):
+    """Team members, while the application can change: remove an uploaded document (audited)."""
+
+    permission_required = "applications.change_application"
+
+    def post(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+        application = self.get_application()
+        document = application.documents.filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        delete_document(document=document, actor=request.user)
+        messages.success(request, _("%(name)s deleted.") % {"name": document.original_name})
+        return redirect(application.get_absolute_url() + "#documents")
+
+
+class InvitationActionView(ApplicationMixin, View):
+    """Team members, while the application can change: send an open invitation again, or cancel it."""
+
+    permission_required = "applications.change_application"
+    action = "resend"
+
+    def post(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+        application = self.get_application()
+        invitation = application.invitations.filter(pk=pk).first()
+        if invitation is None:
+            raise Http404
+        try:
+            if self.action == "cancel":
+                cancel_invitation(invitation=invitation, actor=request.user)
+                messages.success(
+                    request,
+                    _("The invitation to %(email)s is cancelled.") % {"email": invitation.email},
+                )
+            else:
+                resend_invitation(
+                    invitation=invitation,
+                    actor=request.user,
+                    base_url=request.build_absolute_uri("/")[:-1],
+                )
+                messages.success(
+                    request,
+                    _("The invitation was sent again to %(email)s, with a new link.")
+                    % {"email": invitation.email},
+                )
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            return redirect(application.get_absolute_url())
+        return redirect(application.get_absolute_url() + "#team")
 
 
 class DocumentDownloadView(ApplicationMixin, View):
@@ -480,3 +590,47 @@ class InvitationView(LoginRequiredMixin, TemplateView):
 
 
 __all__ = ["Call"]
+
+
+class InvitePersonView(LoginRequiredMixin, View):
+    """From a person's page (partner finder): invite them to one of the user's draft
+    applications, on their own side, as its lead when it has none. Anything else is 404."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from accord.applications.selectors import drafts_to_invite_into
+        from accord.directory.selectors import person_detail
+
+        try:
+            person = person_detail(slug, request.user)
+        except Person.DoesNotExist:
+            raise Http404 from None
+        application = next(
+            (
+                a
+                for a in drafts_to_invite_into(request.user, person)
+                if a.reference == request.POST.get("application")
+            ),
+            None,
+        )
+        if application is None:
+            raise Http404
+        has_lead = application.members.filter(role=MemberRole.LEAD, country=person.country).exists()
+        try:
+            invite_member(
+                application=application,
+                email=person.email,
+                role=MemberRole.CO_INVESTIGATOR if has_lead else MemberRole.LEAD,
+                country=person.country,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except ApplicationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            return redirect(application.get_absolute_url())
+        messages.success(
+            request,
+            _("%(name)s is invited to %(reference)s.")
+            % {"name": person.name_en, "reference": application.reference},
+        )
+        return redirect(application.get_absolute_url() + "#team")

@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -113,12 +114,31 @@ class AssignmentView(LoginRequiredMixin, View):
     ) -> HttpResponse:
         declaration = declaration_of(assignment)
         review = review_of(assignment)
+        due = due_moment(assignment.due)
+        # Who applied (title, team, organisations) comes first: one cannot judge a conflict of
+        # interest without knowing it. The project itself opens only after the declaration.
+        application = (
+            Application.objects.filter(pk=assignment.application_id)
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=TeamMember.objects.select_related("person", "organisation").order_by(
+                        "country", "role", "pk"
+                    ),
+                )
+            )
+            .get()
+        )
         context = {
             "assignment": assignment,
+            "application": application,
+            "late": due is not None
+            and due < timezone.now()
+            and (review is None or review.state != ReviewState.SUBMITTED),
             "call": assignment.call,
             "declaration": declaration,
             "review": review,
-            "due": due_moment(assignment.due),
+            "due": due,
             "open": declaration is not None
             and not declaration.has_conflict
             and not assignment.conflict_detected,
@@ -211,6 +231,9 @@ class ReviewView(LoginRequiredMixin, View):
             "scores": [(c, review.scores.get(c.key)) for c in criteria] if review else [],
             "total": weighted_total(review.scores, criteria) if review else None,
             "due": due_moment(assignment.due),
+            "late": not submitted
+            and assignment.due is not None
+            and due_moment(assignment.due) < timezone.now(),  # type: ignore[operator]
             "form": form,
         }
         return render(request, self.template_name, context)
