@@ -58,6 +58,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "RUN_STALE_SECONDS": (
         "300",
         "A background run with no heartbeat for this many seconds is marked failed (worker died).",
+    ),
     "STAFF_TOTP": (
         False,
         "Require a second factor (an authenticator app, TOTP) of programme officers, the "
