@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_initial'),
+        ('applications', '0003_stored_eligibility'),
     ]
 
     operations = [
