@@ -688,5 +688,5 @@ def test_csv_does_not_let_a_korean_title_or_lead_name_run_as_a_formula(client, c
     lead.save()
     client.force_login(rs_officer)
     response = client.get(url("call_applications", call, query="?format=csv"))
-    row = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig").splitlines()[1])))
+    row = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1])))
     assert row[3:5] == ["'@SUM(1+1)", "'-2+3+cmd|' /C calc'!A0"]

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from accord.accounts.rules import is_staff_member
+from accord.common.middleware import unavailable_response
 
 LAST_SEEN = "accord_last_seen"
 ENROLLED = "accord_totp_enrolled"
@@ -67,6 +69,17 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.check(request)
+        except (OperationalError, InterfaceError):
+            # Reading the user or the session is this request's first query: during a database
+            # outage answer the calm 503 page here (the view's own errors reach
+            # DatabaseUnavailableMiddleware, which sits inside this one).
+            return unavailable_response()
+        return response if response is not None else self.get_response(request)
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        """A redirect when the staff session has ended or needs its second factor, else None."""
         user = request.user
         if (
             user.is_authenticated
@@ -88,4 +101,4 @@ class StaffSessionMiddleware:
             if second_factor_required(request) and not user.is_verified():  # type: ignore[union-attr]
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('two_factor')}?{query}")
-        return self.get_response(request)
+        return None
