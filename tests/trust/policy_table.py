@@ -50,21 +50,171 @@ LEAKS = {
 }
 
 TABLE: dict[str, dict[str, dict[str, object]]] = {
-    "admin:*": {"GET": {"*": "login"}, "POST": {"*": "login"}},
-    "admin": {"GET": {"*": "login"}, "POST": {"*": "login"}},
-    "admin:index": {"GET": {"*": "login"}, "POST": {"*": "login"}},
-    "admin:login": {"GET": {"*": "ok"}, "POST": {"*": "ok"}},
-    "admin:logout": {"GET": {"*": "redirect"}, "POST": {"*": "redirect"}},
+    "admin:*": {
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
+    },
+    "admin/(?P<url>.*)$": {
+        "GET": {"*": "login", "404": ["administrator"]},
+        "POST": {"*": "login", "404": ["administrator"]},
+    },
+    "admin/accounts/user/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/auth/group/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/common/auditentry/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/directory/organisation/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/directory/person/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/partnerships/commitment/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/partnerships/instrument/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/partnerships/partnership/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/partnerships/technologyarea/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin/programmes/programme/<path:object_id>/": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:auth_group_change": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:auth_group_delete": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:auth_group_history": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:autocomplete": {
+        "GET": {"*": "login", "403": ["administrator"]},
+        "POST": {"*": "login", "405": ["administrator"]},
+    },
+    "admin:common_auditentry_add": {
+        "GET": {"*": "login", "403": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:common_auditentry_change": {
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:common_auditentry_delete": {
+        "GET": {"*": "login", "403": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:django_tasks_database_dbtaskresult_add": {
+        "GET": {"*": "login", "403": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:django_tasks_database_dbtaskresult_change": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:django_tasks_database_dbtaskresult_delete": {
+        "GET": {"*": "login", "403": ["administrator"]},
+        "POST": {"*": "login", "403": ["administrator"]},
+    },
+    "admin:django_tasks_database_dbtaskresult_history": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:index": {
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
+    },
+    "admin:jsi18n": {
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "405": ["administrator"]},
+    },
+    "admin:login": {"GET": {"*": "ok", "redirect": ["administrator"]}, "POST": {"*": "ok"}},
+    "admin:logout": {"GET": {"*": "redirect", "405": ["administrator"]}, "POST": {"*": "redirect"}},
+    "admin:partnerships_commitment_change": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:partnerships_commitment_delete": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:partnerships_commitment_history": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:partnerships_instrument_change": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:partnerships_instrument_delete": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:partnerships_instrument_history": {
+        "GET": {"*": "login", "redirect": ["administrator"]},
+        "POST": {"*": "login", "redirect": ["administrator"]},
+    },
+    "admin:password_change_done": {
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "405": ["administrator"]},
+    },
+    "admin:view_on_site": {
+        "GET": {"*": "login", "404": ["administrator"]},
+        "POST": {"*": "login", "404": ["administrator"]},
+    },
     "api:api-root": {"GET": {"*": "404"}, "POST": {"*": "404"}},
-    "api:get_application": {"GET": {"*": "401"}, "POST": {"*": "405"}},
-    "api:get_application_eligibility": {"GET": {"*": "401"}, "POST": {"*": "405"}},
+    "api:get_application": {
+        "GET": {
+            "*": "404",
+            "401": ["anonymous"],
+            "ok": ["uk_lead", "kr_lead", "team_member", "officer_a", "officer_b", "administrator"],
+        },
+        "POST": {"*": "405"},
+    },
+    "api:get_application_eligibility": {
+        "GET": {
+            "*": "404",
+            "401": ["anonymous"],
+            "ok": ["uk_lead", "kr_lead", "team_member", "officer_a", "officer_b", "administrator"],
+        },
+        "POST": {"*": "405"},
+    },
     "api:get_call": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
-    "api:get_call_ranking": {"GET": {"*": "401"}, "POST": {"*": "405"}},
+    "api:get_call_ranking": {
+        "GET": {"*": "404", "401": ["anonymous"], "ok": ["officer_a", "officer_b"]},
+        "POST": {"*": "405"},
+    },
     "api:get_partnership": {"GET": {"*": "404"}, "POST": {"*": "405"}},
-    "api:list_applications": {"GET": {"*": "401"}, "POST": {"*": "405"}},
+    "api:list_applications": {"GET": {"*": "ok", "401": ["anonymous"]}, "POST": {"*": "405"}},
     "api:list_awards": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "api:list_calls": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
-    "api:list_my_assignments": {"GET": {"*": "401"}, "POST": {"*": "405"}},
+    "api:list_my_assignments": {"GET": {"*": "ok", "401": ["anonymous"]}, "POST": {"*": "405"}},
     "api:list_partnerships": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "api:list_programmes": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "api:openapi-json": {"GET": {"*": "ok"}, "POST": {"*": "ok"}},
@@ -347,8 +497,14 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "partnerships:commitments": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "partnerships:detail": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "partnerships:list": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
-    "password_change": {"GET": {"*": "login"}, "POST": {"*": "login"}},
-    "password_change_done": {"GET": {"*": "login"}, "POST": {"*": "login"}},
+    "password_change": {
+        "GET": {"*": "ok", "login": ["anonymous"]},
+        "POST": {"*": "ok", "login": ["anonymous"]},
+    },
+    "password_change_done": {
+        "GET": {"*": "ok", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
     "password_reset": {"GET": {"*": "ok"}, "POST": {"*": "ok"}},
     "password_reset_complete": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "password_reset_confirm": {"GET": {"*": "ok"}, "POST": {"*": "ok"}},
