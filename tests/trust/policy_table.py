@@ -327,8 +327,17 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         },
     },
     "decisions:award": {
-        "GET": {"*": "404", "login": ["anonymous"]},
-        "POST": {"*": "404", "login": ["anonymous"]},
+        "GET": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+        "POST": {
+            "*": "404",
+            "400": ["officer_a", "officer_b"],
+            "403": ["administrator"],
+            "login": ["anonymous"],
+        },
     },
     "decisions:awards": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "decisions:board": {
@@ -360,8 +369,8 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": "404", "login": ["anonymous"], "ok": ["uk_lead", "kr_lead", "team_member"]},
         "POST": {"*": "405", "login": ["anonymous"]},
     },
-    "decisions:open_csv": {"GET": {"*": "404"}, "POST": {"*": "405"}},
-    "decisions:open_json": {"GET": {"*": "404"}, "POST": {"*": "405"}},
+    "decisions:open_csv": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
+    "decisions:open_json": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "decisions:portfolio": {
         "GET": {
             "*": "404",

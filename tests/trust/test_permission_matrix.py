@@ -49,6 +49,7 @@ from tests.applications.conftest import (
     make_researcher,
     officer_of,
     pdf_bytes,
+    ready_application,
     set_budget,
     sign_both,
     start_team,
@@ -142,6 +143,34 @@ class PermissionMatrix(TestCase):
         application = transition_application(
             application=application, to=ApplicationState.IN_REVIEW, actor=rs
         )
+        # a funded application of the same team: its award, with a payment schedule per side
+        from accord.decisions.services.decisions import record_decision
+
+        funded = ready_application(call, uk, kr)
+        funded = transition_application(
+            application=funded, to=ApplicationState.SUBMITTED, actor=uk, now=BEFORE_CLOSE
+        )
+        for country in ("GB", "KR"):
+            FunderCheck.objects.create(
+                application=funded, country=country, status=CheckStatus.PASSED
+            )
+        for state in (
+            ApplicationState.ELIGIBLE,
+            ApplicationState.IN_REVIEW,
+            ApplicationState.AT_PANEL,
+        ):
+            funded = transition_application(application=funded, to=state, actor=rs)
+        for country, officer in (("GB", rs), ("KR", nrf)):
+            record_decision(
+                application=fresh(funded),
+                country=country,
+                verdict="approve",
+                amount=None,
+                feedback_en="Funded.",
+                feedback_ko="선정.",
+                actor=officer,
+            )
+        award = fresh(funded).award
         # another team's draft in the same call
         other = make_researcher(country="GB", org="imperial", name_en="Olga Other")
         other_kr = make_researcher(country="KR", org="kaist", name_en="Park Other")
@@ -238,6 +267,8 @@ class PermissionMatrix(TestCase):
             "programme": Programme.objects.first().slug,
             "organisation": "imperial",
             "person": uk.person.slug,
+            "award": award.reference,
+            "letter": award.letters.first().pk if award.letters.exists() else MISSING,
             "review_invitation": ReviewerInvitation.objects.filter(
                 person=reviewers["reviewer_unassigned"].person
             )
@@ -271,9 +302,14 @@ class PermissionMatrix(TestCase):
             "directory:my_publication_edit": k["publication"],
             "directory:my_publication_delete": k["publication"],
         }.get(name, MISSING)
+        reference = (
+            k["award"] if name in ("decisions:award", "decisions:letter") else k["reference"]
+        )
+        if name == "decisions:letter":
+            pk = k["letter"]
         values = {
             "<slug:slug>": slug,
-            "<str:reference>": k["reference"],
+            "<str:reference>": reference,
             "<reference>": k["reference"],
             "<slug>": slug,
             "<int:pk>": pk,
