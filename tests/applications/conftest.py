@@ -146,18 +146,25 @@ def budget_line(
 def set_budget(
     application: Application, actor: Any, *, gbp: str | int = 200000, krw: str | int = 500000000
 ) -> Application:
-    """One staff line on each side, at the leads' organisations."""
+    """One staff line on each side, at the leads' organisations, each saved by its own side's lead
+    (``actor`` saves the side they lead; the other lead saves theirs)."""
     application = fresh(application)
-    orgs = {m.country: m.organisation for m in application.members.filter(role=MemberRole.LEAD)}
-    return save_budget(
-        application=application,
-        expected_version=application.version,
-        actor=actor,
-        lines=[
-            budget_line("GB", orgs["GB"], gbp, "GBP"),
-            budget_line("KR", orgs["KR"], krw, "KRW"),
-        ],
-    )
+    leads = {
+        m.country: m
+        for m in application.members.filter(role=MemberRole.LEAD).select_related("person__user")
+    }
+    amounts = {"GB": (gbp, "GBP"), "KR": (krw, "KRW")}
+    for country, lead in leads.items():
+        amount, currency = amounts[country]
+        saver = actor if getattr(actor, "person_id", None) == lead.person_id else lead.person.user
+        application = save_budget(
+            application=application,
+            expected_version=fresh(application).version,
+            actor=saver,
+            country=country,
+            lines=[budget_line(country, lead.organisation, amount, currency)],
+        )
+    return application
 
 
 def sign_both(application: Application, uk_lead: Any, kr_lead: Any) -> Application:

@@ -25,7 +25,7 @@ from accord.applications.services.checks import record_funder_check
 from accord.applications.services.eligibility import evaluate_application
 from accord.common.models import AuditEntry
 from accord.partnerships.models import TechnologyArea
-from accord.programmes.models import Call, EligibilityRule
+from accord.programmes.models import Call, EligibilityRule, JointRuleChange
 from tests.applications.conftest import officer_of
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import make_applicant, make_joint_application, make_researcher
@@ -258,15 +258,27 @@ def test_broken_json_is_shown_next_to_the_rule(client, call, rs_officer):
     assert row["form"].errors["params"][0].startswith("This is not valid JSON (line 1, column 12")
 
 
-def test_rule_saved_added_and_deleted(client, call, rs_officer):
-    client.force_login(rs_officer)
+def test_rule_saved_added_and_deleted(client, call, rs_officer, nrf_officer):
+    """A side's rule: that side's funder changes it; a rule of both sides: one funder proposes,
+    the other agrees, and only then it changes."""
     settings = url("call_settings", call)
+    client.force_login(rs_officer)
     assert (
         client.post(
             settings, {"action": "save_rule", "key": "duration", "params": '{"min": 24, "max": 36}'}
         ).status_code
         == 302
     )
+    assert (
+        client.post(settings, {"action": "delete_rule", "key": "korean-summary"}).status_code == 302
+    )
+    rules = {r.key: (r.kind, r.params) for r in EligibilityRule.objects.filter(call=call)}
+    assert rules["duration"] == ("duration", {"min": 36, "max": 36})  # proposed, not yet agreed
+    assert "korean-summary" in rules
+    client.force_login(nrf_officer)
+    for change in JointRuleChange.objects.filter(call=call, state="pending"):
+        response = client.post(settings, {"action": "agree_change", "change": change.pk})
+        assert response.status_code == 302
     assert (
         client.post(
             settings,
@@ -278,9 +290,6 @@ def test_rule_saved_added_and_deleted(client, call, rs_officer):
             },
         ).status_code
         == 302
-    )
-    assert (
-        client.post(settings, {"action": "delete_rule", "key": "korean-summary"}).status_code == 302
     )
     rules = {r.key: (r.kind, r.params) for r in EligibilityRule.objects.filter(call=call)}
     assert rules["duration"] == ("duration", {"min": 24, "max": 36})
@@ -427,7 +436,7 @@ def test_override_changes_the_eligibility_line_and_is_audited(client, secret, rs
     ).get()
     assert (entry.actor, entry.after) == (
         rs_officer,
-        {"override": "emerging-leaders", "passed": False},
+        {"override": "emerging-leaders", "side": "GB", "passed": False},
     )
 
 
@@ -485,35 +494,35 @@ def test_extension_before_deadline_shows_service_message_and_keeps_reason(
     assert Application.objects.get(pk=secret.pk).deadline_extension is None
 
 
-def test_officer_marks_application_eligible(client, secret, rs_officer):
-    client.force_login(rs_officer)
-    response = client.post(
-        url("application", application=secret),
-        {"action": "decision", "decision-to": "eligible", "decision-reason": "Checked"},
-    )
-    assert response.status_code == 302
+def test_eligible_when_both_funders_checks_pass(client, secret, rs_officer, nrf_officer):
+    for officer, country in ((rs_officer, "GB"), (nrf_officer, "KR")):
+        client.force_login(officer)
+        response = client.post(
+            url("application", application=secret),
+            {"action": "check", "check-country": country, "check-status": "passed"},
+        )
+        assert response.status_code == 302
     assert Application.objects.get(pk=secret.pk).state == ApplicationState.ELIGIBLE
     assert (
         AuditEntry.objects.filter(
-            action="state", object_id=str(secret.pk), reason="Checked"
+            action="state", object_id=str(secret.pk), after={"state": "eligible"}
         ).count()
         == 1
     )
 
 
-def test_refused_decision_shows_service_message_and_keeps_reason(client, call, rs_officer):
-    draft = make_joint_application(call=call)
+def test_refused_decision_shows_service_message_and_keeps_reason(client, secret, rs_officer):
     client.force_login(rs_officer)
     response = client.post(
-        url("application", application=draft),
+        url("application", application=secret),
         {"action": "decision", "decision-to": "ineligible", "decision-reason": "Too early"},
     )
     assert response.status_code == 200
     assert response.context["decision_form"].non_field_errors() == [
-        "An application that is draft cannot become ineligible."
+        "Ineligible needs a funder's failed check."
     ]
     assert "Too early" in response.content.decode()
-    assert Application.objects.get(pk=draft.pk).state == ApplicationState.DRAFT
+    assert Application.objects.get(pk=secret.pk).state == ApplicationState.SUBMITTED
 
 
 # ------------------------------------------------------------------ list, CSV, dashboard
@@ -558,7 +567,9 @@ def test_csv_follows_the_filters(client, two, rs_officer):
     response = client.get(
         url("call_applications", two[0].call, query="?format=csv&state=ineligible&q=robots")
     )
-    assert [line.split(",")[0] for line in response.getvalue().decode("utf-8-sig").splitlines()] == [
+    assert [
+        line.split(",")[0] for line in response.getvalue().decode("utf-8-sig").splitlines()
+    ] == [
         "reference",
         "ICA-2025-0002",
     ]
@@ -566,7 +577,10 @@ def test_csv_follows_the_filters(client, two, rs_officer):
 
 @pytest.mark.parametrize(
     ("query", "href"),
-    [("", "?format=csv"), ("?state=ineligible&q=robots", "?state=ineligible&amp;q=robots&amp;format=csv")],
+    [
+        ("", "?format=csv"),
+        ("?state=ineligible&q=robots", "?state=ineligible&amp;q=robots&amp;format=csv"),
+    ],
 )
 def test_csv_link_keeps_every_filter(client, two, rs_officer, query, href):
     client.force_login(rs_officer)
@@ -673,20 +687,32 @@ def test_rules_table_shows_pretty_json(client, call, rs_officer):
 
 def test_csv_does_not_let_a_title_run_as_a_formula(client, call, rs_officer):
     make_joint_application(
-        call=call, reference="ICA-2025-0009", title_en='=HYPERLINK("http://evil")'
+        call=call,
+        reference="ICA-2025-0009",
+        title_en='=HYPERLINK("http://evil")',
+        state=ApplicationState.SUBMITTED,
     )
     client.force_login(rs_officer)
     response = client.get(url("call_applications", call, query="?format=csv"))
     row = response.getvalue().decode("utf-8-sig").splitlines()[1]
-    assert row.startswith('ICA-2025-0009,draft,"\'=HYPERLINK(""http://evil"")",,')
+    assert row.startswith('ICA-2025-0009,submitted,"\'=HYPERLINK(""http://evil"")",,')
 
 
 def test_csv_does_not_let_a_korean_title_or_lead_name_run_as_a_formula(client, call, rs_officer):
-    application = make_joint_application(call=call, reference="ICA-2025-0010", title_ko="@SUM(1+1)")
+    application = make_joint_application(
+        call=call,
+        reference="ICA-2025-0010",
+        title_ko="@SUM(1+1)",
+        state=ApplicationState.SUBMITTED,
+    )
     lead = application.members.get(role="lead", country="GB").person
     lead.name_en = "-2+3+cmd|' /C calc'!A0"
     lead.save()
     client.force_login(rs_officer)
     response = client.get(url("call_applications", call, query="?format=csv"))
-    row = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1])))
+    row = next(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1])
+        )
+    )
     assert row[3:5] == ["'@SUM(1+1)", "'-2+3+cmd|' /C calc'!A0"]

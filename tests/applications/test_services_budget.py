@@ -33,20 +33,19 @@ def stored_lines(application):
 
 
 def test_a_korean_line_in_pounds_is_refused_naming_both_currencies_and_nothing_changes(
-    draft, uk_lead
+    draft, uk_lead, kr_lead
 ):
     set_budget(draft, uk_lead, gbp=100000, krw=300000000)
     before = fresh(draft)
     kaist = Organisation.objects.get(slug="kaist")
-    imperial = Organisation.objects.get(slug="imperial")
 
     with pytest.raises(ApplicationError) as refused:
         save_budget(
             application=before,
             expected_version=before.version,
-            actor=uk_lead,
+            actor=kr_lead,
             lines=[
-                budget_line("GB", imperial, 120000, "GBP"),
+                budget_line("KR", kaist, 120000000, "KRW"),
                 budget_line("KR", kaist, 90000, "GBP"),
             ],
         )
@@ -119,8 +118,14 @@ def test_requested_amounts_apply_innovate_uk_rates_by_organisation_size(funding)
             budget_line("GB", small, 100000, "GBP"),
             budget_line("GB", large, 100000, "GBP", category="equipment"),
             budget_line("GB", imperial, 100000, "GBP"),
-            budget_line("KR", kaist, 400000000, "KRW"),
         ],
+    )
+    application = fresh(application)
+    save_budget(
+        application=application,
+        expected_version=application.version,
+        actor=kr_lead,
+        lines=[budget_line("KR", kaist, 400000000, "KRW")],
     )
 
     sides = {s.country: s for s in call.sides.all()}

@@ -16,6 +16,7 @@ from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditEntry
 from accord.core.eligibility import TEMPLATES
 from tests.applications.conftest import (
+    BEFORE_CLOSE,
     CLOSES,
     fill_in,
     fresh,
@@ -23,6 +24,7 @@ from tests.applications.conftest import (
     officer_of,
     ready_application,
     set_budget,
+    sign_both,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,10 +167,26 @@ def test_a_senior_uk_lead_is_not_an_emerging_leader(call, kr_lead):
     )
 
 
-def test_an_officer_override_flips_the_line_and_records_the_reason(draft, uk_lead, rs_officer):
+@pytest.fixture
+def submitted(signed, uk_lead):
+    """Officers check and override from submission on (before, the draft is the team's)."""
+    return transition_application(
+        application=signed, to=ApplicationState.SUBMITTED, actor=uk_lead, now=BEFORE_CLOSE
+    )
+
+
+def test_an_officer_override_flips_the_line_and_records_the_reason(
+    draft, uk_lead, kr_lead, rs_officer
+):
     fill_in(draft, uk_lead, duration=35)
     set_budget(draft, uk_lead)
     assert failing(draft) == ["duration"]
+    draft = transition_application(
+        application=sign_both(draft, uk_lead, kr_lead),
+        to=ApplicationState.SUBMITTED,
+        actor=uk_lead,
+        now=BEFORE_CLOSE,
+    )
 
     override_eligibility(
         application=draft,
@@ -190,10 +208,14 @@ def test_an_officer_override_flips_the_line_and_records_the_reason(draft, uk_lea
     entry = AuditEntry.objects.filter(
         object_id=str(draft.pk), reason="Parental leave: 35 months agreed"
     ).get()
-    assert (entry.actor, entry.after) == (rs_officer, {"override": "duration", "passed": True})
+    assert (entry.actor, entry.after) == (
+        rs_officer,
+        {"override": "duration", "side": "GB", "passed": True},
+    )
 
 
-def test_an_override_without_reason_or_of_an_unknown_rule_is_refused(draft, rs_officer):
+def test_an_override_without_reason_or_of_an_unknown_rule_is_refused(submitted, rs_officer):
+    draft = submitted
     with pytest.raises(ApplicationError) as no_reason:
         override_eligibility(
             application=draft, rule_key="duration", passed=True, reason=" ", actor=rs_officer
@@ -228,7 +250,8 @@ def test_only_the_calls_officers_may_override(draft, uk_lead, funding):
 # ------------------------------------------------------------------ each funder checks its own side
 
 
-def test_uk_officer_records_the_uk_check_but_not_the_korean_one(signed, rs_officer, nrf_officer):
+def test_uk_officer_records_the_uk_check_but_not_the_korean_one(submitted, rs_officer, nrf_officer):
+    signed = submitted
     record_funder_check(
         application=signed,
         country="KR",
@@ -269,7 +292,8 @@ def test_uk_officer_records_the_uk_check_but_not_the_korean_one(signed, rs_offic
     )
 
 
-def test_a_funder_check_is_audited_with_before_and_after(signed, rs_officer):
+def test_a_funder_check_is_audited_with_before_and_after(submitted, rs_officer):
+    signed = submitted
     record_funder_check(
         application=signed, country="GB", status=CheckStatus.PASSED, notes="ok", actor=rs_officer
     )

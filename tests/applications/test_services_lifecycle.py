@@ -10,7 +10,6 @@ import pytest
 from accord.applications.enums import ApplicationState, DocumentKind, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError, TransitionError
 from accord.applications.models import Snapshot
-from accord.applications.services.budget import save_budget
 from accord.applications.services.documents import upload_document
 from accord.applications.services.drafting import start_application, update_application
 from accord.applications.services.lifecycle import (
@@ -25,7 +24,6 @@ from tests.applications.conftest import (
     LONDON,
     SEOUL,
     add_member,
-    budget_line,
     fill_in,
     fresh,
     make_call,
@@ -255,15 +253,7 @@ def _edit(application, actor):
 
 
 def _budget(application, actor):
-    application = fresh(application)
-    org = application.members.get(role=MemberRole.LEAD, country="GB").organisation
-    kr_org = application.members.get(role=MemberRole.LEAD, country="KR").organisation
-    save_budget(
-        application=application,
-        expected_version=application.version,
-        actor=actor,
-        lines=[budget_line("GB", org, 199000, "GBP"), budget_line("KR", kr_org, 500000000, "KRW")],
-    )
+    set_budget(application, actor, gbp=199000)
 
 
 def _upload(application, actor):

@@ -7,9 +7,9 @@ from collections import deque
 
 import pytest
 
-from accord.applications.enums import TRANSITIONS, ApplicationState
+from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
 from accord.applications.errors import TransitionError
-from accord.applications.models import Application
+from accord.applications.models import Application, FunderCheck
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditAction, AuditEntry
 from tests.applications.conftest import BEFORE_CLOSE, fresh
@@ -52,8 +52,21 @@ def state_entries(application: Application) -> list[AuditEntry]:
     )
 
 
+def keys_for(application: Application, state: str) -> None:
+    """The funders' checks that eligibility's two keys need before a move to ``state``."""
+    verdicts = {
+        ApplicationState.ELIGIBLE: {"GB": CheckStatus.PASSED, "KR": CheckStatus.PASSED},
+        ApplicationState.INELIGIBLE: {"GB": CheckStatus.FAILED, "KR": CheckStatus.PASSED},
+    }.get(state, {})
+    for country, status in verdicts.items():
+        FunderCheck.objects.update_or_create(
+            application=application, country=country, defaults={"status": status}
+        )
+
+
 def bring_to(application: Application, state: str, actor) -> Application:
     for step in path_to(state):
+        keys_for(application, step)
         application = transition_application(
             application=application, to=step, actor=actor, now=BEFORE_CLOSE
         )
@@ -82,6 +95,7 @@ def test_allowed_transition_succeeds_and_is_audited_once(
 ):
     application = bring_to(signed, source, rs_officer)
     entries_before = len(state_entries(application))
+    keys_for(application, target)
 
     moved = transition_application(
         application=application, to=target, actor=rs_officer, reason="test", now=BEFORE_CLOSE

@@ -425,4 +425,4 @@ def test_profile_page_query_count_is_flat(client, researcher, n):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(PROFILE).status_code == 200
 
-    assert len(ctx.captured_queries) == 8  # 7 + the import under way, if any
+    assert len(ctx.captured_queries) == 6  # 5 + the import under way, if any

@@ -33,6 +33,20 @@ def sign_in(page, base, username, password):
     page.locator("form.stacked button[type=submit]").click()
 
 
+def fill_budget(page, base, reference, side, lines, *, save=True):
+    """Open one side's budget page and type ``lines`` (organisation, amount, currency) into it."""
+    page.goto(f"{base}/applications/{reference}/budget/?side={side}")
+    rows = page.locator("#budget-form tbody tr")
+    for i, (org, amount, currency) in enumerate(lines):
+        row = rows.nth(i)
+        row.locator("select[name$=organisation]").select_option(index=1)  # the side's own org
+        row.locator("input[name$=description]").fill(org)
+        row.locator("input[name$=amount]").fill(amount)
+        row.locator("select[name$=currency]").select_option(currency)
+    if save:
+        page.locator("#budget-form button[type=submit]").click()
+
+
 def test_uk_and_korean_leads_create_sign_and_submit(live_server, browser, open_call):
     base = live_server.url
     uk = browser.new_context().new_page()
@@ -70,25 +84,11 @@ def test_uk_and_korean_leads_create_sign_and_submit(live_server, browser, open_c
     kr.locator("button[name=answer][value=accept]").click()
     expect(kr.locator("h1")).to_have_text("스핀 큐비트를 위한 웨이퍼 규모 양자점 배열")
 
-    # The UK lead enters both sides' budgets, each in its own currency.
-    uk.goto(f"{base}/applications/{reference}/budget/")
-    rows = uk.locator("tbody tr")
-    for i, (side, org, amount, currency) in enumerate(
-        [("GB", "Imperial", "150000", "GBP"), ("KR", "KAIST", "450000000", "KRW")]
-    ):
-        row = rows.nth(i)
-        row.locator("select[name$=country]").select_option(side)
-        row.locator("select[name$=organisation]").select_option(
-            label=next(
-                o
-                for o in row.locator("select[name$=organisation] option").all_inner_texts()
-                if org in o or (org == "KAIST" and "Korea Advanced" in o)
-            )
-        )
-        row.locator("select[name$=category]").select_option("staff")
-        row.locator("input[name$=amount]").fill(amount)
-        row.locator("select[name$=currency]").select_option(currency)
-    uk.get_by_role("button", name="Save the budget").click()
+    # Each lead enters their own side's budget, in its own currency.
+    fill_budget(uk, base, reference, "GB", [("Imperial", "150000", "GBP")])
+    expect(uk.locator(".messages")).to_contain_text("Budget saved")
+    fill_budget(kr, base, reference, "KR", [("Korea Advanced", "450000000", "KRW")])
+    uk.goto(f"{base}/applications/{reference}/")
     expect(uk.locator(".eligibility")).to_be_visible()
     expect(uk.locator("table.eligibility .status-at_risk")).to_have_count(0)
 

@@ -67,7 +67,8 @@ class InviteForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    country = forms.ChoiceField(label=_("Side"))
+    """One cost line of one side (the side is the page's, not the line's)."""
+
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
@@ -78,12 +79,18 @@ class BudgetLineForm(forms.Form):
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
 
-    def __init__(
-        self, *args: Any, sides: list[tuple[str, str]], organisations: Any, **kwargs: Any
-    ) -> None:
+    # What a person types; the selects always send a value, so they do not make a row non-blank.
+    TYPED = ("organisation", "description", "amount")
+
+    def __init__(self, *args: Any, organisations: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = sides
         self.fields["organisation"].queryset = organisations
+        self.fields["currency"].initial = currency
+
+    def has_changed(self) -> bool:
+        if self.is_bound and self.empty_permitted:
+            return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.TYPED)
+        return super().has_changed()
 
 
 class BaseBudgetFormSet(forms.BaseFormSet):

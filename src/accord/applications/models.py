@@ -249,6 +249,13 @@ class EligibilityOverride(TimeStampedModel):
         Application, on_delete=models.CASCADE, related_name="eligibility_overrides"
     )
     rule_key = models.SlugField(max_length=60)
+    country = models.CharField(
+        _("side"),
+        max_length=2,
+        blank=True,
+        default="",
+        help_text=_("The side whose funder recorded the override."),
+    )
     passed = models.BooleanField(_("counts as passed"))
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -256,7 +263,7 @@ class EligibilityOverride(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "rule_key"], name="one_override_per_rule"
+                fields=["application", "rule_key", "country"], name="one_override_per_rule_side"
             )
         ]
 

@@ -10,6 +10,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor_label", "action", "content_type", "object_repr")
     list_filter = ("action", "content_type")
 
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """The same audience as the audit log page (drafts stay their team's)."""
+        from accord.common.selectors import audience_condition
+
+        return super().get_queryset(request).filter(audience_condition(request.user))
+
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 

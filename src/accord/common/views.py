@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import ListView, RedirectView, TemplateView
 
 from accord.common.models import AuditAction
-from accord.common.selectors import audit_entries
+from accord.common.selectors import audit_entries, visible_models
 from accord.partnerships.selectors import partnerships
 from accord.programmes.selectors import programmes
 
@@ -62,7 +61,8 @@ class WorkView(LoginRequiredMixin, RedirectView):
 
 
 class AuditLogView(PermissionRequiredMixin, ListView):
-    """Secretariat, programme officers and administrators only."""
+    """Secretariat, programme officers and administrators (``common.view_audit_log``); each sees
+    only the entries about objects they may see (``accord.common.selectors``)."""
 
     permission_required = "common.view_audit_log"
     template_name = "accord/audit_log.html"
@@ -72,13 +72,16 @@ class AuditLogView(PermissionRequiredMixin, ListView):
     def get_queryset(self) -> Any:
         params = self.request.GET
         return audit_entries(
+            user=self.request.user,
             action=params.get("action") or None,
             model=params.get("model") or None,
             query=params.get("q") or None,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        models = ContentType.objects.filter(
-            app_label__in=["accounts", "directory", "partnerships", "programmes"]
-        ).order_by("model")
-        return super().get_context_data(actions=AuditAction.choices, models=models, **kwargs)
+        return super().get_context_data(
+            actions=AuditAction.choices,
+            models=visible_models(self.request.user),
+            selected_model=self.request.GET.get("model", ""),
+            **kwargs,
+        )

@@ -1,8 +1,8 @@
 """Who may do what with decisions and awards. Views name these permissions; missing is forbidden.
 
 Visibility comes first from the selectors (404 for anyone else); these rules then decide what a
-visible page lets the user do. A side's decision and payments are further restricted, in the
-services, to an officer of that side's own funder (``applications.rules.officer_side``).
+visible page lets the user do. A side's decision and payments belong to that side: only an
+officer of that side's own funder records them (objects: ``Side(application, country)``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import rules
 
 from accord.accounts.rules import is_administrator
-from accord.applications.rules import is_call_officer, is_team_member
+from accord.applications.rules import is_call_officer, is_side_officer, is_team_member
 from accord.review.rules import is_officer_of_call
 
 
@@ -26,9 +26,17 @@ def is_award_team_member(user: Any, award: Any) -> bool:
     return bool(is_team_member(user, award.application))
 
 
-# The call's decision pages: portfolio, decisions, disagreements (objects: Call).
+# The call's decision pages: portfolio, decisions, disagreements (objects: Call) — reading.
 rules.add_perm("decisions.manage_call", is_officer_of_call | is_administrator)
+# Acting on them (running a portfolio scenario): the call's officers only (objects: Call).
+rules.add_perm("decisions.act_on_call", is_officer_of_call)
 # The officer's award page and its forms (objects: Award).
 rules.add_perm("decisions.manage_award", is_award_officer | is_administrator)
+# Acting on an award (outputs, reports, letters, publishing): its call's officers only.
+rules.add_perm("decisions.act_on_award", is_award_officer)
 # Award letters (objects: Award): the award's team and the call's officers only.
 rules.add_perm("decisions.view_letters", is_award_team_member | is_award_officer)
+# One side's funding decision on an application (objects: Side(application, country)).
+rules.add_perm("decisions.decide_side", is_side_officer)
+# One side's payments of an award (objects: Side(application, country)).
+rules.add_perm("decisions.record_payment", is_side_officer)

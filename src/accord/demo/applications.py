@@ -537,12 +537,15 @@ def _build(
         areas=[TechnologyArea.objects.get(slug=project.area)],
         actor=starter,
     )
-    application = save_budget(
-        application=application,
-        expected_version=application.version,
-        actor=starter,
-        lines=_budget_lines(project, index, {"GB": uk.organisation, "KR": kr.organisation}),
-    )
+    all_lines = _budget_lines(project, index, {"GB": uk.organisation, "KR": kr.organisation})
+    for country, lead_user in (("GB", uk_user), ("KR", kr_user)):  # each lead saves their side
+        application = save_budget(
+            application=application,
+            expected_version=application.version,
+            actor=lead_user,
+            country=country,
+            lines=[line for line in all_lines if line["country"] == country],
+        )
     if project.outcome == DRAFT:
         if index % 2 == 0:  # one lead has already signed this version
             sign_off(application=application, user=starter, version=application.version)
@@ -583,29 +586,17 @@ def _build(
         raise RuntimeError(
             f"demo application {project.title_en!r} should be {project.outcome}: {failing}"
         )
-    if expected:
-        for country, officer in officers.items():
-            record_funder_check(
-                application=application,
-                country=country,
-                status=CheckStatus.PASSED,
-                notes="",
-                actor=officer,
-            )
-        return transition_application(
+    # Two keys: both funders' checks pass (eligible) or one fails (ineligible); the state follows.
+    for country, officer in officers.items():
+        record_funder_check(
             application=application,
-            to=ApplicationState.ELIGIBLE,
-            actor=officers["GB"],
-            reason="All eligibility rules passed.",
+            country=country,
+            status=CheckStatus.PASSED if expected or country != "GB" else CheckStatus.FAILED,
+            notes="" if expected or country != "GB" else " ".join(failing),
+            actor=officer,
             now=decided,
         )
-    return transition_application(
-        application=application,
-        to=ApplicationState.INELIGIBLE,
-        actor=officers["GB"],
-        reason=" ".join(failing),
-        now=decided,
-    )
+    return Application.objects.get(pk=application.pk)
 
 
 def _open_call(spec: dict[str, Any]) -> Call | None:

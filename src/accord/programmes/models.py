@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -214,3 +215,34 @@ class Criterion(Bilingual, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name_en
+
+
+class JointRuleChange(TimeStampedModel):
+    """A change to a rule that spans both sides, proposed by one funder's officer and applied only
+    when an officer of the other funder agrees (both recorded here and in the audit log)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the other funder")
+        APPLIED = "applied", _("Agreed by both funders and applied")
+        REJECTED = "rejected", _("Not agreed")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="joint_rule_changes")
+    key = models.SlugField(_("key"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    delete = models.BooleanField(_("delete the rule"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_side = models.CharField(_("proposed by the side"), max_length=2, choices=Country.choices)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_side = models.CharField(_("answered by the side"), max_length=2, blank=True, choices=Country.choices)
+
+    class Meta:
+        ordering = ["call", "-created_at"]
+        verbose_name = _("change to a joint rule")
+        verbose_name_plural = _("changes to joint rules")
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.key} ({self.state})"

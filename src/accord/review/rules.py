@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
+from accord.programmes.rules import is_officer_of_call
 
-@rules.predicate
-def is_officer_of_call(user: Any, call: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    funders = user.funder_ids()
-    return bool(funders) and any(side.funder_id in funders for side in call.sides.all())
-
-
+# The call's review management: pool, assignment, progress, ranking (objects: Call).
 rules.add_perm("review.manage_call", is_officer_of_call)

@@ -7,26 +7,30 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accord.accounts.enums import Role
+from accord.accounts.rules import is_administrator
 from accord.applications.models import Application, Invitation, TeamMember
 from accord.programmes.models import Call
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
-    """Team members see their applications; officers see those of their funders' calls; admins all."""
+    """``applications.view_application`` as a query: team members see their applications; from
+    submission on, officers see those of their funders' calls and administrators all."""
     qs = Application.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if user.is_superuser or user.has_role(Role.ADMIN):
-        return qs
     condition = Q(pk__in=[])
     if user.person_id:
         condition |= Q(
             pk__in=TeamMember.objects.filter(person_id=user.person_id).values("application_id")
         )
+    submitted = Q(submitted_at__isnull=False)
+    if is_administrator(user):
+        condition |= submitted
     funders = user.funder_ids()
     if funders:
-        condition |= Q(call__in=Call.objects.filter(sides__funder_id__in=funders).values("pk"))
+        condition |= submitted & Q(
+            call__in=Call.objects.filter(sides__funder_id__in=funders).values("pk")
+        )
     return qs.filter(condition)
 
 
@@ -91,7 +95,7 @@ def call_applications(
 ) -> QuerySet[Application]:
     """An officer's list of a call's applications, filtered, with what the list shows prefetched."""
     qs = (
-        Application.objects.filter(call=call)
+        Application.objects.filter(call=call, submitted_at__isnull=False)  # drafts are the team's
         .select_related("call")
         .prefetch_related(
             Prefetch(

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import Side, require
 from accord.applications.errors import ApplicationError
 from accord.applications.models import Application, BudgetLine
 from accord.applications.services.drafting import lock_for_edit
@@ -59,25 +60,49 @@ def budget_summary(
 
 
 def save_budget(
-    *, application: Application, expected_version: int, lines: list[dict[str, Any]], actor: Any
+    *,
+    application: Application,
+    expected_version: int,
+    lines: list[dict[str, Any]],
+    actor: Any,
+    country: str | None = None,
 ) -> Application:
-    """Replace the budget with ``lines`` (dicts of country, organisation, category, description, amount, currency).
+    """Replace one side's budget lines with ``lines`` (dicts of country, organisation, category,
+    description, amount, currency); the other side's lines are never touched.
 
+    ``country`` names the side being saved (all ``lines`` must be of it; no lines clears that
+    side). Without ``country``, each side that ``lines`` mention is replaced in turn — the
+    system's convenience for seeds and tests; each side still needs its own lead's right.
     Refuses, and changes nothing, when a line is in another currency than its side's, names an
-    organisation that is not on that side, or has a negative amount.
+    organisation that is not on that side, or has a negative amount; "Line n" is a line's
+    ``line`` (the row on the page) or else its place in ``lines``.
     """
+    sides_saved = [country] if country else list(dict.fromkeys(d["country"] for d in lines))
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=expected_version)
+        for side_country in sides_saved:
+            require(
+                actor,
+                "applications.change_budget_side",
+                Side(locked, side_country),
+                _("Only the lead of the %(country)s side changes that side's budget.")
+                % {"country": side_country},
+            )
         sides = {s.country: s for s in locked.call.sides.all()}
         team_orgs = {(m.country, m.organisation_id) for m in locked.members.all()}
         errors: list[str] = []
         new_lines = []
-        for number, data in enumerate(lines, start=1):
+        for number, given in enumerate(lines, start=1):
+            data = dict(given)
+            number = data.pop("line", number)  # the row the person sees, when the form knows it
             side = sides.get(data["country"])
-            if side is None:
+            if side is None or data["country"] not in sides_saved:
                 errors.append(
                     _("Line %(n)s: this call has no %(country)s side.")
                     % {"n": number, "country": data["country"]}
+                    if side is None
+                    else _("Line %(n)s belongs to the %(country)s side, which is not saved here.")
+                    % {"n": number, "country": side.get_country_display()}
                 )
                 continue
             if data["currency"] != side.currency:
@@ -103,11 +128,12 @@ def save_budget(
             new_lines.append(BudgetLine(application=locked, **data))
         if errors:
             raise ApplicationError(errors, code="budget")
-        before = [_line_dict(line) for line in locked.budget_lines.all()]
+        kept = locked.budget_lines.filter(country__in=sides_saved)
+        before = [_line_dict(line) for line in kept]
         after = [_line_dict(line) for line in new_lines]
         if before == after:
             return locked
-        locked.budget_lines.all().delete()
+        kept.delete()
         BudgetLine.objects.bulk_create(new_lines)
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])

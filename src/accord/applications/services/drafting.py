@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import EDITABLE_STATES, ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError
 from accord.applications.models import Application, TeamMember
@@ -120,6 +121,12 @@ def update_application(
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=expected_version)
+        require(
+            actor,
+            "applications.change_application",
+            locked,
+            _("Only the application's team changes it."),
+        )
         before = snapshot(locked, values.keys())
         before_areas = sorted(locked.areas.values_list("slug", flat=True))
         for name, value in values.items():

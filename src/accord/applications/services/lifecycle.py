@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import TRANSITIONS, ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, TransitionError
 from accord.applications.models import Application, SignOff, Snapshot
@@ -107,7 +107,9 @@ def transition_application(
     """Move an application to state ``to``. The only service that changes ``state``.
 
     Validates the move against TRANSITIONS and its conditions (submission: before the deadline to
-    the second, both leads signed the current version); writes the state with update_fields;
+    the second, both leads signed the current version; eligible: both funders' checks passed;
+    ineligible: a funder's check failed). Who may ask for a move is the caller's rule
+    (``applications.submit_application``, ``applications.withdraw_application``, ...); writes the state with update_fields;
     records an immutable snapshot on submission; writes the audit log.
     """
     now = now or timezone.now()
@@ -126,6 +128,16 @@ def transition_application(
                 code="forbidden_transition",
             )
         fields = ["state", "updated_at"]
+        if to in (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE):
+            from accord.applications.services.checks import eligibility_outcome
+
+            if eligibility_outcome(locked) != to:
+                raise TransitionError(
+                    _("Eligible needs both funders' checks passed.")
+                    if to == ApplicationState.ELIGIBLE
+                    else _("Ineligible needs a funder's failed check."),
+                    code="two_keys",
+                )
         if to == ApplicationState.SUBMITTED:
             if now.replace(microsecond=0) > locked.deadline:
                 raise TransitionError(
@@ -162,10 +174,12 @@ def grant_extension(
     *, application: Application, until: dt.datetime, reason: str, actor: Any
 ) -> Application:
     """An officer of one of the call's funders gives this one application a later deadline."""
-    from accord.applications.rules import officer_side
-
-    if officer_side(actor, application) is None:
-        raise PermissionDenied(_("Only an officer of this call's funders may extend a deadline."))
+    require(
+        actor,
+        "applications.grant_extension",
+        application,
+        _("Only an officer of this call's funders may extend a deadline."),
+    )
     if not reason.strip():
         raise ApplicationError(
             _("Give the reason for the extension; it is recorded."), code="reason"

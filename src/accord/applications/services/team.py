@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import MemberRole
 from accord.applications.errors import ApplicationError
 from accord.applications.models import Application, Invitation, TeamMember
@@ -27,6 +28,12 @@ def invite_member(
     """Invite someone by e-mail; they join when they follow the link and accept."""
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=None)
+        require(
+            actor,
+            "applications.invite_member",
+            locked,
+            _("Only the application's team invites members."),
+        )
         sides = {s.country for s in locked.call.sides.all()}
         if country not in sides:
             raise ApplicationError(

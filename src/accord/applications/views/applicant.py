@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accord.accounts.rules import Side
 from accord.applications.enums import ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError
 from accord.applications.forms import (
@@ -30,7 +31,7 @@ from accord.applications.forms import (
     StartForm,
     VersionForm,
 )
-from accord.applications.models import Application, Invitation
+from accord.applications.models import Application, BudgetLine, Invitation
 from accord.applications.rules import is_team_member
 from accord.applications.selectors import (
     applications_visible_to,
@@ -145,6 +146,8 @@ class ApplicationMixin(LoginRequiredMixin):
         except Application.DoesNotExist:
             raise Http404 from None
         user = self.request.user  # type: ignore[attr-defined]
+        if not user.has_perm("applications.view_application", application):
+            raise Http404  # forbidden by existence: the same answer as for an unknown reference
         if not user.has_perm(self.permission_required, application):
             if application.state != ApplicationState.DRAFT and is_team_member(user, application):
                 raise NotEditable(application)  # a team member after submission: say so
@@ -177,8 +180,9 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = self.get_application()
-        lines = evaluate_application(application)
         user = self.request.user
+        can_preview = user.has_perm("applications.view_eligibility_preview", application)
+        lines = evaluate_application(application) if can_preview else []
         me = next((m for m in application.members.all() if m.person_id == user.person_id), None)
         signed = {
             s.member_id for s in application.signoffs.all() if s.version == application.version
@@ -192,6 +196,13 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             signed_member_ids=signed,
             me=me,
             can_edit=user.has_perm("applications.change_application", application),
+            can_preview=can_preview,
+            can_submit=user.has_perm("applications.submit_application", application),
+            budget_sides=[
+                s
+                for s in application.call.sides.all()
+                if user.has_perm("applications.change_budget_side", Side(application, s.country))
+            ],
             can_sign=user.has_perm("applications.sign_application", application)
             and me is not None
             and me.pk not in signed,
@@ -270,59 +281,93 @@ class EditView(ApplicationMixin, TemplateView):
 
 
 class BudgetView(ApplicationMixin, TemplateView):
-    permission_required = "applications.change_application"
-    template_name = "applications/budget.html"
+    """One side's budget, edited by that side's lead (``applications.change_budget_side``).
 
-    def _formset(self, application: Application, data: Any = None) -> Any:
+    The other side's lines are shown, never sent back, never touched. The side is ``?side=``
+    or the signed-in lead's own; a side the user may not change is 404.
+    """
+
+    template_name = "applications/budget.html"
+    FIELDS = ("organisation", "category", "description", "amount", "currency")
+
+    def get_side(self, application: Application) -> Any:
+        sides = {s.country: s for s in application.call.sides.all()}
+        wanted = self.request.GET.get("side") or self.request.POST.get("side")
+        if not wanted:  # the lead's own side (or the first side, to refuse with 403)
+            wanted = next(
+                (
+                    c
+                    for c in sides
+                    if self.request.user.has_perm(  # type: ignore[union-attr]
+                        "applications.change_budget_side", Side(application, c)
+                    )
+                ),
+                next(iter(sides), ""),
+            )
+        side = sides.get(wanted)
+        if side is None:
+            raise Http404
+        if not self.request.user.has_perm(  # type: ignore[union-attr]
+            "applications.change_budget_side", Side(application, side.country)
+        ):
+            raise PermissionDenied  # the application is visible; this side's budget is not theirs
+        return side
+
+    def _formset(self, application: Application, side: Any, data: Any = None) -> Any:
         orgs = Organisation.objects.filter(
-            pk__in={m.organisation_id for m in application.members.all()}
+            pk__in={
+                m.organisation_id for m in application.members.all() if m.country == side.country
+            }
         ).order_by("name_en")
         initial = [
-            {
-                "country": line.country,
-                "organisation": line.organisation_id,
-                "category": line.category,
-                "description": line.description,
-                "amount": line.amount,
-                "currency": line.currency,
-            }
+            {name: getattr(line, name) for name in self.FIELDS}
+            | {"organisation": line.organisation_id}
             for line in application.budget_lines.all()
+            if line.country == side.country
         ]
         return BudgetFormSet(
-            data, initial=initial, form_kwargs={"sides": _sides(application), "organisations": orgs}
+            data,
+            initial=initial,
+            form_kwargs={"organisations": orgs, "currency": side.currency},
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = kwargs.pop("application", None) or self.get_application()
+        side = kwargs.pop("side", None) or self.get_side(application)
+        user = self.request.user
         return super().get_context_data(
             application=application,
-            formset=kwargs.pop("formset", None) or self._formset(application),
+            side=side,
+            formset=kwargs.pop("formset", None) or self._formset(application, side),
             version=kwargs.pop("version", application.version),
             budget=list(budget_summary(application).values()),
             sides=application.call.sides.all(),
+            other_lines=[
+                line for line in application.budget_lines.all() if line.country != side.country
+            ],
+            editable_sides=[
+                s
+                for s in application.call.sides.all()
+                if s.country != side.country
+                and user.has_perm("applications.change_budget_side", Side(application, s.country))  # type: ignore[union-attr]
+            ],
             **kwargs,
         )
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
-        formset = self._formset(application, request.POST)
+        side = self.get_side(application)
+        formset = self._formset(application, side, request.POST)
         version = VersionForm(request.POST)
         errors: list[str] = []
+        current_lines = None
+        shown_version = request.POST.get("version")
         if formset.is_valid() and version.is_valid():
             lines = [
-                {
-                    k: f.cleaned_data[k]
-                    for k in (
-                        "country",
-                        "organisation",
-                        "category",
-                        "description",
-                        "amount",
-                        "currency",
-                    )
-                }
-                for f in formset.forms
-                if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+                {k: f.cleaned_data[k] for k in self.FIELDS}
+                | {"country": side.country, "line": number}
+                for number, f in enumerate(formset.forms, start=1)
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
             try:
                 save_budget(
@@ -330,6 +375,16 @@ class BudgetView(ApplicationMixin, TemplateView):
                     expected_version=version.cleaned_data["version"],
                     lines=lines,
                     actor=request.user,
+                    country=side.country,
+                )
+            except ConcurrentEditError as exc:
+                errors = _errors(exc)
+                # Both versions are on the page now: saving again means "mine, over theirs".
+                shown_version = Application.objects.get(pk=application.pk).version
+                current_lines = list(  # the budget as saved meanwhile, both sides
+                    BudgetLine.objects.filter(application=application).select_related(
+                        "organisation"
+                    )
                 )
             except ApplicationError as exc:
                 errors = _errors(exc)
@@ -339,15 +394,17 @@ class BudgetView(ApplicationMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(
                 application=application,
+                side=side,
                 formset=formset,
                 budget_errors=errors,
-                version=request.POST.get("version"),
+                current_lines=current_lines,
+                version=shown_version,
             )
         )
 
 
 class InviteView(ApplicationMixin, View):
-    permission_required = "applications.change_application"
+    permission_required = "applications.invite_member"
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
@@ -381,7 +438,7 @@ class InviteView(ApplicationMixin, View):
 
 
 class DocumentUploadView(ApplicationMixin, View):
-    permission_required = "applications.change_application"
+    permission_required = "applications.upload_document"
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
@@ -524,16 +581,20 @@ class SignView(ApplicationMixin, View):
 
 
 class TransitionView(ApplicationMixin, View):
-    """Submit (any team member, once both leads signed) or withdraw (a lead)."""
+    """Submit (a team member, once both leads signed) or withdraw (a lead); anyone else: 404."""
 
     target: str = ""
 
+    def get_application(self) -> Application:
+        self.permission_required = (
+            "applications.submit_application"
+            if self.target == ApplicationState.SUBMITTED
+            else "applications.withdraw_application"
+        )
+        return super().get_application()
+
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
-        if self.target == ApplicationState.WITHDRAWN and not request.user.has_perm(
-            "applications.withdraw_application", application
-        ):
-            raise PermissionDenied
         try:
             transition_application(application=application, to=self.target, actor=request.user)
         except ApplicationError as exc:

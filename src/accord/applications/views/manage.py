@@ -32,10 +32,11 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accord.accounts.rules import is_administrator
+from accord.accounts.rules import Side, is_administrator
 from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
 from accord.applications.forms_manage import (
     SIDE_ZONES,
@@ -52,7 +53,6 @@ from accord.applications.forms_manage import (
     pretty_params,
 )
 from accord.applications.models import Application, BudgetLine, FunderCheck, TeamMember
-from accord.applications.rules import officer_side
 from accord.applications.selectors import (
     applications_visible_to,
     call_applications,
@@ -76,10 +76,19 @@ from accord.directory.models import Organisation
 from accord.matching.services.conflict_config import conflict_config_for, set_conflict_rules
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
-from accord.programmes.models import Call, EligibilityRule, Programme, ProgrammeFunder
+from accord.programmes.models import (
+    Call,
+    EligibilityRule,
+    JointRuleChange,
+    Programme,
+    ProgrammeFunder,
+)
+from accord.programmes.rules import rule_side
 from accord.programmes.services.calls import (
+    answer_joint_rule_change,
     create_call_from_template,
     delete_rule,
+    propose_joint_rule_change,
     set_rule,
     update_call,
 )
@@ -116,9 +125,21 @@ def officer_calls(user: Any) -> QuerySet[Call]:
     return calls_of_officer(user)
 
 
+def own_side(user: Any, application: Application) -> str | None:
+    """The side whose check this user records (``applications.record_check``), if any."""
+    return next(
+        (
+            str(s.country)
+            for s in application.call.sides.all()
+            if user.has_perm("applications.record_check", Side(application, s.country))
+        ),
+        None,
+    )
+
+
 def default_side(user: Any, application: Application) -> str:
     """The officer's own side; an administrator starts on the call's first side."""
-    own = officer_side(user, application)
+    own = own_side(user, application)
     if own:
         return own
     sides = list(application.call.sides.all())
@@ -166,10 +187,8 @@ class CallListView(OfficerMixin, TemplateView):
 
 def templates_for(user: Any) -> list[tuple[str, str]]:
     """The call templates whose programme is funded by one of this officer's funders."""
-    programmes = Programme.objects.all()
-    if not is_administrator(user):
-        funded = ProgrammeFunder.objects.filter(organisation_id__in=user.funder_ids())
-        programmes = programmes.filter(pk__in=funded.values("programme_id"))
+    funded = ProgrammeFunder.objects.filter(organisation_id__in=user.funder_ids())
+    programmes = Programme.objects.filter(pk__in=funded.values("programme_id"))
     slugs = set(programmes.values_list("slug", flat=True))
     return [
         (key, str(spec["label"])) for key, spec in TEMPLATES.items() if spec["programme"] in slugs
@@ -275,7 +294,19 @@ class CallSettingsView(OfficerMixin, TemplateView):
                     initial={"key": rule.key, "params": pretty_params(rule.params)},
                     auto_id=f"id_rule_{rule.key}_%s",
                 )
-            rows.append({"rule": rule, "label": rule_label(rule.kind), "form": form})
+            side = rule_side(rule)
+            user = self.request.user
+            rows.append(
+                {
+                    "rule": rule,
+                    "label": rule_label(rule.kind),
+                    "form": form,
+                    "side": side,
+                    "can_change": user.has_perm("programmes.change_side_rule", rule)  # type: ignore[union-attr]
+                    if side
+                    else user.has_perm("programmes.propose_joint_rule_change", call),  # type: ignore[union-attr]
+                }
+            )
         context = self.get_context_data(
             call=call,
             settings_form=settings_form
@@ -284,13 +315,45 @@ class CallSettingsView(OfficerMixin, TemplateView):
             new_rule=new_rule or NewRuleForm(call=call, auto_id="id_new_rule_%s"),
             sides=list(call.sides.all()),
             criteria=list(call.criteria.all()),
+            joint_changes=[
+                {
+                    "change": change,
+                    "params": pretty_params(change.params),
+                    "can_answer": self.request.user.has_perm(  # type: ignore[union-attr]
+                        "programmes.answer_joint_rule_change", change
+                    ),
+                }
+                for change in call.joint_rule_changes.select_related(
+                    "proposed_by", "answered_by", "call"
+                )[:20]
+            ],
             conflict_form=conflict_form,
             conflict_problem=conflict_problem,
         )
         return self.render_to_response(context, status=status)
 
+    PROPOSED = gettext_lazy(
+        "Rule %(key)s spans both sides: your change is proposed and applies when the other funder agrees."
+    )
+
+    def change_rule(
+        self, call: Call, key: str, kind: str, params: dict[str, Any], done: str
+    ) -> str:
+        """A side's rule is changed by that side's funder; a rule of both sides is proposed."""
+        existing = next((r for r in call.rules.all() if r.key == key), None)
+        candidate = EligibilityRule(call=call, key=key, kind=kind, params=params)
+        if all(rule_side(r) is None for r in filter(None, [existing, candidate])):
+            propose_joint_rule_change(
+                call=call, key=key, kind=kind, params=params, actor=self.request.user
+            )
+            return str(self.PROPOSED) % {"key": key}
+        set_rule(call=call, key=key, kind=kind, params=params, actor=self.request.user)
+        return done
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         call = self.load()
+        if not request.user.has_perm("programmes.change_call", call):  # type: ignore[union-attr]
+            raise PermissionDenied  # administrators read the settings; only officers change them
         action = request.POST.get("action")
         url = reverse("manage:call_settings", kwargs={"slug": call.slug})
         if action == "settings":
@@ -331,17 +394,17 @@ class CallSettingsView(OfficerMixin, TemplateView):
                 raise Http404
             if rule_form.is_valid():
                 try:
-                    set_rule(
-                        call=call,
-                        key=rule.key,
-                        kind=rule.kind,
-                        params=rule_form.cleaned_data["params"],
-                        actor=request.user,
+                    message = self.change_rule(
+                        call,
+                        rule.key,
+                        rule.kind,
+                        rule_form.cleaned_data["params"],
+                        _("Rule %(key)s saved.") % {"key": rule.key},
                     )
                 except ValidationError as exc:
                     add_service_errors(rule_form, exc)
                 else:
-                    messages.success(request, _("Rule %(key)s saved.") % {"key": rule.key})
+                    messages.success(request, message)
                     return redirect(f"{url}#rule-{rule.key}")
             return self.render_page(call, bound_rule=rule_form)
         if action == "add_rule":
@@ -349,17 +412,17 @@ class CallSettingsView(OfficerMixin, TemplateView):
             if new_form.is_valid():
                 data = new_form.cleaned_data
                 try:
-                    set_rule(
-                        call=call,
-                        key=data["key"],
-                        kind=data["kind"],
-                        params=data["params"],
-                        actor=request.user,
+                    message = self.change_rule(
+                        call,
+                        data["key"],
+                        data["kind"],
+                        data["params"],
+                        _("Rule %(key)s added.") % {"key": data["key"]},
                     )
                 except ValidationError as exc:
                     add_service_errors(new_form, exc)
                 else:
-                    messages.success(request, _("Rule %(key)s added.") % {"key": data["key"]})
+                    messages.success(request, message)
                     return redirect(f"{url}#rule-{data['key']}")
             return self.render_page(call, new_rule=new_form)
         if action == "delete_rule":
@@ -368,9 +431,34 @@ class CallSettingsView(OfficerMixin, TemplateView):
             ).first()
             if rule is None:
                 raise Http404
-            delete_rule(rule=rule, actor=request.user)
-            messages.success(request, _("Rule %(key)s deleted.") % {"key": rule.key})
+            if rule_side(rule) is None:
+                propose_joint_rule_change(call=call, key=rule.key, delete=True, actor=request.user)
+                messages.success(request, self.PROPOSED % {"key": rule.key})
+            else:
+                delete_rule(rule=rule, actor=request.user)
+                messages.success(request, _("Rule %(key)s deleted.") % {"key": rule.key})
             return redirect(url)
+        if action in ("agree_change", "refuse_change"):
+            change = JointRuleChange.objects.filter(
+                call=call, pk=request.POST.get("change") or 0
+            ).first()
+            if change is None:
+                raise Http404
+            try:
+                answer_joint_rule_change(
+                    change=change, agree=action == "agree_change", actor=request.user
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Both funders agreed: rule %(key)s changed.") % {"key": change.key}
+                    if action == "agree_change"
+                    else _("The change to rule %(key)s was not agreed.") % {"key": change.key},
+                )
+            return redirect(f"{url}#joint-changes")
         return HttpResponseBadRequest()
 
 
@@ -606,8 +694,7 @@ class ManageApplicationView(LoginRequiredMixin, View):
         )
         if application is None:
             raise Http404
-        user = request.user
-        if not (user.has_perm(self.permission_required, application) or is_administrator(user)):
+        if not request.user.has_perm("applications.view_managed_application", application):  # type: ignore[union-attr]
             raise Http404
         return application
 
@@ -619,7 +706,7 @@ class ManageApplicationView(LoginRequiredMixin, View):
     def forms(
         self, application: Application, side: str, bound: str | None = None, data: Any = None
     ) -> dict[str, Any]:
-        own = officer_side(self.request.user, application) or side
+        own = own_side(self.request.user, application) or side
         zone = SIDE_ZONES.get(own, "Europe/London")
         checks = {c.country: c for c in application.funder_checks.all()}
         own_check = checks.get(own)
@@ -677,7 +764,7 @@ class ManageApplicationView(LoginRequiredMixin, View):
             "application": application,
             "call": application.call,
             "side": side,
-            "own_side": officer_side(request.user, application),
+            "own_side": own_side(request.user, application),
             "sides": sides,
             "texts": texts,
             "team": [(s, [m for m in members if m.country == s.country]) for s in sides],
@@ -738,11 +825,11 @@ class ManageApplicationView(LoginRequiredMixin, View):
             passed=data["passed"],
             reason=data["reason"],
             actor=self.request.user,
+            country=own_side(self.request.user, application),
         )
         return _("Result of rule %(key)s overridden.") % {"key": data["rule_key"]}
 
     def do_extension(self, application: Application, data: dict[str, Any]) -> str:
-        self.require_officer(application)
         grant_extension(
             application=application,
             until=data["until"],
@@ -759,7 +846,7 @@ class ManageApplicationView(LoginRequiredMixin, View):
         return _("The application is now %(state)s.") % {"state": moved.get_state_display().lower()}
 
     def require_officer(self, application: Application) -> None:
-        """Extensions and decisions are for the call's officers (administrators only watch)."""
+        """Decisions are for the call's officers (administrators only watch)."""
         if not self.request.user.has_perm(self.permission_required, application):  # type: ignore[attr-defined]
             raise PermissionDenied(_("Only an officer of this call's funders may do this."))
 

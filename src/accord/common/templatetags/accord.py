@@ -66,3 +66,11 @@ def money(amount: Decimal | int | None, currency: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
+    """An audit entry's changes as readable (field, before, after) rows."""
+    from accord.common.audit_display import readable_changes
+
+    return readable_changes(entry)

@@ -7,14 +7,13 @@ import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import Side, require
 from accord.applications.enums import ApplicationState, MemberRole
 from accord.applications.models import Application
-from accord.applications.rules import officer_side
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, save_with_audit, snapshot
@@ -178,8 +177,12 @@ def make_award(
 def mark_payment_paid(*, payment: Payment, paid_on: dt.date, actor: Any) -> Payment:
     """Only an officer of the side's own funder marks its payment paid (audited)."""
     side = payment.side
-    if officer_side(actor, side.award.application) != side.country:
-        raise PermissionDenied(_("Only an officer of this side's funder records its payments."))
+    require(
+        actor,
+        "decisions.record_payment",
+        Side(side.award.application, side.country),
+        _("Only an officer of this side's funder records its payments."),
+    )
     if paid_on < side.award.starts_on - dt.timedelta(days=366):
         raise DecisionError({"paid_on": _("This date is long before the award starts.")})
     payment, _changed = save_with_audit(

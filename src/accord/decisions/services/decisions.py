@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import Side, require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
-from accord.applications.rules import officer_side
 from accord.applications.services.budget import budget_summary
 from accord.applications.services.lifecycle import transition_application
 from accord.common.services.audit import save_with_audit
@@ -59,11 +58,13 @@ def record_decision(
     starts on ``starts_on`` or the 1st of next month). When both declined: the application is
     declined. One approval and one decline: nothing more happens until the officers reconcile.
     """
-    if officer_side(actor, application) != country:
-        raise PermissionDenied(
-            _("Only an officer of the funder of the %(side)s side records its decision.")
-            % {"side": country}
-        )
+    require(
+        actor,
+        "decisions.decide_side",
+        Side(application, country),
+        _("Only an officer of the funder of the %(side)s side records its decision.")
+        % {"side": country},
+    )
     if verdict not in Verdict.values:
         raise DecisionError({"verdict": _("Choose fund or do not fund.")})
     with transaction.atomic():

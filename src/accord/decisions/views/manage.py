@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accord.applications.rules import officer_side
+from accord.accounts.rules import Side
 from accord.applications.services.budget import budget_summary
 from accord.applications.views.manage import OfficerMixin, officer_calls
 from accord.core.portfolio import PortfolioInfeasible
@@ -50,6 +50,27 @@ from accord.decisions.services.portfolio import (
     scenario_what_if,
 )
 from accord.programmes.models import Call
+
+
+def _side_for(user: Any, application: Any, perm: str) -> str | None:
+    return next(
+        (
+            str(s.country)
+            for s in application.call.sides.all()
+            if user.has_perm(perm, Side(application, s.country))
+        ),
+        None,
+    )
+
+
+def decision_side(user: Any, application: Any) -> str | None:
+    """The side whose decision this user records (``decisions.decide_side``), if any."""
+    return _side_for(user, application, "decisions.decide_side")
+
+
+def payment_side(user: Any, application: Any) -> str | None:
+    """The side whose payments this user records (``decisions.record_payment``), if any."""
+    return _side_for(user, application, "decisions.record_payment")
 
 
 class CallDecisionsMixin(OfficerMixin):
@@ -117,6 +138,8 @@ class PortfolioView(CallDecisionsMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         call = self.load_call()
+        if not request.user.has_perm("decisions.act_on_call", call):  # type: ignore[union-attr]
+            raise PermissionDenied  # administrators read; the call's officers run scenarios
         rows = candidate_rows(call, portfolio_candidates(call))
         form = self.form(call, rows, request.POST)
         if form.is_valid():
@@ -233,7 +256,7 @@ class DecideView(CallDecisionsMixin, TemplateView):
     def render_page(
         self, call: Call, application: Any, form: DecisionForm | None = None
     ) -> HttpResponse:
-        own = officer_side(self.request.user, application)
+        own = decision_side(self.request.user, application)
         sides = list(call.sides.all())
         verdicts = {d.country: d.verdict for d in application.decisions.all()}
         if form is None and own:
@@ -264,7 +287,7 @@ class DecideView(CallDecisionsMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         call, application = self.load()
-        own = officer_side(request.user, application)
+        own = decision_side(request.user, application)
         if not own:
             raise Http404  # administrators read; only a side's officer decides
         form = DecisionForm(request.POST)
@@ -317,7 +340,7 @@ class AwardView(OfficerMixin, TemplateView):
         return award
 
     def render_page(self, award: Award, **forms: Any) -> HttpResponse:
-        own = officer_side(self.request.user, award.application)
+        own = payment_side(self.request.user, award.application)
         return self.render_to_response(
             self.get_context_data(
                 award=award,
@@ -340,6 +363,8 @@ class AwardView(OfficerMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         award = self.load()
+        if not request.user.has_perm("decisions.act_on_award", award):  # type: ignore[union-attr]
+            raise PermissionDenied  # administrators read; the call's officers act
         action = request.POST.get("action")
         if action == "pay":
             form = PaymentForm(request.POST)
