@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -119,7 +119,7 @@ class AnonymousReviewOut(Schema):
 
 def managed_call(request, slug: str) -> Call:  # type: ignore[no-untyped-def]
     """A call the caller manages; 404 for anyone else (nothing says the call exists)."""
-    prefetch_related_objects([request.user], "role_grants")
+    request.user.grants()  # read once; every permission check reuses them
     call = Call.objects.prefetch_related("sides", "criteria").filter(slug=slug).first()
     if call is None or not request.user.has_perm("review.manage_call", call):
         raise Http404

@@ -37,6 +37,7 @@ from accord.applications.models import (
 from accord.applications.selectors import with_details
 from accord.common.models import AuditAction, RunState
 from accord.common.services.audit import log_action
+from accord.common.tasking import enqueue_on_commit
 from accord.core import eligibility as core
 from accord.programmes.models import Call, EligibilityRule
 
@@ -146,14 +147,12 @@ def application_changed(application: Application, *, state_changed: bool) -> Non
 
 def start_eligibility_run(*, call: Call, actor: Any) -> EligibilityRun:
     """Recompute the call's stored results in the background (or now, in embedded mode)."""
-    from accord.applications.tasks import recompute_eligibility
-
     with transaction.atomic():
         run = EligibilityRun.objects.create(
             call=call, created_by=actor if getattr(actor, "pk", None) else None
         )
         log_action(actor=actor, action=AuditAction.CREATE, instance=run, after={"call": call.pk})
-    transaction.on_commit(lambda: recompute_eligibility.enqueue(run_id=run.pk))
+    enqueue_on_commit("accord.applications.tasks.recompute_eligibility", run_id=run.pk)
     return run
 
 

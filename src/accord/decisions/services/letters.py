@@ -22,6 +22,7 @@ from accord.applications.enums import MemberRole
 from accord.common.i18n import pick
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
+from accord.common.tasking import enqueue_on_commit
 from accord.decisions.enums import LetterState
 from accord.decisions.models import Award, Letter
 
@@ -32,8 +33,6 @@ LANGUAGES = ("en", "ko")
 
 def request_letters(*, award: Award, actor: Any) -> list[Letter]:
     """A pending letter per language; each is written by a background task after commit."""
-    from accord.decisions.tasks import render_award_letter
-
     with transaction.atomic():
         letters = [Letter.objects.create(award=award, language=lang) for lang in LANGUAGES]
         for letter in letters:
@@ -44,7 +43,7 @@ def request_letters(*, award: Award, actor: Any) -> list[Letter]:
                 after={"award": award.pk, "language": letter.language},
             )
         for letter in letters:
-            transaction.on_commit(lambda pk=letter.pk: render_award_letter.enqueue(letter_id=pk))
+            enqueue_on_commit("accord.decisions.tasks.render_award_letter", letter_id=letter.pk)
     return letters
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, save_with_audit, snapshot
+from accord.common.tasking import enqueue, queue_is_transactional
 from accord.core.pubimport import (
     Author,
     ImportResult,
@@ -283,26 +284,12 @@ def import_publications(
 
 
 # ---------------------------------------------------------------------- off the request
-def _queue_is_transactional() -> bool:
-    """Whether enqueued tasks are rows in our database (django-tasks' database backend): then the
-    task is enqueued in the transaction that creates the import; else after it commits."""
-    from accord.directory.tasks import import_publications_task
-
-    try:
-        from django_tasks_db import DatabaseBackend
-    except ImportError:  # pragma: no cover - the database backend is a dependency
-        return False
-    return isinstance(import_publications_task.get_backend(), DatabaseBackend)
-
-
 def start_publication_import(
     *, person: Person, user: Any, name: str, data: bytes
 ) -> PublicationImport:
     """Queue the import of a file into the person's profile; ValidationError (nothing queued)
     when the file is of an unknown kind or too large, an import of the person's is still
     running, or the user has started ``IMPORTS_PER_HOUR`` imports in the last hour."""
-    from accord.directory.tasks import import_publications_task
-
     check_upload(name=name, size=len(data))
     now = timezone.now()
     with transaction.atomic():
@@ -337,10 +324,10 @@ def start_publication_import(
         record = PublicationImport.objects.create(
             person=person, requested_by=user, name=name[:200], data=data
         )
-        if _queue_is_transactional():
-            import_publications_task.enqueue(import_id=record.pk)
-    if not _queue_is_transactional():
-        import_publications_task.enqueue(import_id=record.pk)
+        if queue_is_transactional():
+            enqueue("accord.directory.tasks.import_publications_task", import_id=record.pk)
+    if not queue_is_transactional():
+        enqueue("accord.directory.tasks.import_publications_task", import_id=record.pk)
     record.refresh_from_db()
     return record
 

@@ -34,6 +34,7 @@ from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
+from accord.common.tasking import enqueue, queue_is_transactional, runs_in_caller
 from accord.core import affinity as core_affinity
 from accord.core import conflicts as core_conflicts
 from accord.core import text as core_text
@@ -49,6 +50,12 @@ from accord.matching.services.encode import (
 )
 from accord.matching.services.models import embedder
 from accord.programmes.models import Call
+
+# The background tasks of a run (accord.matching.tasks), named, not imported: see common.tasking.
+RUN_MATCHING = "accord.matching.tasks.run_matching"
+EMBED_CHUNK = "accord.matching.tasks.embed_chunk"
+FINISH_MATCHING = "accord.matching.tasks.finish_matching"
+
 
 log = logging.getLogger(__name__)
 
@@ -109,21 +116,10 @@ _threads: dict[int, threading.Thread] = {}
 
 
 def _dispatch(run_id: int, *, background: bool) -> None:
-    from accord.matching.tasks import run_matching
-
-    if background and _queue_runs_in_caller():
+    if background and runs_in_caller():
         run_in_thread(run_id)
     else:
-        run_matching.enqueue(run_id=run_id)
-
-
-def _queue_runs_in_caller() -> bool:
-    """Whether enqueueing a task runs it on the spot (django-tasks' immediate backend)."""
-    from django_tasks.backends.immediate import ImmediateBackend
-
-    from accord.matching.tasks import run_matching
-
-    return isinstance(run_matching.get_backend(), ImmediateBackend)
+        enqueue(RUN_MATCHING, run_id=run_id)
 
 
 def run_in_thread(run_id: int) -> threading.Thread:
@@ -133,11 +129,9 @@ def run_in_thread(run_id: int) -> threading.Thread:
     """
     from django.db import connections
 
-    from accord.matching.tasks import run_matching
-
     def work() -> None:
         try:
-            run_matching.enqueue(run_id=run_id)
+            enqueue(RUN_MATCHING, run_id=run_id)
         except Exception:  # the run records its own failures; this is only the last resort
             log.exception("matching run %s failed in its background thread", run_id)
             MatchRun.objects.filter(
@@ -224,23 +218,6 @@ def embedding_chunks(
     return chunks
 
 
-def _queue_is_transactional() -> bool:
-    """Whether enqueued tasks are rows in our database (django-tasks' database backend).
-
-    Then a task enqueued inside a transaction exists exactly when the transaction commits, so
-    the counter update and the enqueue stand or fall together. Other backends (the immediate
-    one runs the task on the spot) must enqueue outside the transaction, or the whole task
-    would run holding the database's write lock.
-    """
-    from accord.matching.tasks import finish_matching
-
-    try:
-        from django_tasks_db import DatabaseBackend
-    except ImportError:  # pragma: no cover - the database backend is a dependency
-        return False
-    return isinstance(finish_matching.get_backend(), DatabaseBackend)
-
-
 def plan_match_run(
     *, run: MatchRun, config: core_affinity.AffinityConfig | None = None
 ) -> MatchRun:
@@ -248,8 +225,6 @@ def plan_match_run(
 
     With nothing to embed, the final step is enqueued at once.
     """
-    from accord.matching.tasks import embed_chunk, finish_matching
-
     try:
         conflict_config_for(run.call)  # a bad setting fails the run now, not after the embedding
         applications = matched_applications(run.call)
@@ -264,15 +239,15 @@ def plan_match_run(
         )
         run.refresh_from_db()
         return run
-    transactional = _queue_is_transactional()
+    transactional = queue_is_transactional()
     with transaction.atomic() if transactional else contextlib.nullcontext():
         MatchRun.objects.filter(pk=run.pk).update(
             state=RunState.RUNNING, stage="embedding", done=0, total=len(chunks)
         )
         if not chunks:
-            finish_matching.enqueue(run_id=run.pk)
+            enqueue(FINISH_MATCHING, run_id=run.pk)
         for kind, texts in chunks:
-            embed_chunk.enqueue(run_id=run.pk, model=kind, texts=texts)
+            enqueue(EMBED_CHUNK, run_id=run.pk, model=kind, texts=texts)
     run.refresh_from_db()
     return run
 
@@ -283,15 +258,13 @@ def embed_match_chunk(*, run_id: int, model: str, texts: list[str]) -> int:
     Returns how many texts were new. A chunk that fails is logged and still counted: the final
     step embeds whatever is missing, so one bad chunk slows a run down but does not stop it.
     """
-    from accord.matching.tasks import finish_matching
-
     new = 0
     try:
         with _cache() as shared:
             new = core_text.embed_into_cache(embedder(model), texts, shared)
     except Exception:
         log.exception("matching run %s: an embedding chunk failed; scoring will redo it", run_id)
-    transactional = _queue_is_transactional()
+    transactional = queue_is_transactional()
     with transaction.atomic():
         # The UPDATE locks the row until commit, so concurrent chunks count one after another
         # and exactly one of them reads done == total.
@@ -299,9 +272,9 @@ def embed_match_chunk(*, run_id: int, model: str, texts: list[str]) -> int:
         done, total = MatchRun.objects.filter(pk=run_id).values_list("done", "total").get()
         last = done == total
         if last and transactional:
-            finish_matching.enqueue(run_id=run_id)
+            enqueue(FINISH_MATCHING, run_id=run_id)
     if last and not transactional:
-        finish_matching.enqueue(run_id=run_id)
+        enqueue(FINISH_MATCHING, run_id=run_id)
     return new
 
 

@@ -41,6 +41,7 @@ from accord.applications.models import Application, TeamMember
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
+from accord.common.tasking import enqueue_on_commit
 from accord.core.assignment import (
     AssignmentInstance,
     InfeasibleAssignmentError,
@@ -477,10 +478,8 @@ def create_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun
 
 def start_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
     """Create a run and hand it to the background worker (run at once in embedded mode)."""
-    from accord.review.tasks import run_assignment
-
     run = create_assignment_run(call=call, mode=mode, actor=actor)
-    transaction.on_commit(lambda: run_assignment.enqueue(run_id=run.pk))
+    enqueue_on_commit("accord.review.tasks.run_assignment", run_id=run.pk)
     return run
 
 
@@ -824,8 +823,6 @@ def decline_assignment(
     :func:`accord.review.tasks.resolve_decline`, not in the request, and the officers' page
     follows the run's progress. Returns the queued run.
     """
-    from accord.review.tasks import resolve_decline
-
     person_id = (
         getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
     )
@@ -867,8 +864,11 @@ def decline_assignment(
             instance=run,
             after={"call": call.pk, "mode": AssignmentMode.TOTAL, "declined": locked.pk},
         )
-    transaction.on_commit(
-        lambda: resolve_decline.enqueue(run_id=run.pk, assignment_id=locked.pk, base_url=base_url)
+    enqueue_on_commit(
+        "accord.review.tasks.resolve_decline",
+        run_id=run.pk,
+        assignment_id=locked.pk,
+        base_url=base_url,
     )
     return run
 

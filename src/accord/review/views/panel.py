@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from accord.review.views.reviewer import declaration_of, review_of
 def cache_roles(request: HttpRequest) -> None:
     """Load the user's role grants once: every permission check of the request reads them."""
     if request.user.is_authenticated:
-        prefetch_related_objects([request.user], "role_grants")
+        request.user.grants()
 
 
 class RankingView(LoginRequiredMixin, View):
