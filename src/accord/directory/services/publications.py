@@ -29,7 +29,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accord.common.models import AuditAction
-from accord.common.services.audit import log_action, save_with_audit, snapshot
+from accord.common.services.audit import log_action, log_actions, save_with_audit, snapshot
 from accord.core.pubimport import (
     Author,
     ImportResult,
@@ -272,10 +272,12 @@ def import_publications(
             known.add(pub)
             batch.append(pub)
         with transaction.atomic():
-            for pub in Publication.objects.bulk_create(batch):
-                log_action(
-                    actor=actor, action=AuditAction.CREATE, instance=pub, after=snapshot(pub)
-                )
+            created = Publication.objects.bulk_create(batch)
+            log_actions(
+                actor=actor,
+                action=AuditAction.CREATE,
+                changes=[(pub, snapshot(pub)) for pub in created],
+            )
             report.added += len(batch)
             if progress is not None:
                 progress(min(start + IMPORT_BATCH, total), total)
