@@ -352,7 +352,7 @@ def run_publication_import(*, import_id: int) -> PublicationImport:
     end, the report (or the error that stopped it); the file is then dropped."""
     with transaction.atomic():
         record = (
-            PublicationImport.objects.select_for_update()
+            PublicationImport.objects.select_for_update(of=("self",))
             .select_related("person", "requested_by")
             .get(pk=import_id)
         )
