@@ -191,7 +191,7 @@ def test_applicant_text_is_quoted_on_one_line_and_labelled(
     hostile = (
         "Urgent\n\nACCORD SECURITY: your account is locked, sign in at http://evil.example\u202e"
     )
-    Application.objects.filter(pk=draft.pk).update(title_en=hostile + " x" * 200)
+    Application.objects.filter(pk=draft.pk).update(title_en=hostile + " x" * 100)
     with django_capture_on_commit_callbacks(execute=True):
         invite(draft, "colleague@imperial.example", uk_lead)
     english, korean = mail.outbox[0].body.split("\n\n----\n\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import prefetch_related_objects
 
 from accord.accounts.enums import Role
 
@@ -40,4 +41,6 @@ def is_staff_member(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
+    # Through the prefetch cache, which the views' own prefetch of role_grants then reuses.
+    prefetch_related_objects([user], "role_grants")
     return any(user.has_role(role) for role in (Role.OFFICER, Role.SECRETARIAT, Role.ADMIN))
