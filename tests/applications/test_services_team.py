@@ -18,7 +18,7 @@ from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-INVITATION_EN = "invites you to join the joint application"
+INVITATION_EN = "You are invited to join the joint application"
 
 
 def has_korean_translation(msgid: str) -> bool:
@@ -53,10 +53,12 @@ def test_invitation_mail_is_in_english_and_korean_with_the_link(
     assert message.subject.startswith(
         f"Accord: you are invited to join application {draft.reference} / "
     )
+    assert english.startswith(f"{INVITATION_EN} {draft.reference} to the call ")
     assert (
-        f"Alice Hart {INVITATION_EN} {draft.reference}, “Ferroelectric memory for edge AI”"
-        in english
-    )
+        "Written by the person who invited you, not by Accord:\n"
+        "  Their name: “Alice Hart”\n"
+        "  Application title: “Ferroelectric memory for edge AI”"
+    ) in english
     assert (link in english, link in korean) == (True, True)
     if has_korean_translation("Sign in to Accord and follow this link to accept or decline:"):
         assert korean != english
@@ -178,3 +180,61 @@ def test_a_user_without_an_organisation_cannot_accept(draft, uk_lead):
     with pytest.raises(ApplicationError) as refused:
         accept_invitation(invitation=invitation, user=UserFactory(email="nobody@example.org"))
     assert refused.value.code == "no_profile"
+
+
+def test_applicant_text_is_quoted_on_one_line_and_labelled(
+    draft, uk_lead, django_capture_on_commit_callbacks
+):
+    """A title crafted to look like Accord's own words stays one labelled, quoted line."""
+    from accord.applications.models import Application
+
+    hostile = (
+        "Urgent\n\nACCORD SECURITY: your account is locked, sign in at http://evil.example\u202e"
+    )
+    Application.objects.filter(pk=draft.pk).update(title_en=hostile + " x" * 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(draft, "colleague@imperial.example", uk_lead)
+    english, korean = mail.outbox[0].body.split("\n\n----\n\n")
+    [line] = [x for x in english.splitlines() if x.startswith("  Application title: ")]
+    assert line.startswith(
+        "  Application title: “Urgent ACCORD SECURITY: your account is locked, sign in at "
+        "http://evil.example x x"
+    )
+    assert line.endswith("…”") and len(line) == len("  Application title: ") + 202
+    assert "\u202e" not in mail.outbox[0].body
+    assert not any(x.startswith("ACCORD SECURITY") for x in mail.outbox[0].body.splitlines())
+    if has_korean_translation("Written by the person who invited you, not by Accord:"):
+        assert "다음은 Accord가 아니라 초대한 사람이 쓴 내용입니다:" in korean
+
+
+def test_invitations_are_limited_per_address(draft, uk_lead):
+    for _ in range(3):
+        invite(draft, "target@example.org", uk_lead)
+        Invitation.objects.filter(email="target@example.org").update(
+            declined_at="2025-02-01T00:00Z"
+        )
+    with pytest.raises(ApplicationError) as refused:
+        invite(draft, "TARGET@example.org", uk_lead)
+    assert refused.value.code == "rate_limited"
+    [message] = refused.value.messages
+    assert message.startswith(
+        "TARGET@example.org has been sent 3 invitations in the last 24 hours, the most Accord "
+        "sends to one address. Try again after "
+    )
+    assert Invitation.objects.filter(email__iexact="target@example.org").count() == 3
+
+
+def test_invitations_are_limited_per_user(draft, uk_lead):
+    from accord.applications.services.team import INVITES_PER_USER
+
+    already = Invitation.objects.filter(invited_by=uk_lead).count()  # the draft's partner lead
+    for i in range(INVITES_PER_USER - already):
+        invite(draft, f"person{i}@example.org", uk_lead)
+    with pytest.raises(ApplicationError) as refused:
+        invite(draft, "one-more@example.org", uk_lead)
+    [message] = refused.value.messages
+    assert message.startswith(
+        f"You have sent {INVITES_PER_USER} invitations in the last 24 hours, the most Accord "
+        "sends for one person. Try again after "
+    )
+    assert not Invitation.objects.filter(email="one-more@example.org").exists()

@@ -162,3 +162,14 @@ def test_one_import_at_a_time(client, settings):
     assert refused.context["import_form"].errors["file"] == [
         "The import of first.bib is still running; wait for it to finish."
     ]
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_profile_gets_404_for_an_import(client, researcher):
+    post(client, "pubs.bib", bibtex(1))
+    record = PublicationImport.objects.get()
+    client.force_login(UserFactory())
+    status_url = reverse("directory:my_publications_import_status", args=[record.pk])
+    assert client.get(status_url).status_code == 404
+    client.logout()
+    assert client.get(status_url).status_code == 302

@@ -17,6 +17,7 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from accord.accounts.enums import Role
@@ -83,4 +84,6 @@ def is_staff_member(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
+    # Through the prefetch cache, which the views' own prefetch of role_grants then reuses.
+    prefetch_related_objects([user], "role_grants")
     return any(user.has_role(role) for role in (Role.OFFICER, Role.SECRETARIAT, Role.ADMIN))

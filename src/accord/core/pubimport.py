@@ -16,6 +16,7 @@ refused, so no external or expanding entity is ever resolved.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -243,6 +244,7 @@ def _xml_steps(src: str) -> Iterable[int]:
 _latex_decoder: Any = None
 
 
+@functools.lru_cache(maxsize=8192)  # names and journals repeat across a researcher's list
 def _latex(text: str) -> str:
     """``text`` with LaTeX decoded as bibtexparser's LatexDecodingMiddleware would (same
     decoder), but only when it holds LaTeX markup."""
@@ -280,8 +282,9 @@ def _make(
 
 # ---------------------------------------------------------------------- BibTeX
 def _bibtex_authors(raw: str) -> list[Author]:
-    parts = re.split(r"\s+and\s+", _clean(raw).strip())
-    return [Author(name=p.strip()) for p in parts if p.strip() and p.strip().lower() != "others"]
+    """Authors split on "and", each name LaTeX-decoded on its own (names repeat: cached)."""
+    parts = [_clean(_latex(p.strip())) for p in re.split(r"\s+and\s+", raw.strip())]
+    return [Author(name=p) for p in parts if p and p.lower() != "others"]
 
 
 def import_bibtex(path: str | Path, text: str | None = None) -> ImportResult:
@@ -314,7 +317,10 @@ def import_bibtex(path: str | Path, text: str | None = None) -> ImportResult:
             )
     for entry in lib.entries:
         line = (entry.start_line or 0) + 1
-        f = {k.lower(): _latex(str(v.value)) for k, v in entry.fields_dict.items()}
+        f = {
+            k.lower(): str(v.value) if k.lower() == "author" else _latex(str(v.value))
+            for k, v in entry.fields_dict.items()
+        }
         pos = f"line {line}"
         title = _clean(f.get("title"))
         if not title:

@@ -1,7 +1,15 @@
-"""The team: invitations by e-mail link, acceptance by the invitee, removal."""
+"""The team: invitations by e-mail link, acceptance by the invitee, removal.
+
+An invitation e-mail is one fixed bilingual template (English, then Korean); the only text in it
+that an applicant chose (their name, the application's title) is quoted on one line and labelled
+as written by the person who invited. Each user may send ``INVITES_PER_USER`` invitations a day,
+and one address receives at most ``INVITES_PER_ADDRESS`` a day.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -10,8 +18,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accord.accounts.rules import require
 from accord.applications.enums import MemberRole
@@ -20,6 +30,58 @@ from accord.applications.models import Application, Invitation, TeamMember
 from accord.applications.services.drafting import bump_version, lock_for_edit
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
+
+INVITES_PER_USER = 20  # invitations one user may send in WINDOW
+INVITES_PER_ADDRESS = 3  # invitations one address may receive in WINDOW
+WINDOW = dt.timedelta(hours=24)
+QUOTE_LIMIT = 200  # characters of applicant text quoted in an e-mail
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def quoted(text: object) -> str:
+    """Applicant text as it may appear in an e-mail: one line (no control or bidi characters),
+    at most QUOTE_LIMIT characters, in quotation marks."""
+    line = " ".join(_CONTROL.sub(" ", str(text)).split())
+    if len(line) > QUOTE_LIMIT:
+        line = line[: QUOTE_LIMIT - 1] + "…"
+    return f"“{line}”"
+
+
+def _check_invitation_limits(*, email: str, actor: Any) -> None:
+    since = timezone.now() - WINDOW
+    for field, value, limit, message in (
+        (
+            "invited_by",
+            actor,
+            INVITES_PER_USER,
+            _(
+                "You have sent %(count)d invitations in the last 24 hours, the most Accord sends "
+                "for one person. Try again after %(time)s."
+            ),
+        ),
+        (
+            "email__iexact",
+            email,
+            INVITES_PER_ADDRESS,
+            _(
+                "%(email)s has been sent %(count)d invitations in the last 24 hours, the most "
+                "Accord sends to one address. Try again after %(time)s."
+            ),
+        ),
+    ):
+        if getattr(value, "pk", True) is None:
+            continue
+        recent = list(
+            Invitation.objects.filter(**{field: value, "created_at__gte": since})
+            .order_by("created_at")
+            .values_list("created_at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            again = timezone.localtime(recent[0] + WINDOW)
+            raise ApplicationError(
+                message % {"count": len(recent), "email": email, "time": time_format(again, "H:i")},
+                code="rate_limited",
+            )
 
 
 def invite_member(
@@ -54,6 +116,7 @@ def invite_member(
                 _("%(email)s has already been invited.") % {"email": email},
                 code="duplicate_invitation",
             )
+        _check_invitation_limits(email=email, actor=actor)
         invitation = Invitation.objects.create(
             application=locked,
             email=email,
@@ -75,32 +138,22 @@ def invite_member(
 def _send_invitation(
     invitation: Invitation, *, application: Application, actor: Any, base_url: str
 ) -> None:
-    """E-mail the invitation link (in English and Korean) once the transaction commits."""
+    """E-mail the invitation link once the transaction commits: one fixed template in both
+    languages (the invitee's is not known yet), the applicants' own words quoted and labelled."""
     locked, email = application, invitation.email
     link = base_url + reverse("applications:invitation", kwargs={"token": invitation.token})
     context = {
-        "application": locked,
-        "inviter": actor,
+        "reference": locked.reference,
+        "call": locked.call,
+        "inviter": quoted(actor),
+        "title": quoted(locked.title_en),
+        "title_ko": quoted(locked.title_ko) if locked.title_ko else "",
         "link": link,
         "role": invitation.get_role_display,
     }
-    bodies = []
-    for language in ("en", "ko"):  # we do not know the invitee's language yet: write both
-        with translation.override(language):
-            bodies.append(render_to_string("applications/email/invitation.txt", context))
-    with translation.override("en"):
-        subject = _("Accord: you are invited to join application %(reference)s") % {
-            "reference": locked.reference
-        }
-    with translation.override("ko"):
-        subject += " / " + _("Accord: you are invited to join application %(reference)s") % {
-            "reference": locked.reference
-        }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [email]
-        )
-    )
+    body = render_to_string("applications/email/invitation.txt", context)
+    subject = " / ".join(_lang_subject(language, locked.reference) for language in ("en", "ko"))
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
 
 
 def resend_invitation(*, invitation: Invitation, actor: Any, base_url: str = "") -> Invitation:
@@ -140,6 +193,13 @@ def cancel_invitation(*, invitation: Invitation, actor: Any) -> Invitation:
             after={"cancelled_at": invitation.cancelled_at},
         )
         return invitation
+
+
+def _lang_subject(language: str, reference: str) -> str:
+    with override(language):
+        return _("Accord: you are invited to join application %(reference)s") % {
+            "reference": reference
+        }
 
 
 def accept_invitation(*, invitation: Invitation, user: Any) -> TeamMember:

@@ -55,9 +55,38 @@ def log_action(
     """Append one audit entry. Must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("log_action must be called inside the service's transaction.atomic()")
+    entry = _entry(actor, action, instance, before, after, reason)
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_actions(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    changes: Iterable[tuple[models.Model, Mapping[str, Any]]],
+    reason: str = "",
+) -> list[AuditEntry]:
+    """Append one audit entry per ``(instance, after)`` in one INSERT: the same entries
+    ``log_action`` writes, for a bulk write (e.g. a batch of imported publications). Must run
+    inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("log_actions must be called inside the service's transaction.atomic()")
+    entries = [_entry(actor, action, instance, None, after, reason) for instance, after in changes]
+    return AuditEntry.objects.bulk_create(entries)
+
+
+def _entry(
+    actor: Any,
+    action: AuditAction | str,
+    instance: models.Model,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    reason: str,
+) -> AuditEntry:
     user = actor if getattr(actor, "pk", None) is not None else None
     label = str(actor) if actor is not None else "system"
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         actor_label=label[:200],
         action=str(action),

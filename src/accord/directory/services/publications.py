@@ -29,7 +29,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accord.common.models import AuditAction
-from accord.common.services.audit import log_action, save_with_audit, snapshot
+from accord.common.services.audit import log_action, log_actions, save_with_audit, snapshot
 from accord.common.tasking import enqueue, queue_is_transactional
 from accord.core.pubimport import (
     Author,
@@ -273,10 +273,12 @@ def import_publications(
             known.add(pub)
             batch.append(pub)
         with transaction.atomic():
-            for pub in Publication.objects.bulk_create(batch):
-                log_action(
-                    actor=actor, action=AuditAction.CREATE, instance=pub, after=snapshot(pub)
-                )
+            created = Publication.objects.bulk_create(batch)
+            log_actions(
+                actor=actor,
+                action=AuditAction.CREATE,
+                changes=[(pub, snapshot(pub)) for pub in created],
+            )
             report.added += len(batch)
             if progress is not None:
                 progress(min(start + IMPORT_BATCH, total), total)
@@ -337,7 +339,7 @@ def run_publication_import(*, import_id: int) -> PublicationImport:
     end, the report (or the error that stopped it); the file is then dropped."""
     with transaction.atomic():
         record = (
-            PublicationImport.objects.select_for_update()
+            PublicationImport.objects.select_for_update(of=("self",))
             .select_related("person", "requested_by")
             .get(pk=import_id)
         )
