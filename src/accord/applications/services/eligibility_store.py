@@ -37,6 +37,7 @@ from accord.applications.models import (
 from accord.applications.selectors import with_details
 from accord.common.models import AuditAction, RunState
 from accord.common.services.audit import log_action
+from accord.common.services.runs import checked
 from accord.core import eligibility as core
 from accord.programmes.models import Call, EligibilityRule
 
@@ -180,13 +181,13 @@ def recompute_call(*, run: EligibilityRun) -> EligibilityRun:
 
 def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, Any]:
     """Per rule, how many checked applications pass and fail it (overrides applied), from SQL."""
-    checked = Q(application__call=call, application__state__in=CHECKED_STATES)
+    in_checked = Q(application__call=call, application__state__in=CHECKED_STATES)
     override = EligibilityOverride.objects.filter(
         application_id=OuterRef("application_id"), rule_key=OuterRef("rule_key")
     ).values("passed")[:1]
     counts = {
         row["rule_key"]: row
-        for row in RuleOutcome.objects.filter(checked)
+        for row in RuleOutcome.objects.filter(in_checked)
         .annotate(effective=Coalesce(Subquery(override, output_field=BooleanField()), "passed"))
         .values("rule_key")
         .annotate(
@@ -196,7 +197,7 @@ def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, A
         .order_by()
     }
     total = Application.objects.filter(call=call, state__in=CHECKED_STATES).count()
-    stored = EligibilityEvaluation.objects.filter(checked)
+    stored = EligibilityEvaluation.objects.filter(in_checked)
     problems = [
         (e.application, e.problem)
         for e in stored.exclude(problem="").select_related("application")[:50]
@@ -216,5 +217,5 @@ def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, A
             for r in rules
         ],
         "problems": problems,
-        "run": EligibilityRun.objects.filter(call=call).first(),
+        "run": checked(EligibilityRun.objects.filter(call=call).first()),
     }
