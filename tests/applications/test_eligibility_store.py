@@ -143,7 +143,7 @@ def test_the_summary_query_count_is_flat(call, funding, n):
     with CaptureQueriesContext(connection) as ctx:
         summary = eligibility_summary(call, rules)
     assert summary["count"] == n
-    assert len(ctx.captured_queries) == 5
+    assert len(ctx.captured_queries) == 6
 
 
 def test_a_recompute_whose_worker_died_is_shown_failed_with_a_retry(client, call, funding):
