@@ -2,8 +2,9 @@
 
 - ``preload_app``: Django, the templates and the translations are loaded once in the master, so a
   worker that dies or is recycled is replaced in well under a second (not ~10 s of imports).
-- ``timeout`` 60 s: above the heaviest remaining request (the whole-call CSV export of a
-  5,000-application call streams in a few seconds; pages are ≤ 1 s, see ``bench/bench_pages.py``);
+- ``timeout`` 60 s: above the heaviest remaining request, the whole-call CSV export (streamed:
+  first byte at once; the whole file of a 5,000-application call took 14–16 s on the shared
+  2-core bench machine at load 18, see ``bench/bench_pages.py``);
   long work (matching, assignment, award letters) runs in ``accord db_worker``, never here.
 - ``when_ready`` warms the master before the first fork: every Accord module (and numpy/scipy
   behind them) imported, every template compiled, both catalogues loaded — measured on the

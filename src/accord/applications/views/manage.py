@@ -553,6 +553,9 @@ class CallApplicationsView(OfficerMixin, TemplateView):
             writer = csv.writer(buffer)
             buffer.write("\ufeff")
             writer.writerow(header)
+            yield buffer.getvalue().encode("utf-8")  # the first bytes, before any row is read
+            buffer.seek(0)
+            buffer.truncate()
             for n, row in enumerate(rows, start=1):
                 writer.writerow(csv_line(row))
                 if n % 100 == 0:
