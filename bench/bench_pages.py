@@ -3,6 +3,9 @@
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py setup   # build the database (minutes)
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run     # measure (bounded: ~10 min)
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run --quick
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py pages     # only the pages, repeatable
+
+``run`` submits the rush drafts: run ``setup`` again before another ``run``.
 
 Production shape: PostgreSQL (127.0.0.1:55432, database ``accord_bench_pages`` — override with
 ``BENCH_DATABASE_URL``), gunicorn with ``accord.config.gunicorn`` and 4 workers,
@@ -810,7 +813,9 @@ def run(quick: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["setup", "run"])
+    parser.add_argument(
+        "what", choices=["setup", "run", "pages"], help="pages: only section 2 (non-destructive)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer requests per page")
     args = parser.parse_args()
     print(machine())
@@ -818,6 +823,15 @@ def main() -> None:
         t = time.perf_counter()
         setup()
         print(f"setup: {time.perf_counter() - t:.0f} s")
+    elif args.what == "pages":
+        state = json.loads(STATE.read_text())
+        server = Server(workers=4)
+        server.start()
+        try:
+            measure_pages(state, args.quick)
+        finally:
+            server.stop()
+        print(machine())
     else:
         run(args.quick)
 

@@ -143,4 +143,23 @@ def test_the_summary_query_count_is_flat(call, funding, n):
     with CaptureQueriesContext(connection) as ctx:
         summary = eligibility_summary(call, rules)
     assert summary["count"] == n
-    assert len(ctx.captured_queries) == 5
+    assert len(ctx.captured_queries) == 6
+
+
+def test_a_recompute_whose_worker_died_is_shown_failed_with_a_retry(client, call, funding):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    make_joint_application(call=call, state=ApplicationState.SUBMITTED)
+    EligibilityRun.objects.create(
+        call=call,
+        state=RunState.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+        total=1,
+    )
+    client.force_login(officer_of("royal-society"))
+    html = client.get(reverse("manage:call", args=[call.slug])).content.decode()
+    assert "Recomputing the results after a change to the rules failed:" in html
+    assert "The background worker stopped working on this run" in html
+    assert "Recompute the eligibility results" in html

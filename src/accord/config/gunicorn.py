@@ -2,9 +2,13 @@
 
 - ``preload_app``: Django, the templates and the translations are loaded once in the master, so a
   worker that dies or is recycled is replaced in well under a second (not ~10 s of imports).
-- ``timeout`` 60 s: above the heaviest remaining request (the whole-call CSV export of a
-  5,000-application call streams in a few seconds; pages are ≤ 1 s, see ``bench/bench_pages.py``);
+- ``timeout`` 60 s: above the heaviest remaining request, the whole-call CSV export (streamed:
+  first byte at once; the whole file of a 5,000-application call took 14–16 s on the shared
+  2-core bench machine at load 18, see ``bench/bench_pages.py``);
   long work (matching, assignment, award letters) runs in ``accord db_worker``, never here.
+- ``when_ready`` warms the master before the first fork: every Accord module (and numpy/scipy
+  behind them) imported, every template compiled, both catalogues loaded — measured on the
+  bench machine, a worker's first request otherwise took 7–8 s of imports.
 - ``max_requests`` with jitter recycles workers one at a time, bounding memory growth.
 
 Every value can be changed with the usual ``GUNICORN_CMD_ARGS`` or on the command line; the
@@ -29,6 +33,46 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("ACCORD_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server: Any) -> None:
+    """Load in the master, once, what each worker would otherwise load on its first request."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    from django.template import engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    import accord
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    for module in pkgutil.walk_packages(accord.__path__, "accord."):
+        name = module.name
+        if (
+            ".migrations" in name
+            or ".management" in name
+            or name.startswith(
+                ("accord.cli", "accord.config.gunicorn", "accord.demo", "accord.__main__")
+            )
+        ):
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # a module that cannot load here will fail loudly when used
+            server.log.warning("warm-up: %s not imported: %s", name, error)
+    for language in ("en", "ko"):
+        with translation.override(language):
+            translation.gettext("Accord")
+    engine = engines["django"]
+    for folder in engine.template_dirs:
+        root = Path(folder)
+        for path in root.rglob("*.html"):
+            try:
+                engine.get_template(str(path.relative_to(root)))
+            except Exception as error:
+                server.log.warning("warm-up: template %s not compiled: %s", path, error)
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.applications.enums import ApplicationState
@@ -37,6 +36,7 @@ from accord.applications.models import (
 from accord.applications.selectors import with_details
 from accord.common.models import AuditAction, RunState
 from accord.common.services.audit import log_action
+from accord.common.services.runs import checked
 from accord.common.tasking import enqueue_on_commit
 from accord.core import eligibility as core
 from accord.programmes.models import Call, EligibilityRule
@@ -179,23 +179,34 @@ def recompute_call(*, run: EligibilityRun) -> EligibilityRun:
 
 def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, Any]:
     """Per rule, how many checked applications pass and fail it (overrides applied), from SQL."""
-    checked = Q(application__call=call, application__state__in=CHECKED_STATES)
-    override = EligibilityOverride.objects.filter(
-        application_id=OuterRef("application_id"), rule_key=OuterRef("rule_key")
-    ).values("passed")[:1]
-    counts = {
-        row["rule_key"]: row
-        for row in RuleOutcome.objects.filter(checked)
-        .annotate(effective=Coalesce(Subquery(override, output_field=BooleanField()), "passed"))
+    in_checked = Q(application__call=call, application__state__in=CHECKED_STATES)
+    counts: dict[str, dict[str, int]] = {
+        row["rule_key"]: {"passed": row["passed_n"], "failed": row["failed_n"]}
+        for row in RuleOutcome.objects.filter(in_checked)
         .values("rule_key")
         .annotate(
-            passed_n=Count("id", filter=Q(effective=True)),
-            failed_n=Count("id", filter=Q(effective=False)),
+            passed_n=Count("id", filter=Q(passed=True)),
+            failed_n=Count("id", filter=Q(passed=False)),
         )
         .order_by()
     }
+    # Overrides are few: move each overridden outcome to the side the officers decided.
+    automatic = RuleOutcome.objects.filter(
+        application_id=OuterRef("application_id"), rule_key=OuterRef("rule_key")
+    ).values("passed")[:1]
+    for override in (
+        EligibilityOverride.objects.filter(in_checked)
+        .annotate(automatic=Subquery(automatic, output_field=BooleanField()))
+        .values("rule_key", "passed", "automatic")
+    ):
+        if override["automatic"] is None or override["automatic"] == override["passed"]:
+            continue
+        row = counts.setdefault(override["rule_key"], {"passed": 0, "failed": 0})
+        moved_from, moved_to = ("failed", "passed") if override["passed"] else ("passed", "failed")
+        row[moved_from] -= 1
+        row[moved_to] += 1
     total = Application.objects.filter(call=call, state__in=CHECKED_STATES).count()
-    stored = EligibilityEvaluation.objects.filter(checked)
+    stored = EligibilityEvaluation.objects.filter(in_checked)
     problems = [
         (e.application, e.problem)
         for e in stored.exclude(problem="").select_related("application")[:50]
@@ -209,11 +220,11 @@ def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, A
             {
                 "rule": r,
                 "label": rule_label(r.kind),
-                "passed": counts.get(r.key, {}).get("passed_n", 0),
-                "failed": counts.get(r.key, {}).get("failed_n", 0),
+                "passed": counts.get(r.key, {}).get("passed", 0),
+                "failed": counts.get(r.key, {}).get("failed", 0),
             }
             for r in rules
         ],
         "problems": problems,
-        "run": EligibilityRun.objects.filter(call=call).first(),
+        "run": checked(EligibilityRun.objects.filter(call=call).first()),
     }

@@ -111,7 +111,7 @@ DECIDED_ELIGIBLE = frozenset(
         ApplicationState.CLOSED,
     }
 )
-LIST_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 50  # rows rendered per page: 100 took ~0.5 s of templating on the bench
 
 
 def officer_calls(user: Any) -> QuerySet[Call]:
@@ -636,6 +636,9 @@ class CallApplicationsView(OfficerMixin, TemplateView):
             writer = csvsafe.writer(buffer)
             buffer.write("\ufeff")
             writer.writerow(header)
+            yield buffer.getvalue().encode("utf-8")  # the first bytes, before any row is read
+            buffer.seek(0)
+            buffer.truncate()
             for n, row in enumerate(rows, start=1):
                 writer.writerow(csv_line(row))
                 if n % 100 == 0:
