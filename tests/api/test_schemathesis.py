@@ -48,7 +48,21 @@ ROLES = ["anonymous", "applicant", "reviewer", "panel", "officer", "secretariat"
 
 
 @pytest.fixture
-def world(call, rs_officer, nrf_officer):
+def wsgi_keeps_the_test_connection():
+    """Requests go through the WSGI handler, whose request signals close the database connection
+    (the test's transaction with it); Django's own test client unhooks them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(call, rs_officer, nrf_officer, wsgi_keeps_the_test_connection):
     """One call with an application at panel (reviewed) and a published award; a token per role."""
     at_panel_app = at_panel(call, merit=5, reference="ICA-2025-0001", title_en="At panel")
     awarded = at_panel(call, merit=4, reference="ICA-2025-0002", title_en="Awarded")

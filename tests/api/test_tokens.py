@@ -335,3 +335,18 @@ def test_pages_are_bounded(client, reference):
     assert len(client.get("/api/programmes?limit=1&offset=1").json()["items"]) == 1
     assert client.get("/api/programmes?limit=101").status_code == 422
     assert client.get("/api/programmes?limit=0").status_code == 422
+
+
+def test_a_session_write_needs_the_csrf_token(panel_app, rs_officer):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(rs_officer)
+    response = browser.put(
+        "/api/applications/ICA-2025-0001/checks/GB",
+        json.dumps({"status": "passed"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not FunderCheck.objects.filter(status="passed").exists()
+    assert browser.get("/api/applications").status_code == 200  # reads need no token
