@@ -27,7 +27,7 @@ from accord.core.assignment.solve import DEFAULT_CANDIDATES
 PROG = "accord assign"
 
 
-def _atomic_write(path: str, write: Callable[[IO[str]], None]) -> None:
+def _atomic_write(path: str, write: Callable[[IO[str]], object]) -> None:
     """Write via a temporary file in the same folder, then rename: never a partial file."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".accord-assign-", suffix=".tmp")

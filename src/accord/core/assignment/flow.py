@@ -109,9 +109,11 @@ class FlowNetwork:
 
     def pair_nodes(self, keys: IntArray) -> tuple[IntArray, IntArray]:
         """Tail (the (p, c) node) and head (the reviewer node) of each pair ``p * R + r``."""
-        p, r = np.divmod(keys, self.n_revs)
+        p, r = np.divmod(keys.astype(np.int64, copy=False), self.n_revs)
         c = self.instance.reviewer_country[r] if self.bilateral else 0
-        return 2 * p + c, self.rev0 + r
+        tail: IntArray = (2 * p + c).astype(np.int64, copy=False)
+        head: IntArray = (self.rev0 + r).astype(np.int64, copy=False)
+        return tail, head
 
     def hub_arcs(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Hub arcs: (p, c) -> hub c (capacity k, cost 1), hub c -> reviewers of country c

@@ -68,6 +68,10 @@ FLOW_NEW_PER_PROPOSAL = 12
 HUB_FACTOR = 8
 #: Flow path: new pairs are those with reduced cost above -FLOW_SLACK x the affinity range.
 FLOW_SLACK = 0.02
+#: Flow path: when the full pricing finds pairs for at most this share of the proposals, the
+#: next rounds take FLOW_WIDEN times as many pairs per proposal.
+FLOW_FEW_PROPOSALS = 0.01
+FLOW_WIDEN = 4
 #: Flow path: a pool round adds at least this share of the candidates, else price everything.
 FLOW_POOL_ENOUGH = 0.01
 #: Flow path: at most this many new pairs per proposal from the pool per round.
@@ -538,6 +542,7 @@ def _solve_weighted_flow(
     aff = instance.affinity
     scale_ref = max(1.0, float(aff.max()), -float(aff.min()))
     tolerance = 1e-9 * scale_ref
+    n_props, n_revs = aff.shape
     net = FlowNetwork(instance)
     top = max(float(aff.max()), -float(aff.min())) + abs(bonus)
     unit = integer_weights(np.array([top]), net.n_nodes)[1] if top > 0 else 1.0
@@ -607,6 +612,10 @@ def _solve_weighted_flow(
             break
         if pool.size and more.size:
             pool = np.setdiff1d(pool, more, assume_unique=True)
+        if np.unique(more // n_revs).size <= max(1, FLOW_FEW_PROPOSALS * n_props):
+            # Few proposals still want pairs (as after a decline, when the one proposal's best
+            # reviewers are all full): widen their search geometrically, not 12 pairs a round.
+            per_new = min(n_revs, FLOW_WIDEN * per_new)
         keys = _merge(keys, more)
     if not out.feasible or out.unfilled:
         return _solve_weighted_lp(

@@ -76,7 +76,7 @@ class WarmLP:
         self._bilateral = instance.bilateral
         self._keys: list[IntArray] = []
         self._n_cols = 0
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("presolve", "off")  # keeps the basis usable for warm starts
         # Reduced costs to 1e-10 (default 1e-7): the LP optimum, hence the assignment, is then
