@@ -43,6 +43,11 @@ Constant tuned: accord's rerank = 100, on families "none" and "real" at 100k wit
 
 Run:  PYTHONPATH=src .venv/bin/python bench/bench_partners.py \
         [--sizes 100000 1000000] [--families tight loose none real] [--queries 200]
+        [--indexes accord old-ivf faiss-hnsw faiss-ivf brute] [--hnsw-max 100000]
+Time: the default run takes well over an hour on the shared 2-core machine (at load ~18:
+HNSW builds ~4 min per 100k, the old IVF's and faiss IVF's k-means 4-8 min at 1M, the brute
+force ~1 s per 1M query); bound it with --sizes / --families / --indexes / --queries.
+The MiniLM embeddings of the texts are cached in the temp directory (90 s to compute).
 """
 
 from __future__ import annotations
