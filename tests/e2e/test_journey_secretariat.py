@@ -2,7 +2,8 @@
 delivery charts, the audit log; and the public's awards and open data.
 
 Breaks of issue 11 these walks catch: the tracker and charts overflowing on a phone, chart labels
-cut off, English left on Korean pages (areas, funder names, field names), axe violations.
+cut off, English left on Korean pages (areas, funder names, field names), axe violations;
+a commitment's status and evidence editable only in the Django admin; nothing flagged overdue.
 """
 
 import pytest
@@ -26,6 +27,28 @@ def test_secretariat_tracks_commitments_and_reads_the_audit_log(tour, language):
     page.wait_for_url("**status=*")
     land(page)
     assert rows.count() <= everything
+    # Overdue commitments are flagged; one is updated with evidence, in the browser.
+    go(page, "/accord/uk-rok-2023/commitments/")
+    # (The demo has one overdue commitment, due 2025-03-31; the English walk delivers it first.)
+    pending = page.locator("#commitments tbody tr").filter(
+        has_not=page.locator(".status-delivered")
+    )
+    if language == "en":
+        expect(page.locator("#commitments .tag.overdue").first).to_be_visible()
+        pending = pending.filter(has=page.locator(".tag.overdue"))
+    row = pending.first
+    row_id = row.get_attribute("id")
+    row.locator("a[href$='/edit/']").click()
+    land(page)
+    page.locator("#commitment-form input[name=status][value=delivered]").check()
+    page.locator("#id_evidence_title").fill(f"Delivered ({language})")
+    page.locator("#id_evidence_url").fill("https://example.org/evidence")
+    page.locator("#commitment-form button[type=submit]").click()
+    land(page)
+    updated = page.locator(f"#{row_id}")
+    expect(updated.locator(".status-delivered")).to_be_visible()
+    expect(updated.locator(".tag.overdue")).to_have_count(0)
+    expect(updated).to_contain_text(f"Delivered ({language})")
     go(page, "/accord/uk-rok-2023/delivery/")
     go(page, "/audit/")
     expect(page.locator("main table tbody tr").first).to_be_visible()
