@@ -27,6 +27,7 @@ PAGES = [
     f"{CLOSED}/decisions/",
     f"{CLOSED}/decisions/applications/",
     f"{CLOSED}/decisions/disagreements/",
+    "/manage/applications/UK-ROK-ICA-2025-0001/reviewers/",
     f"{OPEN}/",
     f"{OPEN}/settings/",
     "/audit/",

@@ -45,7 +45,9 @@ class PartnerFinderView(LoginRequiredMixin, TemplateView):
                 career_stages=data["career_stages"],
                 call=data["call"],
             )
-        return super().get_context_data(form=form, matches=matches, person=person, no_profile=no_profile, **kwargs)
+        return super().get_context_data(
+            form=form, matches=matches, person=person, no_profile=no_profile, **kwargs
+        )
 
 
 class OfficerCallMixin(LoginRequiredMixin):
@@ -96,7 +98,9 @@ class SuggestedReviewersView(LoginRequiredMixin, TemplateView):
         if not self.request.user.has_perm("applications.manage_application", application):
             raise Http404
         conflicts: dict[int, list[Conflict]] = {}
-        for conflict in Conflict.objects.filter(application=application):
+        for conflict in Conflict.objects.filter(application=application).select_related(
+            "reviewer", "application"
+        ):
             conflicts.setdefault(conflict.reviewer_id, []).append(conflict)
         scores = (
             AffinityScore.objects.filter(application=application)
