@@ -14,7 +14,6 @@ from accord.applications.services.checks import override_eligibility, record_fun
 from accord.applications.services.eligibility import evaluate_application, is_eligible
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditEntry
-from accord.core.eligibility import TEMPLATES
 from tests.applications.conftest import (
     BEFORE_CLOSE,
     CLOSES,
@@ -97,7 +96,7 @@ def test_korean_request_limit_at_its_boundary(draft, uk_lead, krw, passed, messa
 @pytest.mark.parametrize(
     ("months", "passed", "message"),
     [
-        (36, True, "The duration of 36 months is within 36 to 36 months."),
+        (36, True, "The duration of 36 months is the 36 months the call asks for."),
         (35, False, "The duration of 35 months is shorter than the minimum of 36 months."),
         (37, False, "The duration of 37 months is longer than the maximum of 36 months."),
     ],
@@ -144,13 +143,8 @@ def test_a_missing_korean_summary_fails_and_says_so_in_the_readers_language(draf
     with translation.override("ko"):
         korean = result(draft, "korean-summary")
 
-    assert (english.passed, english.message) == (
-        False,
-        "The Korean-language field summary_ko is empty; fill it in.",
-    )
-    assert (korean.passed, isinstance(korean.message, str)) == (False, True)
-    if has_korean_translation(TEMPLATES["korean_summary.missing"]):
-        assert korean.message != english.message
+    assert (english.passed, english.message) == (False, "The Korean summary is empty; fill it in.")
+    assert (korean.passed, korean.message) == (False, "한국어 요약이 비어 있습니다. 입력해 주세요.")
     assert failing(draft) == ["korean-summary"]
 
 
@@ -303,3 +297,24 @@ def test_a_funder_check_is_audited_with_before_and_after(submitted, rs_officer):
         {"check_GB": {"status": "pending", "notes": ""}},
         {"check_GB": {"status": "passed", "notes": "ok"}},
     )
+
+
+def test_applications_per_person_reads_in_the_singular_for_one(signed):
+    with translation.override("en"):
+        line = result(fresh(signed), "one-per-person")
+    assert line.message in (
+        "No team member is on more than 1 application to this call.",
+        "No team member is on more than 2 applications to this call.",
+    )
+    assert "1 applications" not in line.message
+
+
+def test_rule_settings_read_without_parameter_names(call):
+    from accord.applications.services.eligibility import rule_summary
+
+    with translation.override("ko"):
+        summaries = [rule_summary(r) for r in call.rules.all()]
+    text = " ".join(summaries)
+    assert "kinds" not in text and "['" not in text and "university" not in text
+    assert "영국; 225,000; GBP" in summaries
+    assert "대한민국; 대학, 연구기관" in summaries

@@ -49,3 +49,19 @@ def test_submitted_reports_are_not_reminded(award):
     Report.objects.filter(pk=first.pk).update(submitted_at=dt.datetime(2026, 8, 1, tzinfo=dt.UTC))
     call_command("send-report-reminders", "--days", "30", "--today", "2026-08-20")
     assert mail.outbox == []
+
+
+def test_an_overdue_report_is_reminded_and_flagged(award):
+    first = Report.objects.filter(award=award).order_by("due_on").first()
+    late = first.due_on + dt.timedelta(days=20)
+    call_command("send-report-reminders", "--days", "5", "--today", str(late))
+    english = next(m for m in mail.outbox if m.to == ["uk-lead@example.org"])
+    assert "Progress report, due by Sept. 1, 2026 — overdue" in english.body
+    Report.objects.filter(pk=first.pk).update(due_on=dt.date(2020, 1, 1))
+    first.refresh_from_db()
+    assert first.overdue
+    payment = award.sides.first().payments.order_by("due_on").first()
+    payment.due_on = dt.date(2020, 1, 1)
+    assert payment.overdue
+    payment.state = "paid"
+    assert not payment.overdue

@@ -306,3 +306,19 @@ def test_disagreements_page_query_count_is_flat(client, call, rs_officer, nrf_of
         decline(split, nrf_officer, "KR")
     client.force_login(rs_officer)
     assert count_queries(client, reverse("decisions:disagreements", args=[call.slug])) == 12
+
+
+def test_the_last_key_warns_and_asks_for_confirmation(client, call, rs_officer, nrf_officer):
+    application = at_panel(call, merit=5)
+    url = reverse("decisions:decide", args=[call.slug, application.reference])
+    client.force_login(nrf_officer)
+    first = client.get(url).content.decode()
+    assert 'id="last-key"' not in first and "data-confirm" not in first
+    client.post(url, {"verdict": "approve", "amount": "1000", "feedback_en": "Yes."})
+    client.force_login(rs_officer)
+    last = client.get(url).content.decode()
+    assert 'id="last-key"' in last
+    assert (
+        'data-confirm="Record this decision? If it is an approval, the award is made at once'
+        in last
+    )

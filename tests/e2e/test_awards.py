@@ -61,6 +61,8 @@ def test_both_officers_approve_and_the_award_is_public(live_server, browser, ran
     uk = browser.new_context().new_page()
     kr = browser.new_context(locale="ko-KR").new_page()
     public = browser.new_context().new_page()
+    for page in (uk, kr):  # the last key asks for a confirmation: the officer confirms
+        page.on("dialog", lambda dialog: dialog.accept())
 
     # The Royal Society approves the UK side: one key is not an award.
     sign_in(uk, base, "officer-rs", "accord-officer-rs")
@@ -73,6 +75,7 @@ def test_both_officers_approve_and_the_award_is_public(live_server, browser, ran
     sign_in(kr, base, "officer-nrf", "accord-officer-nrf")
     decide(kr, base, call, application.reference, "Strong Korean contribution.")
     expect(kr.locator("#state")).not_to_have_text("At panel")
+    expect(uk.locator("#last-key")).to_have_count(0)
 
     public.goto(f"{base}/awards/")
     row = public.locator(f"#award-{application.reference}")

@@ -14,6 +14,7 @@ PUBLIC = [
     "/accord/uk-rok-2023/delivery/",
     "/programmes/",
     "/calls/",
+    "/calls/uk-rok-ica-2026/",
     "/directory/organisations/",
     "/awards/",
     "/accounts/login/",

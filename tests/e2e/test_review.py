@@ -73,6 +73,7 @@ def test_officer_assigns_reviewer_reviews_officer_ranks(live_server, browser, re
     row = officer.locator(f"#applications tr[data-application='{REFERENCE}']")
     expect(row).to_contain_text("Uma Reader")
     expect(row).to_contain_text("Kang Reader")
+    officer.once("dialog", lambda dialog: dialog.accept())
     officer.get_by_role("button", name="Publish the assignment").click()
     expect(officer.locator(".messages")).to_contain_text("2 assignments published")
 

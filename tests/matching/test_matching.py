@@ -154,3 +154,25 @@ def test_a_queued_run_polls_its_progress(client, matched):
     html = client.get(reverse("matching:progress", args=[call.slug, run.pk])).content.decode()
     assert run.state == RunState.QUEUED
     assert 'hx-trigger="every 1s"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Close Coauthor co-authored “Quantum dot charge sensing in silicon” (2024) with lead Alex Morgan of {ref}, within",
+        ),
+        ("ko", "Close Coauthor 님은 최근"),
+    ],
+)
+def test_conflicts_are_explained_with_names_not_ids(client, matched, language, expected):
+    call, application, expert, novice, coauthor, run = matched
+    compute_matching(run=run)
+    client.force_login(make_officer(call.sides.get(country="GB").funder))
+    html = client.get(
+        reverse("matching:suggestions", args=[application.reference]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    cell = html.split(f'data-reviewer="{coauthor.pk}"')[1].split("</tr>")[0]
+    assert expected.format(ref=application.reference) in cell
+    assert f"({coauthor.pk})" not in cell and "on application" not in cell

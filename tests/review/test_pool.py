@@ -242,3 +242,22 @@ def test_invitations_page_answers_and_hides_other_peoples_invitations(client, ca
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.state, theirs.state) == (InvitationState.ACCEPTED, InvitationState.INVITED)
+
+
+def test_candidates_come_most_expert_first_and_reviews_fall_due_after_the_call_closes(
+    client, call, officer
+):
+    application = make_joint_application(call=call, state="eligible")
+    low = make_researcher("GB", name_en="Aaron Low")
+    high = make_researcher("GB", name_en="Zoe High")
+    make_researcher("GB", name_en="Adam Unscored")
+    AffinityScore.objects.create(call=call, application=application, reviewer=low, score=0.2)
+    AffinityScore.objects.create(call=call, application=application, reviewer=high, score=0.9)
+    call.closes_at = dt.datetime(2999, 1, 31, 12, tzinfo=dt.UTC)
+    call.save(update_fields=["closes_at"])
+    client.force_login(officer)
+    form = client.get(pool_url(call)).context["form"]
+    offered = [p for p in form.fields["people"].queryset if p.country == "GB"]
+    names = [p.name_en for p in offered]
+    assert names.index("Zoe High") < names.index("Aaron Low") < names.index("Adam Unscored")
+    assert form.fields["due"].initial == dt.date(2999, 2, 28)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accord.common.forms import add_service_errors as add_service_errors
+from accord.common.i18n import pick
 from accord.decisions.enums import OutputKind, Verdict
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import CallSide
@@ -44,7 +45,7 @@ class PortfolioForm(forms.Form):
         for side in self.sides:
             self.fields[f"budget_{side.country}"] = forms.DecimalField(
                 label=_("Budget of %(funder)s (%(currency)s)")
-                % {"funder": side.funder, "currency": side.currency},
+                % {"funder": pick(side.funder, "name"), "currency": side.currency},
                 min_value=0,
                 max_digits=18,
                 decimal_places=2,
@@ -52,12 +53,12 @@ class PortfolioForm(forms.Form):
             )
         for area in self.areas:
             self.fields[f"min_{area.slug}"] = forms.IntegerField(
-                label=_("At least (%(area)s)") % {"area": area.name},
+                label=_("At least (%(area)s)") % {"area": pick(area, "name")},
                 min_value=0,
                 required=False,
             )
             self.fields[f"max_{area.slug}"] = forms.IntegerField(
-                label=_("At most (%(area)s)") % {"area": area.name},
+                label=_("At most (%(area)s)") % {"area": pick(area, "name")},
                 min_value=0,
                 required=False,
             )
@@ -120,7 +121,7 @@ class WhatIfForm(forms.Form):
         for side in self.sides:
             self.fields[f"budget_{side.country}"] = forms.DecimalField(
                 label=_("New budget of %(funder)s (%(currency)s)")
-                % {"funder": side.funder, "currency": side.currency},
+                % {"funder": pick(side.funder, "name"), "currency": side.currency},
                 min_value=0,
                 max_digits=18,
                 decimal_places=2,

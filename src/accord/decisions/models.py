@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -122,6 +124,11 @@ class Payment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.side} {self.due_on} {self.amount}"
 
+    @property
+    def overdue(self) -> bool:
+        """Past its due date and not paid."""
+        return self.state != PaymentState.PAID and self.due_on < dt.date.today()
+
 
 class Report(TimeStampedModel):
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reports")
@@ -135,6 +142,11 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.award} {self.kind} {self.due_on}"
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date and not submitted."""
+        return self.submitted_at is None and self.due_on < dt.date.today()
 
 
 class Output(TimeStampedModel):

@@ -99,7 +99,9 @@ class SuggestedReviewersView(LoginRequiredMixin, TemplateView):
         if not self.request.user.has_perm("applications.manage_application", application):
             raise Http404
         conflicts: dict[int, list[Conflict]] = {}
-        for conflict in Conflict.objects.filter(application=application):
+        for conflict in Conflict.objects.filter(application=application).select_related(
+            "reviewer", "application"
+        ):
             conflicts.setdefault(conflict.reviewer_id, []).append(conflict)
         scores = (
             AffinityScore.objects.filter(application=application)

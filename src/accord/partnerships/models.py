@@ -162,3 +162,14 @@ class Commitment(Bilingual, TimeStampedModel):
     @property
     def text(self) -> str:
         return self.local("text")
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date and neither delivered nor an ongoing activity."""
+        import datetime as dt
+
+        return (
+            self.due is not None
+            and self.due < dt.date.today()
+            and self.status not in (CommitmentStatus.DELIVERED, CommitmentStatus.ONGOING)
+        )

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accord.decisions.selectors import commitment_delivery
 from accord.partnerships.enums import CommitmentStatus
-from accord.partnerships.models import Partnership
+from accord.partnerships.forms import CommitmentForm
+from accord.partnerships.models import Commitment, Partnership
 from accord.partnerships.selectors import (
     areas,
     commitments,
@@ -87,6 +94,7 @@ class CommitmentTrackerView(TemplateView):
             row.delivery = delivery[row.pk]
         return super().get_context_data(
             partnership=partnership,
+            can_change=self.request.user.has_perm("partnerships.change_commitment"),
             commitments=rows,
             selected=selected,
             areas=areas(),
@@ -97,3 +105,55 @@ class CommitmentTrackerView(TemplateView):
             ],
             **kwargs,
         )
+
+
+class CommitmentEditView(LoginRequiredMixin, View):
+    """The secretariat (and administrators) update a commitment's status and evidence; audited.
+
+    Anyone else gets 404 (``partnerships.change_commitment``)."""
+
+    template_name = "partnerships/commitment_edit.html"
+
+    def commitment(self, request: HttpRequest, slug: str, key: str) -> Commitment:
+        commitment = (
+            Commitment.objects.select_related("instrument__partnership", "owner")
+            .filter(instrument__partnership__slug=slug, slug=key)
+            .first()
+        )
+        if commitment is None or not request.user.has_perm("partnerships.change_commitment"):
+            raise Http404
+        return commitment
+
+    def page(
+        self, request: HttpRequest, commitment: Commitment, form: CommitmentForm
+    ) -> HttpResponse:
+        return render(request, self.template_name, {"commitment": commitment, "form": form})
+
+    def get(self, request: HttpRequest, slug: str, key: str) -> HttpResponse:
+        commitment = self.commitment(request, slug, key)
+        form = CommitmentForm(initial={"status": commitment.status}, evidence=commitment.evidence)
+        return self.page(request, commitment, form)
+
+    def post(self, request: HttpRequest, slug: str, key: str) -> HttpResponse:
+        from accord.partnerships.services.commitments import update_commitment
+
+        commitment = self.commitment(request, slug, key)
+        form = CommitmentForm(request.POST, evidence=commitment.evidence)
+        if not form.is_valid():
+            return self.page(request, commitment, form)
+        data = form.cleaned_data
+        update_commitment(
+            commitment=commitment,
+            status=data["status"],
+            add_evidence={
+                "title": data["evidence_title"],
+                "url": data["evidence_url"],
+                "date": data["evidence_date"],
+            },
+            remove_evidence=data["remove"],
+            actor=request.user,
+            reason=data["reason"],
+        )
+        messages.success(request, _("The commitment is updated."))
+        tracker = reverse("partnerships:commitments", args=[slug])
+        return redirect(f"{tracker}#commitment-{commitment.slug}")

@@ -59,11 +59,18 @@ class InviteForm(forms.Form):
     min_load = forms.IntegerField(label=_("Fewest applications each"), min_value=0, initial=0)
     max_load = forms.IntegerField(label=_("Most applications each"), min_value=1, initial=6)
 
-    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: QuerySet[Person], call: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people  # type: ignore[attr-defined]
         if not self.is_bound:
-            self.fields["due"].initial = dt.date.today() + dt.timedelta(days=28)
+            # Four weeks after the later of today and the call's closing day: reviews cannot be
+            # due before the applications are in.
+            start = dt.date.today()
+            if call is not None and call.closes_at is not None:
+                start = max(start, call.closes_at.date())
+            self.fields["due"].initial = start + dt.timedelta(days=28)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
@@ -110,7 +110,7 @@ def evaluate_application(
     lines = []
     for result in results:
         params = _readable(dict(result.params), names)
-        template = gettext(result.template)
+        template = _plain(result.code, params) or gettext(result.template)
         try:
             message = template % params
         except (
@@ -169,6 +169,58 @@ def _readable(params: dict[str, str], names: dict[str, str]) -> dict[str, str]:
     return params
 
 
+def _plain(code: str, params: dict[str, str]) -> str:
+    """Plain-language wording where the core's template reads oddly for these values
+    ("36 to 36 months", "1 applications", a field's internal name); "" keeps the core's."""
+    if code == "korean_summary.missing":
+        return {
+            "title_ko": gettext("The Korean title is empty; fill it in."),
+            "summary_ko": gettext("The Korean summary is empty; fill it in."),
+        }.get(params.get("field", ""), "")
+    exact = params.get("min") is not None and params.get("min") == params.get("max")
+    if code == "duration.ok" and exact:
+        return gettext(
+            "The duration of %(duration)s months is the %(min)s months the call asks for."
+        )
+    if code == "duration.missing" and exact:
+        return gettext("The project duration is not stated; the call asks for %(min)s months.")
+    if code == "max_applications_per_person.ok":
+        with contextlib.suppress(ValueError):
+            return ngettext(
+                "No team member is on more than %(max)s application to this call.",
+                "No team member is on more than %(max)s applications to this call.",
+                int(params["max"]),
+            )
+    return ""
+
+
+def rule_summary(rule: EligibilityRule) -> str:
+    """A rule's settings as a reader sees them, without parameter names or codes:
+    kinds and stages as labels, countries as names, amounts grouped (for the public call page)."""
+    parts = []
+    for key, value in (rule.params or {}).items():
+        if isinstance(value, dict):  # e.g. exchange rates: currency codes and numbers
+            parts.append(", ".join(f"{k} {v}" for k, v in value.items()))
+            continue
+        values = value if isinstance(value, list) else [value]
+        shown = []
+        for v in values:
+            text = str(v)
+            if key == "country" or text in Country.values:
+                text = _label(Country, text)
+            elif text in OrganisationKind.values:
+                text = _label(OrganisationKind, text)
+            elif text in CareerStage.values:
+                text = _label(CareerStage, text)
+            elif (isinstance(v, int | float | Decimal) and not isinstance(v, bool)) or (
+                isinstance(v, str) and v.isdigit()
+            ):
+                text = formats.number_format(Decimal(str(v)), force_grouping=True)
+            shown.append(text)
+        parts.append(", ".join(shown))
+    return "; ".join(p for p in parts if p)
+
+
 def is_eligible(lines: list[EligibilityLine]) -> bool:
     return all(line.passed for line in lines)
 
@@ -178,4 +230,11 @@ def rule_label(kind: str) -> str:
     return gettext(spec.label) if spec is not None else kind
 
 
-__all__ = ["EligibilityLine", "evaluate_application", "facts_for", "is_eligible", "rule_label"]
+__all__ = [
+    "EligibilityLine",
+    "evaluate_application",
+    "facts_for",
+    "is_eligible",
+    "rule_label",
+    "rule_summary",
+]

@@ -87,12 +87,12 @@ class CallView(TemplateView):
         call = get_object_or_404(
             public_calls().prefetch_related("rules", "criteria"), slug=kwargs["slug"]
         )
-        from accord.applications.services.eligibility import rule_label
+        from accord.applications.services.eligibility import rule_label, rule_summary
 
         return super().get_context_data(
             call=call,
             is_open=call_is_open(call),
-            rules=[(rule, rule_label(rule.kind)) for rule in call.rules.all()],
+            rules=[(rule_summary(rule), rule_label(rule.kind)) for rule in call.rules.all()],
             form=StartForm(),
             **kwargs,
         )

@@ -19,12 +19,12 @@ from accord.decisions.models import Report
 
 
 def reports_due(*, today: dt.date, within_days: int) -> QuerySet[Report]:
-    """Reports not yet submitted, due between ``today`` and ``within_days`` later (inclusive)."""
+    """Reports not yet submitted, due by ``within_days`` after ``today`` (inclusive) — overdue
+    ones included: a report that is late is reminded until it is submitted."""
     leads = TeamMember.objects.filter(role=MemberRole.LEAD).select_related("person__user")
     return (
         Report.objects.filter(
             submitted_at__isnull=True,
-            due_on__gte=today,
             due_on__lte=today + dt.timedelta(days=within_days),
         )
         .exclude(award__state=AwardState.CLOSED)

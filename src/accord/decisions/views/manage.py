@@ -278,6 +278,11 @@ class DecideView(CallDecisionsMixin, TemplateView):
                 own_side=own,
                 form=form if own and application.state == "at_panel" else None,
                 award=getattr(application, "award", None),
+                # The last key: every other side has approved, so approving makes the award.
+                last_key=bool(own)
+                and all(
+                    verdicts.get(s.country) == "approve" for s in sides if s.country != own
+                ),
                 current="board",
             )
         )

@@ -144,7 +144,9 @@ def eligible_for_call(person: Person, call: Call) -> bool:
 def eligible_people(people: list[Person], call: Call) -> set[int]:
     """The people who meet the call's rules about individuals; the call's rules are read once."""
     countries = tuple(s.country for s in call.sides.all())
-    rules = [r for r in call.rules.all() if r.kind in {"org_kinds", "career_stage", "years_since_phd"}]
+    rules = [
+        r for r in call.rules.all() if r.kind in {"org_kinds", "career_stage", "years_since_phd"}
+    ]
     eligible = set()
     for person in people:
         member = core_eligibility.Member(
@@ -158,8 +160,15 @@ def eligible_people(people: list[Person], call: Call) -> set[int]:
             other_applications=0,
         )
         facts = core_eligibility.ApplicationFacts(
-            countries=countries, members=(member,), sides=(), duration_months=None, title_ko="",
-            summary_ko="", areas=(), call_areas=(), reference_date=call.closes_at.date(),
+            countries=countries,
+            members=(member,),
+            sides=(),
+            duration_months=None,
+            title_ko="",
+            summary_ko="",
+            areas=(),
+            call_areas=(),
+            reference_date=call.closes_at.date(),
         )
         personal = [
             core_eligibility.Rule(key=r.key, kind=r.kind, params=r.params)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -244,7 +244,8 @@ def directory_for(call: Call, *, country: str = "", area: str = "") -> QuerySet[
                 .values("best")[:1]
             )
         )
-        .order_by("country", "name_en")
+        # The most expert first: the best affinity for an application of the call, then names.
+        .order_by("country", F("top_affinity").desc(nulls_last=True), "name_en")
     )
     if country:
         qs = qs.filter(country=country)

@@ -43,7 +43,7 @@ class PoolView(OfficerCallMixin, TemplateView):
         people = directory_for(
             self.call, country=chosen.get("country", ""), area=chosen.get("area", "")
         )
-        return InviteForm(data, people=people)
+        return InviteForm(data, people=people, call=self.call)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.setup_forms()
