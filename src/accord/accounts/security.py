@@ -28,6 +28,7 @@ from accord.common.middleware import unavailable_response
 
 LAST_SEEN = "accord_last_seen"
 ENROLLED = "accord_totp_enrolled"
+STAFF = "accord_staff"  # whether the session's user was staff when they signed in
 SEEN_RESOLUTION = 60  # seconds: the session is written at most once a minute, not on every request
 EXEMPT_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/")
 
@@ -49,11 +50,22 @@ def locked_out(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any
 
 @receiver(user_logged_in)
 def staff_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    """Note in a staff member's new session when it started and whether they have enrolled an
-    authenticator, so that later requests need no query for either."""
-    if request is not None and hasattr(request, "session") and is_staff_member(user):
+    """Note in a new session whether its user is staff and, for staff, when it started and
+    whether they have enrolled an authenticator, so that later requests need no query for any."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[STAFF] = is_staff_member(user)
+    if request.session[STAFF]:
         request.session[LAST_SEEN] = time.time()
         request.session[ENROLLED] = user_has_device(user, confirmed=True)
+
+
+def _is_staff_session(request: HttpRequest) -> bool:
+    """Staff by the session's note (a role granted later counts from the next sign-in)."""
+    staff = request.session.get(STAFF)
+    if staff is None:  # a session from before this note existed
+        staff = request.session[STAFF] = is_staff_member(request.user)
+    return bool(staff)
 
 
 def second_factor_required(request: HttpRequest) -> bool:
@@ -84,7 +96,7 @@ class StaffSessionMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PATHS)
-            and is_staff_member(user)
+            and _is_staff_session(request)
         ):
             now = time.time()
             last = request.session.get(LAST_SEEN)

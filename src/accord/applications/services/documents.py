@@ -114,7 +114,6 @@ def active_content(reader: PdfReader) -> str | None:
     return None
 
 
-
 def read_pdf(data: bytes, *, max_bytes: int, max_pages: int, name: str) -> int:
     """Return the page count, or raise ApplicationError saying what is wrong with the file."""
     if len(data) > max_bytes:
