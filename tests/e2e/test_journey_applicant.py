@@ -49,6 +49,11 @@ def test_applicant_starts_finds_a_partner_and_invites_them(tour, username, langu
     land(page)
     expect(page.locator("#case-for-support")).to_contain_text(CASE)
 
+    # The budget page: one row per line, both sides, labelled, within the window.
+    go(page, f"{detail}budget/")
+    expect(page.locator("main form tbody tr").first).to_be_visible()
+    go(page, detail)
+
     # An upload error stays in view (the page does not jump to #documents).
     page.locator("#upload-form input[type=file]").set_input_files(
         files=[{"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf"}]
