@@ -155,6 +155,9 @@ def test_case_for_support_is_shown_to_the_team_and_both_officers(client, team):
     application, owner = team
     client.force_login(owner)
     assert "Why now: the two groups" in client.get(detail(application)).content.decode()
+    # Officers read applications once submitted.
+    application.state = ApplicationState.SUBMITTED
+    application.save(update_fields=["state"])
     for side in application.call.sides.all():
         client.force_login(make_officer(side.funder))
         page = client.get(reverse("manage:application", args=[application.reference]))
