@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Document, Invitation
@@ -157,7 +158,8 @@ def test_case_for_support_is_shown_to_the_team_and_both_officers(client, team):
     assert "Why now: the two groups" in client.get(detail(application)).content.decode()
     # Officers read applications once submitted.
     application.state = ApplicationState.SUBMITTED
-    application.save(update_fields=["state"])
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["state", "submitted_at"])
     for side in application.call.sides.all():
         client.force_login(make_officer(side.funder))
         page = client.get(reverse("manage:application", args=[application.reference]))

@@ -28,19 +28,24 @@ def enqueue_on_commit(task: str, /, **kwargs: Any) -> None:
 def runs_in_caller() -> bool:
     """Whether enqueueing runs the task on the spot, in this process (the immediate backend of
     the embedded mode)."""
-    from django_tasks import default_task_backend
     from django_tasks.backends.immediate import ImmediateBackend
 
-    return isinstance(default_task_backend, ImmediateBackend)
+    return isinstance(_default_backend(), ImmediateBackend)
 
 
 def queue_is_transactional() -> bool:
     """Whether queued tasks are rows in our own database (the database backend): then a task
     enqueued inside a transaction exists exactly when that transaction commits."""
-    from django_tasks import default_task_backend
-
     try:
         from django_tasks_db import DatabaseBackend
     except ImportError:  # pragma: no cover - the database backend is a dependency
         return False
-    return isinstance(default_task_backend, DatabaseBackend)
+    return isinstance(_default_backend(), DatabaseBackend)
+
+
+def _default_backend() -> Any:
+    """The backend every Accord task uses (not django-tasks' proxy object, which is no instance
+    of any backend class)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+    return task_backends[DEFAULT_TASK_BACKEND_ALIAS]

@@ -310,6 +310,10 @@ class BudgetView(ApplicationMixin, TemplateView):
         if not self.request.user.has_perm(  # type: ignore[union-attr]
             "applications.change_budget_side", Side(application, side.country)
         ):
+            if application.state != ApplicationState.DRAFT and is_team_member(
+                self.request.user, application
+            ):
+                raise NotEditable(application)  # the team, after submission: say so
             raise PermissionDenied  # the application is visible; this side's budget is not theirs
         return side
 
