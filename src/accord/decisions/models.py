@@ -105,6 +105,8 @@ class AwardSide(TimeStampedModel):
 
     class Meta:
         ordering = ["award", "country"]
+        verbose_name = _("award side")
+        verbose_name_plural = _("award sides")
         constraints = [models.UniqueConstraint(fields=["award", "country"], name="one_award_side_per_country")]
 
     def __str__(self) -> str:
@@ -120,6 +122,8 @@ class Payment(TimeStampedModel):
 
     class Meta:
         ordering = ["side", "due_on"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
         return f"{self.side} {self.due_on} {self.amount}"
@@ -139,6 +143,8 @@ class Report(TimeStampedModel):
 
     class Meta:
         ordering = ["award", "due_on"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
         return f"{self.award} {self.kind} {self.due_on}"
@@ -159,6 +165,8 @@ class Output(TimeStampedModel):
 
     class Meta:
         ordering = ["award", "kind", "-year"]
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
 
     def __str__(self) -> str:
         return self.title
@@ -170,12 +178,16 @@ class Letter(TimeStampedModel):
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="letters")
     language = models.CharField(_("language"), max_length=2, choices=[("en", "English"), ("ko", "한국어")])
     state = models.CharField(_("state"), max_length=10, choices=LetterState.choices, default=LetterState.PENDING)
-    file = models.FileField(upload_to="letters/", blank=True)
-    text = models.TextField(blank=True, help_text="The text rendered into the PDF (for checking).")
-    message = models.TextField(blank=True)
+    file = models.FileField(_("file"), upload_to="letters/", blank=True)
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("The text rendered into the PDF (for checking).")
+    )
+    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["award", "language", "-created_at"]
+        verbose_name = _("award letter")
+        verbose_name_plural = _("award letters")
 
     def __str__(self) -> str:
         return f"{self.award} {self.language} {self.state}"
