@@ -141,7 +141,8 @@ class ImportStatusView(MyProfileMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.own_import(pk)
-        assert record is not None
+        if record is None:  # a user with no person has no imports
+            raise Http404
         if record.finished:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = f"{reverse('directory:my_profile')}?import={record.pk}"

@@ -24,7 +24,9 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import (
     Application,
@@ -148,6 +150,12 @@ def start_eligibility_run(*, call: Call, actor: Any) -> EligibilityRun:
     """Recompute the call's stored results in the background (or now, in embedded mode)."""
     from accord.applications.tasks import recompute_eligibility
 
+    require(
+        actor,
+        "applications.recompute_eligibility",
+        call,
+        _("Only the call's officers recompute its eligibility results."),
+    )
     with transaction.atomic():
         run = EligibilityRun.objects.create(
             call=call, created_by=actor if getattr(actor, "pk", None) else None
