@@ -169,12 +169,22 @@ def test_applications_visible_to_team_and_the_calls_officers(client, application
     client.force_login(users[who]())
     listed = [a["reference"] for a in client.get("/api/applications").json()["items"]]
     assert listed == (["ICA-2025-0001"] if visible else [])
-    for path in ("/api/applications/ICA-2025-0001", "/api/applications/ICA-2025-0001/eligibility"):
-        response = client.get(path)
-        assert response.status_code == (200 if visible else 404)
-        assert ("Quantum sensors" in response.content.decode()) is (
-            visible and "eligibility" not in path
-        )
+    response = client.get("/api/applications/ICA-2025-0001")
+    assert response.status_code == (200 if visible else 404)
+    assert ("Quantum sensors" in response.content.decode()) is visible
+    # The eligibility preview is the applicants' own: those who see the application get 403
+    # (applications.view_eligibility_preview), the others 404.
+    response = client.get("/api/applications/ICA-2025-0001/eligibility")
+    assert response.status_code == (403 if visible else 404)
+    assert "Quantum sensors" not in response.content.decode()
+
+
+def test_the_eligibility_preview_is_the_teams(client, application):
+    for member in application.members.all():
+        client.force_login(make_applicant(person=member.person))
+        response = client.get("/api/applications/ICA-2025-0001/eligibility")
+        assert response.status_code == 200
+        assert response.json()["count"] == 11
 
 
 def test_eligibility_lines_with_override(client, application):
@@ -186,7 +196,9 @@ def test_eligibility_lines_with_override(client, application):
         reason="Summary is one word",
         actor=officer,
     )
-    client.force_login(officer)
+    client.force_login(
+        make_applicant(person=application.members.get(country="GB").person)
+    )  # the team reads it
     lines = {
         line["key"]: line
         for line in client.get("/api/applications/ICA-2025-0001/eligibility").json()["items"]
@@ -217,7 +229,7 @@ def test_eligibility_lines_with_override(client, application):
 
 
 def test_eligibility_message_in_the_requests_language(client, application):
-    client.force_login(make_officer(org("nrf")))
+    client.force_login(make_applicant(person=application.members.get(country="KR").person))
     path = "/api/applications/ICA-2025-0001/eligibility"
     english = {line["key"]: line["message"] for line in client.get(path).json()["items"]}
     korean = {

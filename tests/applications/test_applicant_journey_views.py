@@ -156,11 +156,13 @@ def test_case_for_support_is_shown_to_the_team_and_both_officers(client, team):
     application, owner = team
     client.force_login(owner)
     assert "Why now: the two groups" in client.get(detail(application)).content.decode()
-    # Officers read applications once submitted.
-    application.state = ApplicationState.SUBMITTED
-    application.submitted_at = timezone.now()
+    for side in application.call.sides.all():  # a draft is the team's alone (issue 9)
+        client.force_login(make_officer(side.funder))
+        page = client.get(reverse("manage:application", args=[application.reference]))
+        assert page.status_code == 404
+    application.state, application.submitted_at = ApplicationState.SUBMITTED, timezone.now()
     application.save(update_fields=["state", "submitted_at"])
-    for side in application.call.sides.all():
+    for side in application.call.sides.all():  # from submission on, both funders' officers
         client.force_login(make_officer(side.funder))
         page = client.get(reverse("manage:application", args=[application.reference]))
         assert page.status_code == 200

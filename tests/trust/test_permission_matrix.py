@@ -1,5 +1,5 @@
 """The permission matrix: every route of the URL resolver (pages, the admin site and the API under
-/api/) × GET and POST × every role and side, against ONE declared policy table
+/api/) × GET and POST (and PUT for the API's write operations) × every role and side, against ONE declared policy table
 (``tests/trust/policy_table.py``).
 
 A route that is not in the table fails. Forbidden-by-existence answers 404. The world contains
@@ -15,6 +15,7 @@ for PostgreSQL). To see what the site answers today (when adding a route), set
 
 from __future__ import annotations
 
+import json
 import os
 import pprint
 from decimal import Decimal
@@ -63,6 +64,12 @@ REVIEWER_NAME = "Zebulon Quillfeather"
 KR_LINE = "KR-ONLY-COST-LINE-7Q"
 DRAFT_TITLE = "DRAFT-PRIVATE-TITLE-7Q"
 MISSING = 987654  # a pk that exists nowhere: such routes answer 404 to everyone
+# The API's write operations are PUTs: each is also tried with PUT and a valid body (on the KR side
+# of the application in review: officer_b's own side, not officer_a's).
+API_WRITES: dict[str, dict[str, Any]] = {
+    "api:put_funder_check": {"status": "passed", "notes": "Checked."},
+    "api:put_decision": {"verdict": "decline", "feedback_en": "No.", "feedback_ko": "아니요."},
+}
 
 
 def routes() -> list[tuple[str, str, Any]]:
@@ -315,6 +322,7 @@ class PermissionMatrix(TestCase):
             "<int:pk>": pk,
             "<int:document>": k["document"],
             "<str:token>": k["token"],
+            "<country>": "KR",
             "<uidb64>": "MQ",
             "<token>": "set-password",
         }
@@ -344,12 +352,18 @@ class PermissionMatrix(TestCase):
             url = self.url_for(name, pattern)
             if url is None:
                 continue
-            for method in ("GET", "POST"):
+            methods = ("GET", "POST", "PUT") if name in API_WRITES else ("GET", "POST")
+            for method in methods:
                 client.cookies.clear()
                 for key, value in cookies.items():
                     client.cookies[key] = value
                 with transaction.atomic():
-                    response = getattr(client, method.lower())(url)
+                    if method == "PUT":
+                        response = client.put(
+                            url, data=json.dumps(API_WRITES[name]), content_type="application/json"
+                        )
+                    else:
+                        response = getattr(client, method.lower())(url)
                     transaction.set_rollback(True)
                 got = outcome(response)
                 observed.setdefault(name, {})[method] = got

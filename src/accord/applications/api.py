@@ -20,7 +20,7 @@ from accord.api.schemas import Page, Text, country_path, reference_path, respons
 from accord.applications.enums import CheckStatus
 from accord.applications.selectors import applications_visible_to, calls_of_officer, with_details
 from accord.applications.services.budget import budget_summary
-from accord.applications.services.checks import record_funder_check
+from accord.applications.services.checks import record_funder_check, require_check_right
 from accord.applications.services.eligibility import evaluate_application
 from accord.directory.enums import Country
 
@@ -147,12 +147,16 @@ def get_application(request, reference: str = reference_path()):  # type: ignore
 
 @router.get(
     "/applications/{reference}/eligibility",
-    response=responses(list[EligibilityLineOut], 401, 404, 422),
-    summary="The eligibility result per rule, in the request's language (signed in)",
+    response=responses(list[EligibilityLineOut], 401, 403, 404, 422),
+    summary="The eligibility preview per rule, in the request's language (the application's "
+    "team; 403 for others who see the application, 404 for the rest)",
 )
 @paginate(Page)
 def get_application_eligibility(request, reference: str = reference_path()):  # type: ignore[no-untyped-def]
-    return evaluate_application(get_object_or_404(visible(request), reference=reference))
+    application = get_object_or_404(visible(request), reference=reference)
+    if not request.user.has_perm("applications.view_eligibility_preview", application):
+        raise PermissionDenied  # the preview is the applicants' own; officers record checks
+    return evaluate_application(application)
 
 
 @router.put(
@@ -165,8 +169,7 @@ def put_funder_check(  # type: ignore[no-untyped-def]
     request, payload: CheckIn, reference: str = reference_path(), country: Country = country_path()
 ):
     application = get_object_or_404(visible(request), reference=reference)
-    if not request.user.has_perm("applications.manage_application", application):
-        raise PermissionDenied
+    require_check_right(request.user, application, country.value)  # applications.record_check
     require_write(request)
     return record_funder_check(
         application=application,

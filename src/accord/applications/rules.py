@@ -14,7 +14,7 @@ import rules
 
 from accord.accounts.rules import Side, is_administrator, person_id_of
 from accord.applications.enums import EDITABLE_STATES, MemberRole
-from accord.programmes.rules import call_officer_side
+from accord.programmes.rules import call_officer_side, is_officer_of_call
 
 
 def officer_side(user: Any, application: Any) -> str | None:
@@ -107,3 +107,5 @@ rules.add_perm("applications.manage_application", was_submitted & is_call_office
 rules.add_perm("applications.grant_extension", is_call_officer)
 rules.add_perm("applications.record_check", is_side_officer & side_submitted)
 rules.add_perm("applications.override_rule", is_side_officer & side_submitted)
+# Recomputing a call's stored eligibility results (objects: Call): its officers, not administrators.
+rules.add_perm("applications.recompute_eligibility", is_officer_of_call)

@@ -152,6 +152,9 @@ AXES_VERBOSE = False
 ACCORD_STAFF_TOTP = CONFIG.bool("STAFF_TOTP")
 ACCORD_STAFF_IDLE_MINUTES = int(CONFIG.str("STAFF_IDLE_MINUTES"))
 OTP_TOTP_ISSUER = "Accord"
+# The admin never shows a device's secret or QR code: an administrator reads, and reading a
+# second factor's key would let them pass as its owner.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = CONFIG.str("LANGUAGE_CODE")
 ACCORD_RUN_STALE_SECONDS = int(CONFIG.str("RUN_STALE_SECONDS"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -14,7 +13,11 @@ from accord.api.auth import SIGNED_IN, require_write
 from accord.api.schemas import Page, Text, country_path, reference_path, responses
 from accord.applications.selectors import applications_visible_to
 from accord.decisions.enums import Verdict
-from accord.decisions.services.decisions import outcome, record_decision
+from accord.decisions.services.decisions import (
+    outcome,
+    record_decision,
+    require_decision_right,
+)
 from accord.decisions.services.opendata import published_awards
 from accord.directory.enums import Country
 
@@ -120,8 +123,7 @@ def put_decision(  # type: ignore[no-untyped-def]
     application = get_object_or_404(
         applications_visible_to(request.user).select_related("call"), reference=reference
     )
-    if not request.user.has_perm("decisions.manage_call", application.call):
-        raise PermissionDenied
+    require_decision_right(request.user, application, country.value)  # decisions.decide_side
     require_write(request)
     return record_decision(
         application=application,

@@ -33,6 +33,18 @@ def eligibility_outcome(application: Application) -> str | None:
     return None
 
 
+def require_check_right(actor: Any, application: Application, country: str) -> None:
+    """PermissionDenied unless ``actor`` may record the ``country`` side's check (the API asks
+    this before a write, so the refusal is the same wherever it comes from)."""
+    require(
+        actor,
+        "applications.record_check",
+        Side(application, country),
+        _("Only an officer of the %(country)s funder records that side's check.")
+        % {"country": country},
+    )
+
+
 def record_funder_check(
     *,
     application: Application,
@@ -45,13 +57,7 @@ def record_funder_check(
     """Record the check of one side (only that side's funder's officer), then settle the state."""
     from accord.applications.services.lifecycle import transition_application
 
-    require(
-        actor,
-        "applications.record_check",
-        Side(application, country),
-        _("Only an officer of the %(country)s funder records that side's check.")
-        % {"country": country},
-    )
+    require_check_right(actor, application, country)
     with transaction.atomic():
         check, _created = FunderCheck.objects.select_for_update().get_or_create(
             application=application, country=country

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from accord.accounts.rules import require
 from accord.applications.errors import ApplicationError
 from accord.applications.models import Application, Document
 from accord.applications.services.drafting import bump_version, lock_for_edit
@@ -198,6 +199,12 @@ def upload_document(
     )
     with transaction.atomic():
         locked = lock_for_edit(application, expected_version=None)
+        require(
+            actor,
+            "applications.upload_document",
+            locked,
+            _("Only the application's team uploads its documents."),
+        )
         digest = hashlib.sha256(data).hexdigest()
         document = Document(
             application=locked,
@@ -232,6 +239,12 @@ def upload_document(
 def delete_document(*, document: Document, actor: Any) -> None:
     with transaction.atomic():
         locked = lock_for_edit(document.application, expected_version=None)
+        require(
+            actor,
+            "applications.upload_document",
+            locked,
+            _("Only the application's team removes its documents."),
+        )
         log_action(
             actor=actor, action=AuditAction.DELETE, instance=document, before=snapshot(document)
         )

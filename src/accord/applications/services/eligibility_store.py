@@ -23,7 +23,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import (
     Application,
@@ -147,6 +149,12 @@ def application_changed(application: Application, *, state_changed: bool) -> Non
 
 def start_eligibility_run(*, call: Call, actor: Any) -> EligibilityRun:
     """Recompute the call's stored results in the background (or now, in embedded mode)."""
+    require(
+        actor,
+        "applications.recompute_eligibility",
+        call,
+        _("Only the call's officers recompute its eligibility results."),
+    )
     with transaction.atomic():
         run = EligibilityRun.objects.create(
             call=call, created_by=actor if getattr(actor, "pk", None) else None

@@ -163,6 +163,12 @@ def resend_invitation(*, invitation: Invitation, actor: Any, base_url: str = "")
         if not invitation.is_open:
             raise ApplicationError(_("This invitation has already been answered."), code="answered")
         application = lock_for_edit(invitation.application, expected_version=None)
+        require(
+            actor,
+            "applications.invite_member",
+            application,
+            _("Only the application's team sends its invitations."),
+        )
         invitation.token = secrets.token_urlsafe(32)
         invitation.save(update_fields=["token", "updated_at"])
         log_action(
@@ -182,7 +188,13 @@ def cancel_invitation(*, invitation: Invitation, actor: Any) -> Invitation:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_open:
             raise ApplicationError(_("This invitation has already been answered."), code="answered")
-        lock_for_edit(invitation.application, expected_version=None)
+        application = lock_for_edit(invitation.application, expected_version=None)
+        require(
+            actor,
+            "applications.invite_member",
+            application,
+            _("Only the application's team cancels its invitations."),
+        )
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at", "updated_at"])
         log_action(

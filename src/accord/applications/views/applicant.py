@@ -138,6 +138,9 @@ class MyApplicationsView(LoginRequiredMixin, TemplateView):
 
 class ApplicationMixin(LoginRequiredMixin):
     permission_required = "applications.view_application"
+    # A team member refused because the application no longer takes changes is told so (and
+    # sent to the application); an action that is not about changing it (withdraw) is a 403.
+    explain_when_closed = True
 
     def get_application(self) -> Application:
         qs = with_details(applications_visible_to(self.request.user))  # type: ignore[attr-defined]
@@ -149,7 +152,11 @@ class ApplicationMixin(LoginRequiredMixin):
         if not user.has_perm("applications.view_application", application):
             raise Http404  # forbidden by existence: the same answer as for an unknown reference
         if not user.has_perm(self.permission_required, application):
-            if application.state != ApplicationState.DRAFT and is_team_member(user, application):
+            if (
+                self.explain_when_closed
+                and application.state != ApplicationState.DRAFT
+                and is_team_member(user, application)
+            ):
                 raise NotEditable(application)  # a team member after submission: say so
             raise PermissionDenied
         return application
@@ -498,7 +505,7 @@ class DocumentUploadView(ApplicationMixin, View):
 class DocumentDeleteView(ApplicationMixin, View):
     """Team members, while the application can change: remove an uploaded document (audited)."""
 
-    permission_required = "applications.change_application"
+    permission_required = "applications.upload_document"
 
     def post(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         application = self.get_application()
@@ -513,7 +520,7 @@ class DocumentDeleteView(ApplicationMixin, View):
 class InvitationActionView(ApplicationMixin, View):
     """Team members, while the application can change: send an open invitation again, or cancel it."""
 
-    permission_required = "applications.change_application"
+    permission_required = "applications.invite_member"
     action = "resend"
 
     def post(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
@@ -590,11 +597,11 @@ class TransitionView(ApplicationMixin, View):
     target: str = ""
 
     def get_application(self) -> Application:
+        submitting = self.target == ApplicationState.SUBMITTED
         self.permission_required = (
-            "applications.submit_application"
-            if self.target == ApplicationState.SUBMITTED
-            else "applications.withdraw_application"
+            "applications.submit_application" if submitting else "applications.withdraw_application"
         )
+        self.explain_when_closed = submitting  # only leads withdraw: a member is refused (403)
         return super().get_application()
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:

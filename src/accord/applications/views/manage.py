@@ -548,12 +548,17 @@ class CallDashboardView(OfficerMixin, TemplateView):
                 for side in sides
             ],
             eligibility=eligibility_summary(call, rules),
+            can_recompute=self.request.user.has_perm(  # type: ignore[union-attr]
+                "applications.recompute_eligibility", call
+            ),
             **kwargs,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Recompute the call's stored eligibility results in the background."""
         call = self.get_call(officer_calls(request.user))
+        if not request.user.has_perm("applications.recompute_eligibility", call):  # type: ignore[union-attr]
+            raise PermissionDenied  # an administrator sees the dashboard, acts on nothing
         start_eligibility_run(call=call, actor=request.user)
         return redirect("manage:call", slug=call.slug)
 

@@ -39,6 +39,17 @@ def outcome(verdicts: dict[str, str], countries: list[str]) -> str:
     return DISAGREEMENT
 
 
+def require_decision_right(actor: Any, application: Application, country: str) -> None:
+    """PermissionDenied unless ``actor`` may decide the ``country`` side of ``application``."""
+    require(
+        actor,
+        "decisions.decide_side",
+        Side(application, country),
+        _("Only an officer of the funder of the %(side)s side records its decision.")
+        % {"side": country},
+    )
+
+
 def record_decision(
     *,
     application: Application,
@@ -58,13 +69,7 @@ def record_decision(
     starts on ``starts_on`` or the 1st of next month). When both declined: the application is
     declined. One approval and one decline: nothing more happens until the officers reconcile.
     """
-    require(
-        actor,
-        "decisions.decide_side",
-        Side(application, country),
-        _("Only an officer of the funder of the %(side)s side records its decision.")
-        % {"side": country},
-    )
+    require_decision_right(actor, application, country)
     if verdict not in Verdict.values:
         raise DecisionError({"verdict": _("Choose fund or do not fund.")})
     with transaction.atomic():
