@@ -663,7 +663,7 @@ def _solve_weighted_lp(
     """
     t_start = time.perf_counter()
     timings = {"checks": 0.0, "candidates": 0.0, "lp": 0.0, "pricing": 0.0, "verify": 0.0}
-    n_props, n_revs = instance.affinity.shape
+    n_props = instance.affinity.shape[0]
     if bonus_keys is not None:
         bonus_keys = np.unique(np.asarray(bonus_keys, dtype=np.int64))
         bonus_keys = bonus_keys[~instance.conflict.ravel()[bonus_keys]]
@@ -752,27 +752,16 @@ def _solve_weighted_lp(
                 continue
             raise SolverError(f"the LP optimum is not integral (max fractional part {fractional})")
         break
-    t = time.perf_counter()
     chosen = np.sort(out.keys[out.x > 0.5])
-    pairs = np.column_stack(np.divmod(chosen, n_revs)).astype(np.int64)
-    problems = check_assignment(instance, pairs)
-    if problems:
-        raise SolverError("the rounded LP solution breaks constraints: " + "; ".join(problems))
-    objective = float(instance.affinity[pairs[:, 0], pairs[:, 1]].sum())
-    bound = out.duals.const(instance) + positive
-    if bonus_keys is not None and bonus_keys.size:
-        kept = int(np.isin(chosen, bonus_keys, assume_unique=True).sum())
-        bound -= bonus * kept
-    gap = max(0.0, bound - objective)
-    timings["verify"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t_start
-    return AssignmentResult(
-        pairs=pairs,
-        objective=objective,
-        bound=bound,
-        gap=gap,
-        relative_gap=gap / max(1.0, abs(objective)),
-        iterations=iterations,
-        n_candidates=int(keys.size),
-        timings=timings,
+    return _result(
+        instance,
+        chosen,
+        out.duals,
+        positive,
+        bonus_keys,
+        bonus,
+        iterations,
+        int(keys.size),
+        timings,
+        t_start,
     )

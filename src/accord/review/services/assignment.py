@@ -188,20 +188,22 @@ class _Names:
         return apps[i].reference if 0 <= i < len(apps) else str(i)
 
     def apps(self, items: list[int], limit: int = 10) -> str:
-        shown = ", ".join(self.app(i) for i in items[:limit])
-        if len(items) > limit:
-            shown += _(" and %(n)s more") % {"n": len(items) - limit}
-        return shown
+        return self._listing([self.app(i) for i in items[:limit]], len(items))
 
     def person(self, j: int) -> str:
         revs = self.reviewers
         return revs[j].name_en if 0 <= j < len(revs) else str(j)
 
     def people(self, items: list[int], limit: int = 10) -> str:
-        shown = ", ".join(self.person(j) for j in items[:limit])
-        if len(items) > limit:
-            shown += _(" and %(n)s more") % {"n": len(items) - limit}
-        return shown
+        return self._listing([self.person(j) for j in items[:limit]], len(items))
+
+    @staticmethod
+    def _listing(shown: list[str], total: int) -> str:
+        """The first names, then "and N more" for the rest."""
+        text = ", ".join(shown)
+        if total > len(shown):
+            text += _(" and %(n)s more") % {"n": total - len(shown)}
+        return text
 
     def country(self, c: int) -> str:
         if 0 <= c < len(self.sides) and self.sides[c] in Country.values:
