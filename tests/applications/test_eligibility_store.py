@@ -79,23 +79,32 @@ def test_overrides_are_applied_when_counting(call, funding):
     assert stored_counts(call) == live_counts(call)
 
 
+# Rules of one side change by that side's funder's officer alone (issue 9); rules of both sides
+# need both funders, so these tests change a UK-side rule as the Royal Society's officer.
+UK_RULE = {
+    "key": "max-request-uk-again",
+    "kind": "max_request",
+    "params": {"country": "GB", "amount": "1000", "currency": "GBP"},
+}
+
+
 def test_a_rule_change_recomputes_the_call_in_the_background(
     call, funding, django_capture_on_commit_callbacks
 ):
+    officer = officer_of("royal-society")
     for _ in range(3):
         make_joint_application(call=call, state=ApplicationState.SUBMITTED, budget={"GB": 100})
     make_joint_application(call=call)  # a draft is never stored
     with django_capture_on_commit_callbacks(execute=True):
-        # a rule of both sides: set by the system here (officers need both funders' agreement)
-        set_rule(call=call, key="leads-again", kind="lead_each_side", params={}, actor=None)
+        set_rule(call=call, actor=officer, **UK_RULE)  # a UK-side rule: the UK funder's alone
     run = EligibilityRun.objects.get(call=call)
     assert (run.state, run.done, run.total) == (RunState.DONE, 3, 3)
-    assert stored_counts(call)["leads-again"] == (3, 0)
+    assert stored_counts(call)["max-request-uk-again"] == (3, 0)
     assert stored_counts(call) == live_counts(call)
     with django_capture_on_commit_callbacks(execute=True):
-        delete_rule(rule=call.rules.get(key="budgets"), actor=None)
+        delete_rule(rule=call.rules.get(key="hosts-uk"), actor=officer)
     assert EligibilityRun.objects.filter(call=call).count() == 2
-    assert "budgets" not in stored_counts(call)
+    assert "hosts-uk" not in stored_counts(call)
     assert EligibilityEvaluation.objects.filter(application__call=call).count() == 3
 
 
@@ -106,8 +115,7 @@ def test_with_the_worker_queue_the_page_shows_the_recompute_in_progress(
     officer = officer_of("royal-society")
     make_joint_application(call=call, state=ApplicationState.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True):
-        # a rule of both sides: set by the system here (officers need both funders' agreement)
-        set_rule(call=call, key="leads-again", kind="lead_each_side", params={}, actor=None)
+        set_rule(call=call, actor=officer, **UK_RULE)  # a UK-side rule: the UK funder's alone
     run = EligibilityRun.objects.get(call=call)
     assert run.state == RunState.QUEUED
     assert DBTaskResult.objects.filter(

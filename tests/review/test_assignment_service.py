@@ -15,6 +15,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from accord.accounts.enums import Role
+from accord.accounts.models import RoleGrant
 from accord.applications.enums import ApplicationState
 from accord.common.models import AuditEntry
 from accord.matching.models import AffinityScore, Conflict
@@ -65,6 +67,11 @@ def pairs_of(call, states=(AssignmentState.PROPOSED, AssignmentState.PUBLISHED))
 
 
 def run(call, officer, capture, mode=AssignmentMode.TOTAL):
+    """Start a run as an officer of the call's GB funder (review.manage_call)."""
+    funder = call.sides.get(country="GB").funder
+    if funder.pk not in officer.funder_ids():
+        RoleGrant.objects.create(user=officer, role=Role.OFFICER, funder=funder)
+        officer._grants_cache = None
     with capture(execute=True):
         started = start_assignment_run(call=call, mode=mode, actor=officer)
     started.refresh_from_db()

@@ -352,13 +352,15 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "applications:budget": {
         "GET": {
             "*": "404",
-            "403": ["uk_lead", "kr_lead", "team_member", "officer_a", "officer_b", "administrator"],
+            "403": ["officer_a", "officer_b", "administrator"],
             "login": ["anonymous"],
+            "redirect": ["uk_lead", "kr_lead", "team_member"],
         },
         "POST": {
             "*": "404",
-            "403": ["uk_lead", "kr_lead", "team_member", "officer_a", "officer_b", "administrator"],
+            "403": ["officer_a", "officer_b", "administrator"],
             "login": ["anonymous"],
+            "redirect": ["uk_lead", "kr_lead", "team_member"],
         },
     },
     "applications:call": {"GET": {"*": "ok"}, "POST": {"*": "405"}},

@@ -52,8 +52,13 @@ class PartnerFinderView(LoginRequiredMixin, TemplateView):
 
 
 class OfficerCallMixin(LoginRequiredMixin):
+    """The call's matching pages: ``review.manage_call`` (its officers), else 404."""
+
     def get_call(self) -> Any:
-        return get_object_or_404(calls_of_officer(self.request.user), slug=self.kwargs["slug"])  # type: ignore[attr-defined]
+        call = get_object_or_404(calls_of_officer(self.request.user), slug=self.kwargs["slug"])  # type: ignore[attr-defined]
+        if not self.request.user.has_perm("review.manage_call", call):  # type: ignore[attr-defined]
+            raise Http404
+        return call
 
 
 class MatchingView(OfficerCallMixin, TemplateView):

@@ -8,7 +8,7 @@ else gets 404; changes need ``applications.change_application`` (team member, dr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -152,14 +152,19 @@ class ApplicationMixin(LoginRequiredMixin):
         if not user.has_perm("applications.view_application", application):
             raise Http404  # forbidden by existence: the same answer as for an unknown reference
         if not user.has_perm(self.permission_required, application):
-            if (
-                self.explain_when_closed
-                and application.state != ApplicationState.DRAFT
-                and is_team_member(user, application)
-            ):
-                raise NotEditable(application)  # a team member after submission: say so
-            raise PermissionDenied
+            self.refuse(application)
         return application
+
+    def refuse(self, application: Application) -> NoReturn:
+        """A team member after submission is told the application no longer changes; anyone
+        else who sees it is forbidden (403)."""
+        if (
+            self.explain_when_closed
+            and application.state != ApplicationState.DRAFT
+            and is_team_member(self.request.user, application)  # type: ignore[attr-defined]
+        ):
+            raise NotEditable(application)
+        raise PermissionDenied
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -317,11 +322,7 @@ class BudgetView(ApplicationMixin, TemplateView):
         if not self.request.user.has_perm(  # type: ignore[union-attr]
             "applications.change_budget_side", Side(application, side.country)
         ):
-            if application.state != ApplicationState.DRAFT and is_team_member(
-                self.request.user, application
-            ):
-                raise NotEditable(application)  # the team, after submission: say so
-            raise PermissionDenied  # the application is visible; this side's budget is not theirs
+            self.refuse(application)  # visible; this side's budget is not theirs (or not now)
         return side
 
     def _formset(self, application: Application, side: Any, data: Any = None) -> Any:

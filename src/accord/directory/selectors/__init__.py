@@ -17,9 +17,10 @@ def organisations() -> QuerySet[Organisation]:
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
-    """Public profiles for everyone; a hidden profile only for its owner and for staff."""
+    """Public profiles for everyone; a hidden profile only for its owner and for those the policy
+    lets read them (``directory.view_hidden_profiles``)."""
     qs = Person.objects.select_related("organisation")
-    if getattr(user, "is_staff", False):
+    if user is not None and user.has_perm("directory.view_hidden_profiles"):
         return qs
     if getattr(user, "is_authenticated", False) and getattr(user, "person_id", None):
         return qs.filter(Q(public_profile=True) | Q(pk=user.person_id))

@@ -30,6 +30,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accord.accounts.rules import require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
 from accord.common.models import AuditAction
@@ -91,6 +92,7 @@ def matched_applications(call: Call) -> list[Application]:
 def create_match_run(*, call: Call, actor: Any) -> MatchRun:
     """A new run, audited; :func:`compute_matching` does its work (in the caller's process when
     the caller needs the result at once, as the demo does)."""
+    require(actor, "review.manage_call", call, _("Only the call's officers run its matching."))
     with transaction.atomic():
         run = MatchRun.objects.create(
             call=call, created_by=actor if getattr(actor, "pk", None) else None

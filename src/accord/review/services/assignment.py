@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from accord.accounts.rules import require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
 from accord.applications.services.lifecycle import transition_application
@@ -460,6 +461,7 @@ def _lock(call: Call) -> Call:
 def create_assignment_run(*, call: Call, mode: str, actor: Any) -> AssignmentRun:
     """A queued run, audited; :func:`compute_assignment` does its work (in the caller's process
     and transaction when the caller needs the result at once, as the demo does)."""
+    require(actor, "review.manage_call", call, _("Only the call's officers assign its reviewers."))
     if mode not in AssignmentMode.values:
         raise ValidationError({"mode": _("Choose how to assign.")})
     with transaction.atomic():
