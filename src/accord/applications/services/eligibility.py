@@ -198,7 +198,10 @@ def rule_summary(rule: EligibilityRule) -> str:
     """A rule's settings as a reader sees them, without parameter names or codes:
     kinds and stages as labels, countries as names, amounts grouped (for the public call page)."""
     parts = []
-    for key, value in (rule.params or {}).items():
+    # The side first, then the settings by name: the same order on every database (PostgreSQL's
+    # jsonb does not keep the order in which the keys were written).
+    items = sorted((rule.params or {}).items(), key=lambda kv: (kv[0] != "country", kv[0]))
+    for key, value in items:
         if isinstance(value, dict):  # e.g. exchange rates: currency codes and numbers
             parts.append(", ".join(f"{k} {v}" for k, v in value.items()))
             continue
