@@ -31,17 +31,13 @@ Results are deterministic: ties in score are broken by the smaller id.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from threadpoolctl import ThreadpoolController
 
 __all__ = [
     "FORMAT_VERSION",
@@ -54,235 +50,30 @@ __all__ = [
     "exact_search",
 ]
 
+# Everything but the index itself is shared with the product's module (the same types, filters,
+# checks and exact search), so the baseline differs from accord.core.partners only in the index.
+from accord.core.partners import (
+    F32,
+    I64,
+    BoolArr,
+    IndexInputError,
+    PartnerFilter,
+    ProfileMeta,
+    SearchResult,
+    UnknownProfileError,
+    _blas_limit,
+    _check_ids,
+    _check_vectors,
+    _empty_meta,
+    _ranges_to_rows,
+    _top_k,
+    exact_search,
+)
+
 FORMAT_VERSION = 2  # 2: rows sorted by (list, country), cell offsets
 _NORM_TOLERANCE = 1e-3
 _GATHER_COST = 4  # cost of scoring one scattered row, in contiguous-row units (measured)
 _GATHER_BLOCK = 1024  # rows gathered per block before a mat-vec (stays in cache; measured)
-
-_BLAS: ThreadpoolController | None = None
-
-
-def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
-    """Limit BLAS threads for one query (about 10 µs). A query is a few small mat-vecs; on a
-    busy machine a multi-threaded BLAS waits for descheduled threads (measured: p95 64 ms
-    with 2 threads vs 16 ms with 1 at 1M profiles under load 6 on 2 cores)."""
-    global _BLAS
-    if threads is None:
-        return contextlib.nullcontext()
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    limit: contextlib.AbstractContextManager[object] = _BLAS.limit(limits=threads, user_api="blas")
-    return limit
-
-
-F32 = NDArray[np.float32]
-I64 = NDArray[np.int64]
-BoolArr = NDArray[np.bool_]
-
-
-class IndexInputError(ValueError):
-    """An input array breaks a stated constraint (shape, dtype, normalisation, unique ids)."""
-
-
-class UnknownProfileError(KeyError):
-    """A profile id given to ``replace``/``remove`` is not in the index."""
-
-
-@dataclass(frozen=True)
-class ProfileMeta:
-    """Per-profile metadata columns, all of length N (validated by the index).
-
-    - ``country``: int8[N] — country code chosen by the caller (e.g. 0 = GB, 1 = KR).
-    - ``areas``: uint64[N] — bitmask of technology areas (bit i = area i, up to 64 areas).
-    - ``org_kind``: int8[N] — organisation kind code.
-    - ``career_stage``: int8[N] — career stage code.
-    - ``active``: bool[N] — profile is active (inactive profiles are skipped by default).
-    """
-
-    country: NDArray[np.int8]
-    areas: NDArray[np.uint64]
-    org_kind: NDArray[np.int8]
-    career_stage: NDArray[np.int8]
-    active: BoolArr
-
-    @classmethod
-    def from_arrays(
-        cls,
-        *,
-        country: ArrayLike,
-        areas: ArrayLike,
-        org_kind: ArrayLike,
-        career_stage: ArrayLike,
-        active: ArrayLike | None = None,
-    ) -> ProfileMeta:
-        """Coerce plain sequences/arrays to the column dtypes (``active`` defaults to all true)."""
-        c = np.asarray(country, dtype=np.int8)
-        act = np.ones(c.shape[0], dtype=np.bool_) if active is None else np.asarray(active, bool)
-        return cls(
-            country=c,
-            areas=np.asarray(areas, dtype=np.uint64),
-            org_kind=np.asarray(org_kind, dtype=np.int8),
-            career_stage=np.asarray(career_stage, dtype=np.int8),
-            active=act,
-        )
-
-    def __len__(self) -> int:
-        return int(self.country.shape[0])
-
-    def validate(self, n: int) -> None:
-        """Check every column is 1-D of length ``n`` with its stated dtype."""
-        expected: dict[str, tuple[np.ndarray, type[np.generic]]] = {
-            "country": (self.country, np.int8),
-            "areas": (self.areas, np.uint64),
-            "org_kind": (self.org_kind, np.int8),
-            "career_stage": (self.career_stage, np.int8),
-            "active": (self.active, np.bool_),
-        }
-        for name, (arr, dtype) in expected.items():
-            if arr.ndim != 1 or arr.shape[0] != n:
-                raise IndexInputError(
-                    f"metadata column {name!r} must have shape [{n}], got {list(arr.shape)}"
-                )
-            if arr.dtype != dtype:
-                raise IndexInputError(
-                    f"metadata column {name!r} must be {np.dtype(dtype).name}, got {arr.dtype.name}"
-                )
-
-    def take(self, rows: NDArray[np.intp] | I64) -> ProfileMeta:
-        return ProfileMeta(
-            country=self.country[rows],
-            areas=self.areas[rows],
-            org_kind=self.org_kind[rows],
-            career_stage=self.career_stage[rows],
-            active=self.active[rows],
-        )
-
-    @staticmethod
-    def concat(parts: list[ProfileMeta]) -> ProfileMeta:
-        return ProfileMeta(
-            country=np.concatenate([p.country for p in parts]),
-            areas=np.concatenate([p.areas for p in parts]),
-            org_kind=np.concatenate([p.org_kind for p in parts]),
-            career_stage=np.concatenate([p.career_stage for p in parts]),
-            active=np.concatenate([p.active for p in parts]),
-        )
-
-
-@dataclass(frozen=True)
-class PartnerFilter:
-    """What a returned profile must satisfy. ``None`` / empty means "no constraint".
-
-    - ``country``: the profile's country must equal this (e.g. the other side's code).
-    - ``areas_any``: bitmask; the profile must share at least one area bit with it.
-    - ``org_kinds`` / ``career_stages``: the profile's code must be one of these.
-    - ``allow_ids``: only these profile ids may be returned (e.g. eligible for a call).
-    - ``exclude_ids``: these ids are never returned (e.g. the person searching).
-    - ``active_only``: skip profiles whose ``active`` flag is false (default true).
-    """
-
-    country: int | None = None
-    areas_any: int | None = None
-    org_kinds: tuple[int, ...] | None = None
-    career_stages: tuple[int, ...] | None = None
-    allow_ids: tuple[int, ...] | I64 | None = None
-    exclude_ids: tuple[int, ...] | I64 | None = None
-    active_only: bool = True
-
-    def is_empty(self) -> bool:
-        return (
-            self.country is None
-            and self.areas_any is None
-            and self.org_kinds is None
-            and self.career_stages is None
-            and self.allow_ids is None
-            and self.exclude_ids is None
-            and not self.active_only
-        )
-
-    def mask(self, meta: ProfileMeta) -> BoolArr:
-        """bool[N]: which rows of ``meta`` pass the metadata part (not the id lists)."""
-        n = len(meta)
-        m = meta.active.copy() if self.active_only else np.ones(n, dtype=np.bool_)
-        if self.country is not None:
-            m &= meta.country == np.int8(self.country)
-        if self.areas_any is not None:
-            m &= (meta.areas & np.uint64(self.areas_any)) != 0
-        if self.org_kinds is not None:
-            m &= np.isin(meta.org_kind, np.asarray(self.org_kinds, dtype=np.int8))
-        if self.career_stages is not None:
-            m &= np.isin(meta.career_stage, np.asarray(self.career_stages, dtype=np.int8))
-        return m
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Top-k answer: ``ids`` int64[k'] and ``scores`` float32[k'], best first, k' ≤ k."""
-
-    ids: I64
-    scores: F32
-
-
-def _check_vectors(vectors: ArrayLike, dim: int | None, what: str) -> F32:
-    v = np.asarray(vectors)
-    if v.ndim != 2:
-        raise IndexInputError(f"{what} must be 2-D float32[N, D], got shape {list(v.shape)}")
-    if dim is not None and v.shape[1] != dim:
-        raise IndexInputError(f"{what} must have D = {dim} columns, got {v.shape[1]}")
-    if v.dtype != np.float32:
-        raise IndexInputError(f"{what} must be float32, got {v.dtype.name}")
-    if v.shape[0]:
-        norms = np.einsum("ij,ij->i", v, v, dtype=np.float64)
-        bad = np.flatnonzero(np.abs(norms - 1.0) > 2 * _NORM_TOLERANCE)
-        if bad.size:
-            raise IndexInputError(
-                f"{what} must be L2-normalised; row {int(bad[0])} has norm "
-                f"{math.sqrt(float(norms[bad[0]])):.4f} ({bad.size} rows off)"
-            )
-    return np.ascontiguousarray(v)
-
-
-def _check_ids(ids: ArrayLike, n: int, what: str) -> I64:
-    a = np.asarray(ids)
-    if a.ndim != 1 or a.shape[0] != n:
-        raise IndexInputError(f"{what} must have shape [{n}], got {list(a.shape)}")
-    if a.size and not np.issubdtype(a.dtype, np.integer):
-        raise IndexInputError(f"{what} must be integers, got {a.dtype.name}")
-    out = a.astype(np.int64)
-    if out.size:
-        s = np.sort(out)
-        dup = np.flatnonzero(s[1:] == s[:-1])
-        if dup.size:
-            raise IndexInputError(f"{what} must be unique; id {int(s[dup[0]])} appears twice")
-    return out
-
-
-def _top_k(ids: I64, scores: F32, k: int) -> SearchResult:
-    """Best ``k`` by score descending, ties by id ascending (deterministic)."""
-    if scores.shape[0] > k:
-        # argpartition on the k-th largest value, then keep every row tied with it so the
-        # tie-break by id below is exact.
-        kth = np.partition(scores, scores.shape[0] - k)[scores.shape[0] - k]
-        keep = np.flatnonzero(scores >= kth)
-        ids, scores = ids[keep], scores[keep]
-    order = np.lexsort((ids, -scores))[:k]
-    return SearchResult(ids=ids[order].astype(np.int64), scores=scores[order].astype(np.float32))
-
-
-def exact_search(
-    vectors: F32, query: F32, k: int = 10, *, ids: I64 | None = None, mask: BoolArr | None = None
-) -> SearchResult:
-    """Brute-force top-k by dot product (the reference the index is measured against).
-
-    vectors: float32[N, D]; query: float32[D]; ids: int64[N] (default 0..N-1); mask: bool[N].
-    """
-    n = vectors.shape[0]
-    all_ids = np.arange(n, dtype=np.int64) if ids is None else ids
-    if mask is not None:
-        rows = np.flatnonzero(mask)
-        if rows.shape[0] * 8 < n:  # selective: gathering the rows is cheaper than scoring all
-            return _top_k(all_ids[rows], vectors[rows] @ query, k)
-        return _top_k(all_ids[rows], (vectors @ query)[rows], k)
-    return _top_k(all_ids, vectors @ query, k)
 
 
 def _mask_at(
@@ -332,17 +123,6 @@ def _nearest(x: F32, cent: F32, chunk: int = 65536) -> NDArray[np.intp]:
     for s in range(0, x.shape[0], chunk):
         out[s : s + chunk] = np.argmax(x[s : s + chunk] @ cent.T, axis=1)
     return out
-
-
-def _ranges_to_rows(starts: I64, ends: I64) -> NDArray[np.intp]:
-    """The rows of the half-open ranges ``[starts[i], ends[i])``, concatenated (intp[Σ len])."""
-    lens = ends - starts
-    total = int(lens.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.intp)
-    before = np.zeros(lens.shape[0], dtype=np.int64)
-    np.cumsum(lens[:-1], out=before[1:])
-    return (np.repeat(starts - before, lens) + np.arange(total, dtype=np.int64)).astype(np.intp)
 
 
 class PartnerIndex:
@@ -851,18 +631,3 @@ class PartnerIndex:
             np.concatenate([self.ids[live], self.buf_ids]),
             ProfileMeta.concat([self.meta.take(live), self.buf_meta]),
         )
-
-
-def _empty_meta() -> ProfileMeta:
-    return ProfileMeta(
-        country=np.empty(0, np.int8),
-        areas=np.empty(0, np.uint64),
-        org_kind=np.empty(0, np.int8),
-        career_stage=np.empty(0, np.int8),
-        active=np.empty(0, np.bool_),
-    )
-
-
-def iter_ids(result: SearchResult) -> Iterable[int]:
-    """Convenience: the result ids as Python ints."""
-    return (int(i) for i in result.ids)
