@@ -156,18 +156,24 @@ def _send_invitation(
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
 
 
+def _lock_open_invitation(
+    invitation: Invitation, actor: Any, refusal: str
+) -> tuple[Invitation, Application]:
+    """Inside a transaction: the invitation and its application locked, the invitation still
+    open, and the actor on the team (``applications.invite_member``); else the error to show."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ApplicationError(_("This invitation has already been answered."), code="answered")
+    application = lock_for_edit(invitation.application, expected_version=None)
+    require(actor, "applications.invite_member", application, refusal)
+    return invitation, application
+
+
 def resend_invitation(*, invitation: Invitation, actor: Any, base_url: str = "") -> Invitation:
     """Send an open invitation again, with a new link (the old link stops working)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_open:
-            raise ApplicationError(_("This invitation has already been answered."), code="answered")
-        application = lock_for_edit(invitation.application, expected_version=None)
-        require(
-            actor,
-            "applications.invite_member",
-            application,
-            _("Only the application's team sends its invitations."),
+        invitation, application = _lock_open_invitation(
+            invitation, actor, _("Only the application's team sends its invitations.")
         )
         invitation.token = secrets.token_urlsafe(32)
         invitation.save(update_fields=["token", "updated_at"])
@@ -185,15 +191,8 @@ def resend_invitation(*, invitation: Invitation, actor: Any, base_url: str = "")
 def cancel_invitation(*, invitation: Invitation, actor: Any) -> Invitation:
     """Withdraw an open invitation: its link stops working; the address may be invited again."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_open:
-            raise ApplicationError(_("This invitation has already been answered."), code="answered")
-        application = lock_for_edit(invitation.application, expected_version=None)
-        require(
-            actor,
-            "applications.invite_member",
-            application,
-            _("Only the application's team cancels its invitations."),
+        invitation, _application = _lock_open_invitation(
+            invitation, actor, _("Only the application's team cancels its invitations.")
         )
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at", "updated_at"])
