@@ -76,8 +76,13 @@ def when_ready(server: Any) -> None:
 
 
 def post_fork(server: Any, worker: Any) -> None:
-    """Each worker opens its own database connections (none is shared across the fork)."""
+    """Each worker opens its own database connections (none is shared across the fork) and loads
+    the text models in its own background thread: a model session (and the thread loading it)
+    does not survive a fork, so the master loads none (see accord.config.wsgi)."""
     from django.db import connections
+
+    from accord.matching.services.models import warm_up_in_background
 
     for connection in connections.all(initialized_only=True):
         connection.close()
+    warm_up_in_background()
