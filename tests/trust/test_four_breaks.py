@@ -173,6 +173,25 @@ def test_the_uk_funders_officer_cannot_change_the_korean_rules(call, rs_officer)
     assert EligibilityRule.objects.filter(call=call, key="hosts-kr").exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Rule hosts-kr belongs to the Republic of Korea side: only that side's funder changes it.",
+        ),
+        ("ko", "대한민국"),
+    ],
+)
+def test_the_refusal_names_the_side_in_the_readers_language(call, rs_officer, language, expected):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(PermissionDenied) as refused:
+        delete_rule(rule=EligibilityRule.objects.get(call=call, key="hosts-kr"), actor=rs_officer)
+    assert expected in str(refused.value)
+    assert " KR " not in str(refused.value)
+
+
 def test_the_uk_officer_cannot_change_korean_rules_through_the_settings_page(
     client, call, rs_officer
 ):

@@ -14,6 +14,7 @@ from accord.accounts.rules import require
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, save_with_audit, snapshot
 from accord.core import eligibility as core
+from accord.directory.enums import Country
 from accord.directory.models import Organisation
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
@@ -156,7 +157,7 @@ def _side_rule_refusal(rule: EligibilityRule) -> str:
         "Rule %(key)s belongs to the %(country)s side: only that side's funder changes it."
     ) % {
         "key": rule.key,
-        "country": side,
+        "country": Country(side).label if side in Country.values else side,
     }
 
 
