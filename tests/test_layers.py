@@ -81,3 +81,19 @@ def test_the_walk_sees_imports_inside_functions(tmp_path):
     assert _is_tasks_module("accord.review.tasks.run_assignment")
     assert not _is_tasks_module("django_tasks")
     assert not _is_tasks_module("accord.review.services.assignment")
+
+
+def test_every_task_a_service_names_exists():
+    """Services name their tasks by dotted path (accord.common.tasking); a typo there would only
+    show when the work is queued, so each named path must resolve to a task here."""
+    import re
+
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    named = set()
+    for path in ACCORD.glob("*/services/**/*.py"):
+        named.update(re.findall(r'"(accord\.\w+\.tasks\.\w+)"', path.read_text()))
+    assert len(named) >= 7
+    for name in sorted(named):
+        assert isinstance(import_string(name), Task), name
