@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from accord.core.assignment.errors import InstanceError, SolverError
 from accord.core.assignment.infeasible import check_necessary
@@ -108,6 +107,8 @@ def solve_fair(
     lb.append(np.zeros(n_props))
     ub.append(np.full(n_props, np.inf))
     offset += n_props
+    import scipy.sparse as sp  # lazily: ~0.25 s to import, and only the LP paths need it
+
     matrix = sp.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cc))), shape=(offset, n + 1)
     )

@@ -35,7 +35,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import scipy.sparse as sp
 
 from accord.core.assignment.duals import (
     CHUNK_CELLS,
@@ -282,6 +281,8 @@ def _solve_lp(
         ub_cols.append(n + n_props + np.arange(extra_rows.size))
         ub_vals.append(-np.ones(extra_rows.size))
     n_cols = n + n_art
+    import scipy.sparse as sp  # lazily: ~0.25 s to import, and only the LP paths need it
+
     a_eq = sp.csc_matrix(
         (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
         shape=(n_props, n_cols),
