@@ -55,6 +55,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from bench._smtp_sink import SmtpSink  # noqa: E402
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/accord_bench_pages"
 )
@@ -74,7 +76,8 @@ ENV = {
     "ACCORD_SECRET_KEY": "bench-" + "x" * 50,
     "ACCORD_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "ACCORD_RUN_STALE_SECONDS": str(STALE_SECONDS),
-    "ACCORD_EMAIL_URL": "dummymail://",
+    # ACCORD_EMAIL_URL: the local SMTP sink's address, set in main() (production refuses mail
+    # backends that deliver nothing)
     "DJANGO_SETTINGS_MODULE": "accord.config.settings",
     "PYTHONPATH": str(ROOT / "src"),
 }
@@ -819,6 +822,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer requests per page")
     args = parser.parse_args()
     print(machine())
+    with SmtpSink() as sink:
+        ENV["ACCORD_EMAIL_URL"] = sink.url
+        _main(args)
+        print(f"mail: {sink.messages} message(s) delivered to the local SMTP sink")
+
+
+def _main(args: argparse.Namespace) -> None:
     if args.what == "setup":
         t = time.perf_counter()
         setup()
