@@ -18,12 +18,12 @@ from accord.applications.models import (
     Snapshot,
     TeamMember,
 )
+from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.drafting import (
     call_is_open,
     start_application,
     update_application,
 )
-from accord.applications.services.eligibility import evaluate_application
 from accord.common.models import AuditEntry
 from accord.demo.seed import seed_demo
 from accord.directory.models import Person

@@ -336,7 +336,7 @@ class NewRuleForm(forms.Form):
     )
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
-        from accord.applications.services.eligibility import rule_label
+        from accord.applications.selectors.eligibility import rule_label
 
         super().__init__(*args, **kwargs)
         self.call = call

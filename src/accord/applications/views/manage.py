@@ -59,12 +59,12 @@ from accord.applications.selectors import (
     calls_of_officer,
     with_details,
 )
-from accord.applications.services.budget import CENT, budget_summary, funding_rate
-from accord.applications.services.checks import override_eligibility, record_funder_check
-from accord.applications.services.eligibility import (
+from accord.applications.selectors.budget import CENT, budget_summary, funding_rate
+from accord.applications.selectors.eligibility import (
     evaluate_application,
     rule_label,
 )
+from accord.applications.services.checks import override_eligibility, record_funder_check
 from accord.applications.services.eligibility_store import (
     eligibility_summary,
     start_eligibility_run,

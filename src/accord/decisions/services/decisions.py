@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accord.accounts.rules import Side, require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.applications.services.lifecycle import transition_application
 from accord.common.services.audit import save_with_audit
 from accord.decisions.enums import Verdict

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.core.portfolio import (
