@@ -22,7 +22,7 @@ from accord.common.forms import add_service_errors as add_service_errors
 from accord.core.conflicts import ConflictConfig, Scope
 from accord.core.eligibility import RULE_KINDS
 from accord.directory.enums import Country
-from accord.matching.services.conflict_config import (
+from accord.matching.selectors.conflict_config import (
     MAX_WINDOW_YEARS,
     RULE_TYPES,
     conflict_rules_of,

@@ -61,7 +61,7 @@ def _link_demo_accounts(pool: list[Person]) -> dict[str, Person]:
 
 
 def seed_review() -> dict[str, int]:
-    from accord.matching.services.runs import reviewer_pool
+    from accord.matching.selectors import reviewer_pool
     from accord.review.services.assignment import (
         compute_assignment,
         create_assignment_run,

@@ -73,7 +73,8 @@ from accord.applications.services.lifecycle import grant_extension, transition_a
 from accord.core import csvsafe
 from accord.core.conflicts import ConflictConfig
 from accord.directory.models import Organisation
-from accord.matching.services.conflict_config import conflict_config_for, set_conflict_rules
+from accord.matching.selectors.conflict_config import conflict_config_for
+from accord.matching.services.conflict_config import set_conflict_rules
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
 from accord.programmes.models import (
