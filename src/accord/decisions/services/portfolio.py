@@ -33,8 +33,8 @@ from accord.core.portfolio import (
     solve_portfolio,
     what_if,
 )
+from accord.decisions.errors import DecisionError
 from accord.decisions.models import Scenario
-from accord.decisions.services.errors import DecisionError
 from accord.decisions.services.merit import call_merits
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call, ProgrammeFunder
