@@ -125,7 +125,7 @@ def main() -> None:
         f"each ({n_rev * n_pubs} publications, one reviewer in five in Korean)"
     )
 
-    from accord.matching.services.models import embedder, warm_up
+    from accord.matching.text_models import embedder, warm_up
 
     wall, cpu = time.perf_counter(), time.process_time()
     warm_up()

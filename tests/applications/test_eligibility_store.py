@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, EligibilityEvaluation, EligibilityRun
+from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.checks import override_eligibility
-from accord.applications.services.eligibility import evaluate_application
 from accord.applications.services.eligibility_store import CHECKED_STATES, eligibility_summary
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import RunState

@@ -21,8 +21,8 @@ from django.urls import reverse
 from accord.accounts.enums import Role
 from accord.applications.enums import ApplicationState, CheckStatus
 from accord.applications.models import Application, EligibilityOverride, FunderCheck
+from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.checks import record_funder_check
-from accord.applications.services.eligibility import evaluate_application
 from accord.common.models import AuditEntry
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call, EligibilityRule, JointRuleChange

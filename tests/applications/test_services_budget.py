@@ -9,7 +9,8 @@ import pytest
 from accord.applications.enums import MemberRole
 from accord.applications.errors import ApplicationError
 from accord.applications.models import BudgetLine
-from accord.applications.services.budget import budget_summary, funding_rate, save_budget
+from accord.applications.selectors.budget import budget_summary, funding_rate
+from accord.applications.services.budget import save_budget
 from accord.directory.models import Organisation
 from tests.applications.conftest import (
     add_member,

@@ -10,8 +10,8 @@ from django.utils import translation
 from accord.applications.enums import ApplicationState, CheckStatus
 from accord.applications.errors import ApplicationError
 from accord.applications.models import EligibilityOverride, FunderCheck
+from accord.applications.selectors.eligibility import evaluate_application, is_eligible
 from accord.applications.services.checks import override_eligibility, record_funder_check
-from accord.applications.services.eligibility import evaluate_application, is_eligible
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditEntry
 from tests.applications.conftest import (
@@ -310,7 +310,7 @@ def test_applications_per_person_reads_in_the_singular_for_one(signed):
 
 
 def test_rule_settings_read_without_parameter_names(call):
-    from accord.applications.services.eligibility import rule_summary
+    from accord.applications.selectors.eligibility import rule_summary
 
     with translation.override("ko"):
         summaries = [rule_summary(r) for r in call.rules.all()]

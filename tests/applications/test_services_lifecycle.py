@@ -10,14 +10,10 @@ import pytest
 from accord.applications.enums import ApplicationState, DocumentKind, MemberRole
 from accord.applications.errors import ApplicationError, ConcurrentEditError, TransitionError
 from accord.applications.models import Snapshot
+from accord.applications.selectors.lifecycle import missing_signatures
 from accord.applications.services.documents import upload_document
 from accord.applications.services.drafting import start_application, update_application
-from accord.applications.services.lifecycle import (
-    grant_extension,
-    missing_signatures,
-    sign_off,
-    transition_application,
-)
+from accord.applications.services.lifecycle import grant_extension, sign_off, transition_application
 from accord.common.models import AppendOnlyError, AuditAction, AuditEntry
 from tests.applications.conftest import (
     CLOSES,

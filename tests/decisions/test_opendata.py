@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accord.core.giving360 import validate_package
 from accord.decisions.models import Award, AwardSide
-from accord.decisions.services.opendata import build_open_data, open_data_errors
+from accord.decisions.selectors.opendata import build_open_data, open_data_errors
 from tests.decisions.conftest import approve, at_panel
 
 pytestmark = pytest.mark.django_db

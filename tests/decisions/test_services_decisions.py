@@ -13,10 +13,10 @@ from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
 from accord.common.models import AuditAction, AuditEntry
 from accord.decisions.enums import PaymentState, ReportKind, Verdict
+from accord.decisions.errors import DecisionError
 from accord.decisions.models import Award, AwardSide, Decision, Payment, Report
 from accord.decisions.selectors import disagreements
 from accord.decisions.services.awards import add_months, instalments, make_award
-from accord.decisions.services.errors import DecisionError
 from tests.decisions.conftest import START, approve, at_panel, decline
 
 pytestmark = pytest.mark.django_db

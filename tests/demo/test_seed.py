@@ -18,12 +18,12 @@ from accord.applications.models import (
     Snapshot,
     TeamMember,
 )
+from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.drafting import (
     call_is_open,
     start_application,
     update_application,
 )
-from accord.applications.services.eligibility import evaluate_application
 from accord.common.models import AuditEntry
 from accord.demo.seed import seed_demo
 from accord.directory.models import Person
@@ -149,7 +149,7 @@ def test_no_application_in_the_closed_call_is_editable_and_the_open_call_takes_n
 
 def test_the_closed_call_went_through_review_panel_and_decisions(demo):
     from accord.decisions.models import Award, Decision
-    from accord.decisions.services.opendata import open_data_errors, published_package
+    from accord.decisions.selectors.opendata import open_data_errors, published_package
     from accord.review.models import Assignment, Review
 
     call = Call.objects.get(slug=CLOSED)

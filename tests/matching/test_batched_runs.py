@@ -14,7 +14,7 @@ from django_tasks.signals import task_enqueued
 
 from accord.core import affinity as core_affinity
 from accord.matching.models import AffinityScore, MatchRun, RunState
-from accord.matching.services.encode import embedding_cache
+from accord.matching.selectors.encode import embedding_cache
 from accord.matching.services.runs import (
     compute_matching,
     embedder,

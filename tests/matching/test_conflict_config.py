@@ -10,11 +10,8 @@ from django.urls import reverse
 from accord.common.models import AuditEntry
 from accord.core.conflicts import ConflictConfig, ConflictType, Scope
 from accord.matching.models import Conflict, MatchRun, RunState
-from accord.matching.services.conflict_config import (
-    conflict_config_for,
-    parse_conflict_rules,
-    set_conflict_rules,
-)
+from accord.matching.selectors.conflict_config import conflict_config_for, parse_conflict_rules
+from accord.matching.services.conflict_config import set_conflict_rules
 from accord.matching.services.runs import compute_matching
 from accord.programmes.models import Call
 from accord.programmes.services.calls import create_call_from_template

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accord.directory.services.people import add_publication
-from accord.matching.services.partners import find_partners
+from accord.matching.selectors.partners import find_partners
 from tests.factories.applications import make_applicant, make_researcher
 from tests.factories.directory import PublicationFactory
 from tests.factories.partnerships import AreaFactory
@@ -114,7 +114,7 @@ def test_searching_with_an_empty_profile_says_what_to_do(client, community):
 @pytest.mark.parametrize("extra", [0, 4])
 def test_eligibility_filter_reads_the_call_once(community, extra, django_assert_num_queries):
     """Filtering by a call's eligibility costs the same queries however many people there are."""
-    from accord.matching.services.partners import build_index
+    from accord.matching.selectors.partners import build_index
     from tests.factories.applications import CallFactory, EligibilityRuleFactory
 
     me, kr_quantum, kr_bio, _uk_other, _quantum = community

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accord.review.services.reviews import AnonymousReview
+from accord.review.selectors.reviews import AnonymousReview
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import make_officer
 from tests.factories.directory import OrganisationFactory

@@ -22,8 +22,8 @@ from accord.common.models import AuditEntry
 from accord.matching.models import AffinityScore, Conflict
 from accord.review.enums import AssignmentMode, AssignmentState, InvitationState
 from accord.review.models import Assignment, AssignmentRun, ConflictDeclaration
+from accord.review.selectors.assignment import build_instance
 from accord.review.services.assignment import (
-    build_instance,
     decline_assignment,
     publish_assignments,
     set_assignment_by_hand,

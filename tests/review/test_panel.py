@@ -18,7 +18,8 @@ from accord.common.models import AuditEntry
 from accord.core.calibration import calibrate
 from accord.matching.models import Conflict
 from accord.review.models import PanelNote
-from accord.review.services.panel import call_ranking, record_panel_note
+from accord.review.selectors.panel import call_ranking
+from accord.review.services.panel import record_panel_note
 from accord.review.services.reviews import ReviewError
 from tests.factories.applications import FunderFactory, make_officer
 from tests.review.test_reviews import (

@@ -25,12 +25,12 @@ from accord.common.models import AuditEntry
 from accord.matching.models import Conflict
 from accord.review.enums import AssignmentState, InvitationState, ReviewState
 from accord.review.models import ConflictDeclaration, Review
+from accord.review.selectors.reviews import weighted_total
 from accord.review.services.reviews import (
     ReviewError,
     declare_conflict,
     save_review,
     send_review_reminders,
-    weighted_total,
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import (

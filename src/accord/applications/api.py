@@ -19,9 +19,9 @@ from accord.api.auth import SIGNED_IN, require_write
 from accord.api.schemas import Page, Text, country_path, reference_path, responses, slug_path
 from accord.applications.enums import CheckStatus
 from accord.applications.selectors import applications_visible_to, calls_of_officer, with_details
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
+from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.checks import record_funder_check, require_check_right
-from accord.applications.services.eligibility import evaluate_application
 from accord.directory.enums import Country
 
 router = Router(tags=["applications"], auth=SIGNED_IN)

@@ -22,7 +22,7 @@ from accord.common.forms import add_service_errors as add_service_errors
 from accord.core.conflicts import ConflictConfig, Scope
 from accord.core.eligibility import RULE_KINDS
 from accord.directory.enums import Country
-from accord.matching.services.conflict_config import (
+from accord.matching.selectors.conflict_config import (
     MAX_WINDOW_YEARS,
     RULE_TYPES,
     conflict_rules_of,
@@ -336,7 +336,7 @@ class NewRuleForm(forms.Form):
     )
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
-        from accord.applications.services.eligibility import rule_label
+        from accord.applications.selectors.eligibility import rule_label
 
         super().__init__(*args, **kwargs)
         self.call = call

@@ -81,7 +81,7 @@ def post_fork(server: Any, worker: Any) -> None:
     does not survive a fork, so the master loads none (see accord.config.wsgi)."""
     from django.db import connections
 
-    from accord.matching.services.models import warm_up_in_background
+    from accord.matching.text_models import warm_up_in_background
 
     for connection in connections.all(initialized_only=True):
         connection.close()

@@ -13,12 +13,12 @@ from accord.api.auth import SIGNED_IN, require_write
 from accord.api.schemas import Page, Text, country_path, reference_path, responses
 from accord.applications.selectors import applications_visible_to
 from accord.decisions.enums import Verdict
+from accord.decisions.selectors.opendata import published_awards
 from accord.decisions.services.decisions import (
     outcome,
     record_decision,
     require_decision_right,
 )
-from accord.decisions.services.opendata import published_awards
 from accord.directory.enums import Country
 
 router = Router(tags=["decisions"])

@@ -29,10 +29,10 @@ from accord.accounts.models import User
 from accord.accounts.services.users import create_user
 from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
 from accord.applications.models import Application
+from accord.applications.selectors.eligibility import evaluate_application, is_eligible
 from accord.applications.services.budget import save_budget
 from accord.applications.services.checks import record_funder_check
 from accord.applications.services.drafting import start_application, update_application
-from accord.applications.services.eligibility import evaluate_application, is_eligible
 from accord.applications.services.lifecycle import sign_off, transition_application
 from accord.applications.services.team import accept_invitation, invite_member
 from accord.directory.models import Organisation, Person

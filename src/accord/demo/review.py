@@ -61,7 +61,7 @@ def _link_demo_accounts(pool: list[Person]) -> dict[str, Person]:
 
 
 def seed_review() -> dict[str, int]:
-    from accord.matching.services.runs import reviewer_pool
+    from accord.matching.selectors import reviewer_pool
     from accord.review.services.assignment import (
         compute_assignment,
         create_assignment_run,
@@ -126,7 +126,7 @@ def seed_decisions() -> dict[str, int]:
         scenario = run_scenario(call=call, name="2025 round — both budgets", budgets=budgets, actor=officers["GB"])
         funded = list(scenario.funded)
         at_panel = {a.reference: a for a in Application.objects.filter(call=call, state=ApplicationState.AT_PANEL)}
-        from accord.applications.services.budget import budget_summary
+        from accord.applications.selectors.budget import budget_summary
 
         for reference in funded[:-1]:
             application = at_panel[reference]

@@ -257,7 +257,7 @@ def seed_embeddings() -> int:
     """
     import sqlite3
 
-    from accord.matching.services.encode import embedding_cache
+    from accord.matching.selectors.encode import embedding_cache
 
     shipped = DATA / "embeddings.sqlite3"
     if not shipped.exists():
@@ -278,7 +278,8 @@ def seed_embeddings() -> int:
 def seed_matching() -> int:
     """Expertise matching for every call with submitted applications and no run yet."""
     from accord.matching.models import MatchRun
-    from accord.matching.services.runs import MATCHED_STATES, compute_matching, create_match_run
+    from accord.matching.selectors import MATCHED_STATES
+    from accord.matching.services.runs import compute_matching, create_match_run
     from accord.programmes.models import Call
 
     done = 0

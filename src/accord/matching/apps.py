@@ -12,6 +12,6 @@ class MatchingConfig(AppConfig):
         # A background-task worker loads the text models once, at start, in a daemon thread
         # (web processes do the same from accord.config.wsgi). Other commands load nothing.
         if "db_worker" in sys.argv[1:3]:
-            from accord.matching.services.models import warm_up_in_background
+            from accord.matching.text_models import warm_up_in_background
 
             warm_up_in_background()

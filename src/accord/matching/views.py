@@ -20,7 +20,7 @@ from accord.applications.selectors import applications_visible_to, calls_of_offi
 from accord.common.services.runs import checked
 from accord.matching.forms import PartnerSearchForm
 from accord.matching.models import AffinityScore, Conflict, MatchRun
-from accord.matching.services.partners import find_partners
+from accord.matching.selectors.partners import find_partners
 from accord.matching.services.runs import start_match_run
 
 

@@ -18,8 +18,8 @@ from accord.api.schemas import Page, reference_path, responses, slug_path
 from accord.applications.selectors import applications_visible_to
 from accord.programmes.models import Call
 from accord.review.selectors import open_assignments, reviewer_assignments
-from accord.review.services.panel import call_ranking
-from accord.review.services.reviews import anonymise, due_moment, submitted_reviews, with_due
+from accord.review.selectors.panel import call_ranking
+from accord.review.selectors.reviews import anonymise, due_moment, submitted_reviews, with_due
 
 router = Router(tags=["review"], auth=SIGNED_IN)
 

@@ -15,22 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accord.accounts.rules import Side, policy_allows, require
-from accord.applications.enums import ApplicationState, CheckStatus
+from accord.applications.enums import ApplicationState
 from accord.applications.errors import ApplicationError
 from accord.applications.models import Application, EligibilityOverride, FunderCheck
+from accord.applications.selectors.lifecycle import eligibility_outcome
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
-
-
-def eligibility_outcome(application: Application) -> str | None:
-    """ELIGIBLE when every side's check passed, INELIGIBLE when one failed, else None (open)."""
-    checks = {c.country: c.status for c in FunderCheck.objects.filter(application=application)}
-    statuses = [checks.get(side.country) for side in application.call.sides.all()]
-    if any(status == CheckStatus.FAILED for status in statuses):
-        return ApplicationState.INELIGIBLE
-    if statuses and all(status == CheckStatus.PASSED for status in statuses):
-        return ApplicationState.ELIGIBLE
-    return None
 
 
 def require_check_right(actor: Any, application: Application, country: str) -> None:

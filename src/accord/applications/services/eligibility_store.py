@@ -11,7 +11,7 @@ a whole call read a few aggregates instead of evaluating every application on ev
 - ``eligibility_summary`` is the dashboard's table: per rule, how many applications pass and
   fail (officers' overrides applied), from SQL aggregates.
 
-The evaluation itself is ``services.eligibility.evaluate_application``: one business rule in one
+The evaluation itself is ``selectors.eligibility.evaluate_application``: one business rule in one
 place; only the automatic result is stored (overrides are applied when counting).
 """
 
@@ -36,6 +36,12 @@ from accord.applications.models import (
     TeamMember,
 )
 from accord.applications.selectors import with_details
+from accord.applications.selectors.eligibility import (
+    INACTIVE_STATES,
+    core_rule,
+    facts_for,
+    rule_label,
+)
 from accord.common.models import AuditAction, RunState
 from accord.common.services.audit import log_action
 from accord.common.services.runs import checked
@@ -56,8 +62,6 @@ CHUNK = 200
 
 
 def _other_counts(call_id: int, person_ids: list[int]) -> dict[int, int]:
-    from accord.applications.services.eligibility import INACTIVE_STATES
-
     rows = (
         TeamMember.objects.filter(application__call_id=call_id, person_id__in=person_ids)
         .exclude(application__state__in=INACTIVE_STATES)
@@ -70,8 +74,6 @@ def _other_counts(call_id: int, person_ids: list[int]) -> dict[int, int]:
 
 def store_evaluations(application_ids: Iterable[int]) -> int:
     """Evaluate these applications (drafts are skipped) and replace their stored results."""
-    from accord.applications.services.eligibility import INACTIVE_STATES, core_rule
-
     ids = sorted(set(application_ids))
     if not ids:
         return 0
@@ -124,8 +126,6 @@ def store_evaluations(application_ids: Iterable[int]) -> int:
 
 
 def _facts(application: Application, others: dict[int, int]) -> core.ApplicationFacts:
-    from accord.applications.services.eligibility import facts_for
-
     return facts_for(application, other_counts=others)
 
 
@@ -219,8 +219,6 @@ def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, A
         (e.application, e.problem)
         for e in stored.exclude(problem="").select_related("application")[:50]
     ]
-    from accord.applications.services.eligibility import rule_label
-
     return {
         "count": total,
         "not_evaluated": total - stored.count(),

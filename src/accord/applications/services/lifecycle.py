@@ -13,25 +13,11 @@ from accord.accounts.rules import require
 from accord.applications.enums import TRANSITIONS, ApplicationState, MemberRole
 from accord.applications.errors import ApplicationError, TransitionError
 from accord.applications.models import Application, SignOff, Snapshot
+from accord.applications.selectors.lifecycle import eligibility_outcome, missing_signatures
 from accord.applications.services.budget import _line_dict
 from accord.applications.services.eligibility_store import application_changed
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, snapshot
-
-
-def missing_signatures(application: Application) -> list[str]:
-    """The sides whose lead has not signed the current version (uses prefetched members/signoffs)."""
-    signed = {s.member_id for s in application.signoffs.all() if s.version == application.version}
-    missing = []
-    for side in application.call.sides.all():
-        leads = [
-            m
-            for m in application.members.all()
-            if m.role == MemberRole.LEAD and m.country == side.country
-        ]
-        if not leads or not any(m.pk in signed for m in leads):
-            missing.append(side.country)
-    return missing
 
 
 def sign_off(*, application: Application, user: Any, version: int) -> SignOff:
@@ -128,16 +114,16 @@ def transition_application(
                 code="forbidden_transition",
             )
         fields = ["state", "updated_at"]
-        if to in (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE):
-            from accord.applications.services.checks import eligibility_outcome
-
-            if eligibility_outcome(locked) != to:
-                raise TransitionError(
-                    _("Eligible needs both funders' checks passed.")
-                    if to == ApplicationState.ELIGIBLE
-                    else _("Ineligible needs a funder's failed check."),
-                    code="two_keys",
-                )
+        if (
+            to in (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
+            and eligibility_outcome(locked) != to
+        ):
+            raise TransitionError(
+                _("Eligible needs both funders' checks passed.")
+                if to == ApplicationState.ELIGIBLE
+                else _("Ineligible needs a funder's failed check."),
+                code="two_keys",
+            )
         if to == ApplicationState.SUBMITTED:
             if now.replace(microsecond=0) > locked.deadline:
                 raise TransitionError(

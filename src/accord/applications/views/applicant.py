@@ -40,19 +40,17 @@ from accord.applications.selectors import (
     public_calls,
     with_details,
 )
-from accord.applications.services.budget import budget_summary, save_budget
+from accord.applications.selectors.budget import budget_summary
+from accord.applications.selectors.eligibility import evaluate_application, is_eligible
+from accord.applications.selectors.lifecycle import missing_signatures
+from accord.applications.services.budget import save_budget
 from accord.applications.services.documents import delete_document, upload_document
 from accord.applications.services.drafting import (
     call_is_open,
     start_application,
     update_application,
 )
-from accord.applications.services.eligibility import evaluate_application, is_eligible
-from accord.applications.services.lifecycle import (
-    missing_signatures,
-    sign_off,
-    transition_application,
-)
+from accord.applications.services.lifecycle import sign_off, transition_application
 from accord.applications.services.team import (
     accept_invitation,
     cancel_invitation,
@@ -87,7 +85,7 @@ class CallView(TemplateView):
         call = get_object_or_404(
             public_calls().prefetch_related("rules", "criteria"), slug=kwargs["slug"]
         )
-        from accord.applications.services.eligibility import rule_label, rule_summary
+        from accord.applications.selectors.eligibility import rule_label, rule_summary
 
         return super().get_context_data(
             call=call,

@@ -59,12 +59,12 @@ from accord.applications.selectors import (
     calls_of_officer,
     with_details,
 )
-from accord.applications.services.budget import CENT, budget_summary, funding_rate
-from accord.applications.services.checks import override_eligibility, record_funder_check
-from accord.applications.services.eligibility import (
+from accord.applications.selectors.budget import CENT, budget_summary, funding_rate
+from accord.applications.selectors.eligibility import (
     evaluate_application,
     rule_label,
 )
+from accord.applications.services.checks import override_eligibility, record_funder_check
 from accord.applications.services.eligibility_store import (
     eligibility_summary,
     start_eligibility_run,
@@ -73,7 +73,8 @@ from accord.applications.services.lifecycle import grant_extension, transition_a
 from accord.core import csvsafe
 from accord.core.conflicts import ConflictConfig
 from accord.directory.models import Organisation
-from accord.matching.services.conflict_config import conflict_config_for, set_conflict_rules
+from accord.matching.selectors.conflict_config import conflict_config_for
+from accord.matching.services.conflict_config import set_conflict_rules
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
 from accord.programmes.models import (

@@ -18,8 +18,8 @@ from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, save_with_audit, snapshot
 from accord.decisions.enums import PaymentState, ReportKind, Verdict
+from accord.decisions.errors import DecisionError
 from accord.decisions.models import Award, AwardSide, Output, Payment, Report
-from accord.decisions.services.errors import DecisionError
 from accord.partnerships.models import Commitment
 
 CENT = Decimal("0.01")

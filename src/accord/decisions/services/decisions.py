@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from accord.accounts.rules import Side, require
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.applications.services.lifecycle import transition_application
 from accord.common.services.audit import save_with_audit
 from accord.decisions.enums import Verdict
+from accord.decisions.errors import DecisionError
 from accord.decisions.models import Decision
 from accord.decisions.services.awards import make_award
-from accord.decisions.services.errors import DecisionError
 
 # What the pair of decisions means.
 PENDING = "pending"  # a side has not decided yet

@@ -23,7 +23,7 @@ SHRINKAGE = 1.0
 def call_merits(call: Call) -> dict[int, float]:
     """Application id -> merit (higher is better) for every application with a score."""
     try:
-        from accord.review.services.panel import call_ranking
+        from accord.review.selectors.panel import call_ranking
     except ImportError:  # the review app's ranking is not installed: compute it here
         return merits_from_reviews(call)
     return {row.application.pk: row.final for row in call_ranking(call) if row.final is not None}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.core.portfolio import (
@@ -33,8 +33,8 @@ from accord.core.portfolio import (
     solve_portfolio,
     what_if,
 )
+from accord.decisions.errors import DecisionError
 from accord.decisions.models import Scenario
-from accord.decisions.services.errors import DecisionError
 from accord.decisions.services.merit import call_merits
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call, ProgrammeFunder

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accord.accounts.rules import Side
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.applications.views.manage import OfficerMixin, officer_calls
 from accord.core.portfolio import PortfolioInfeasible
 from accord.decisions.enums import LetterState

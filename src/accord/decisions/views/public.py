@@ -14,9 +14,9 @@ from django.views.generic import TemplateView
 from accord.common.i18n import pick
 from accord.common.templatetags.accord import money
 from accord.decisions.charts import Bar, bar_chart
+from accord.decisions.errors import NoOpenData, OpenDataInvalid
 from accord.decisions.selectors import delivery_figures, public_awards
-from accord.decisions.services.errors import NoOpenData, OpenDataInvalid
-from accord.decisions.services.opendata import flat_csv, published_package
+from accord.decisions.selectors.opendata import flat_csv, published_package
 from accord.partnerships.models import Partnership
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accord.accounts.rules import person_id_of
+from accord.core.pubimport import normalise_doi, normalise_title
 from accord.directory.models import Organisation, Person, Publication
 
 
@@ -54,3 +55,28 @@ def own_publications(user: Any) -> QuerySet[Publication]:
     if person_id is None:
         return Publication.objects.none()
     return Publication.objects.filter(person_id=person_id)
+
+
+def find_duplicate(
+    *, person: Person, doi: str | None, title: str, exclude_pk: int | None = None
+) -> Publication | None:
+    """The person's publication with the same DOI or the same normalised title, if any
+    (``doi`` as stored: the writes check and normalise it first)."""
+    wanted_doi = stored_doi(doi) if doi else ""
+    wanted_title = normalise_title(title)
+    for pub in person.publications.all():
+        if pub.pk == exclude_pk:
+            continue
+        if wanted_doi and stored_doi(pub.doi) == wanted_doi:
+            return pub
+        if wanted_title and normalise_title(pub.title) == wanted_title:
+            return pub
+    return None
+
+
+def stored_doi(raw: str) -> str:
+    """A DOI as compared for duplicates: normalised, or as written (lowercase) when it is not one."""
+    try:
+        return normalise_doi(raw) or ""
+    except ValueError:
+        return raw.strip().lower()

@@ -42,6 +42,7 @@ from accord.core.pubimport import (
     normalise_title,
 )
 from accord.directory.models import Person, Publication, PublicationImport
+from accord.directory.selectors import find_duplicate, stored_doi
 from accord.directory.services.people import add_publication
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -117,29 +118,6 @@ def clean_doi(raw: str | None) -> str:
             % {"value": raw},
             code="doi_format",
         ) from None
-
-
-def find_duplicate(
-    *, person: Person, doi: str | None, title: str, exclude_pk: int | None = None
-) -> Publication | None:
-    """The person's publication with the same DOI or the same normalised title, if any."""
-    wanted_doi = clean_doi(doi) if doi else ""
-    wanted_title = normalise_title(title)
-    for pub in person.publications.all():
-        if pub.pk == exclude_pk:
-            continue
-        if wanted_doi and _stored_doi(pub.doi) == wanted_doi:
-            return pub
-        if wanted_title and normalise_title(pub.title) == wanted_title:
-            return pub
-    return None
-
-
-def _stored_doi(raw: str) -> str:
-    try:
-        return normalise_doi(raw) or ""
-    except ValueError:
-        return raw.strip().lower()
 
 
 # ---------------------------------------------------------------------- names
@@ -407,7 +385,7 @@ class _Index:
         if pub.pk is not None:
             self.pks.add(pub.pk)
         if pub.doi:
-            self.dois.add(_stored_doi(pub.doi))
+            self.dois.add(stored_doi(pub.doi))
         self.titles.add(normalise_title(pub.title))
 
     def has(self, *, doi: str, title: str) -> bool:

@@ -26,30 +26,28 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.accounts.rules import require
-from accord.applications.enums import ApplicationState
-from accord.applications.models import Application, TeamMember
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.common.tasking import enqueue, queue_is_transactional, runs_in_caller
 from accord.core import affinity as core_affinity
 from accord.core import conflicts as core_conflicts
 from accord.core import text as core_text
-from accord.directory.models import Person, Publication
 from accord.matching.models import AffinityScore, Conflict, MatchRun, RunState
-from accord.matching.services.conflict_config import conflict_config_for
-from accord.matching.services.encode import (
+from accord.matching.selectors import matched_applications, reviewer_pool
+from accord.matching.selectors.conflict_config import conflict_config_for
+from accord.matching.selectors.encode import (
     conflict_inputs,
     embedding_cache,
     reference_date,
     reviewers_of,
     submission_of,
 )
-from accord.matching.services.models import embedder
+from accord.matching.text_models import embedder
 from accord.programmes.models import Call
 
 # The background tasks of a run (accord.matching.tasks), named, not imported: see common.tasking.
@@ -59,34 +57,6 @@ FINISH_MATCHING = "accord.matching.tasks.finish_matching"
 
 
 log = logging.getLogger(__name__)
-
-# Applications that are matched: everything submitted and not withdrawn or ruled out.
-MATCHED_STATES = (
-    ApplicationState.SUBMITTED,
-    ApplicationState.ELIGIBLE,
-    ApplicationState.IN_REVIEW,
-    ApplicationState.AT_PANEL,
-)
-
-
-def reviewer_pool(call: Call) -> list[Person]:
-    """People who can review: everyone in the directory with a publication record."""
-    return list(
-        Person.objects.filter(publications__isnull=False)
-        .distinct()
-        .select_related("organisation")
-        .prefetch_related(Prefetch("publications", queryset=Publication.objects.order_by("id")))
-        .order_by("pk")
-    )
-
-
-def matched_applications(call: Call) -> list[Application]:
-    return list(
-        Application.objects.filter(call=call, state__in=MATCHED_STATES)
-        .select_related("call")
-        .prefetch_related(Prefetch("members", queryset=TeamMember.objects.select_related("person")))
-        .order_by("pk")
-    )
 
 
 def create_match_run(*, call: Call, actor: Any) -> MatchRun:

@@ -1,55 +1,37 @@
 """A call's reviewer pool: officers invite people from the directory; each person accepts or
 declines. Accepted invitations are the pool the assignment is solved over (their loads included).
 
-Reads used by the pool pages sit at the end (``call_pool``, ``my_invitations``, ``directory_for``):
-they are the only queries those pages make.
+The reads of the pool pages (``call_pool``, ``my_invitations``, ``directory_for``) and how a person
+is written to (``language_of``, ``addresses_of``) are ``selectors.pool``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accord.accounts.models import User
 from accord.common.i18n import pick
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.directory.models import Person
-from accord.matching.models import AffinityScore
 from accord.programmes.models import Call
 from accord.review.enums import InvitationState
 from accord.review.models import ReviewerInvitation
-
-
-def language_of(person: Person) -> str:
-    """The language we write to a person in: Korean for people in Korea, English otherwise."""
-    return "ko" if person.country == "KR" else "en"
-
-
-def addresses_of(people: Iterable[Person]) -> dict[int, str]:
-    """Person id → e-mail address: the directory's address, else their account's (one query)."""
-    people = list(people)
-    found = {p.pk: p.email for p in people if p.email}
-    missing = [p.pk for p in people if not p.email]
-    if missing:
-        for person_id, email in User.objects.filter(person_id__in=missing).values_list(
-            "person_id", "email"
-        ):
-            if email:
-                found[person_id] = email
-    return found
+from accord.review.selectors.pool import (
+    addresses_of,
+    language_of,
+)
 
 
 def send_in_language(
@@ -199,56 +181,3 @@ def answer_invitation(
             reason=locked.decline_reason,
         )
         return locked
-
-
-# --- reads -------------------------------------------------------------------------------------
-
-
-def call_pool(call: Call) -> QuerySet[ReviewerInvitation]:
-    """Everyone invited to the call, with what the pool page shows (one query)."""
-    return (
-        ReviewerInvitation.objects.filter(call=call)
-        .select_related("person__organisation")
-        .order_by("person__country", "person__name_en")
-    )
-
-
-def my_invitations(user: Any) -> QuerySet[ReviewerInvitation]:
-    """The signed-in person's invitations (newest call first)."""
-    person_id = (
-        getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
-    )
-    if person_id is None:
-        return ReviewerInvitation.objects.none()
-    return (
-        ReviewerInvitation.objects.filter(person_id=person_id)
-        .select_related("call__programme")
-        .order_by("-call__closes_at", "pk")
-    )
-
-
-def directory_for(call: Call, *, country: str = "", area: str = "") -> QuerySet[Person]:
-    """People who may still be invited: from the call's countries, not yet invited, filtered by
-    country and technology area, each annotated with ``top_affinity`` (their best score for an
-    application of the call, None when matching has not run)."""
-    countries = [side.country for side in call.sides.all()]
-    qs = (
-        Person.objects.filter(country__in=countries)
-        .exclude(review_invitations__call=call)
-        .select_related("organisation")
-        .annotate(
-            top_affinity=Subquery(
-                AffinityScore.objects.filter(call=call, reviewer_id=OuterRef("pk"))
-                .values("reviewer_id")
-                .annotate(best=Max("score"))
-                .values("best")[:1]
-            )
-        )
-        # The most expert first: the best affinity for an application of the call, then names.
-        .order_by("country", F("top_affinity").desc(nulls_last=True), "name_en")
-    )
-    if country:
-        qs = qs.filter(country=country)
-    if area:
-        qs = qs.filter(areas__slug=area)
-    return qs.distinct()

@@ -29,9 +29,8 @@ from accord.programmes.models import Call
 from accord.review.enums import AssignmentState, InvitationState
 from accord.review.forms_assign import HandForm, RunForm
 from accord.review.models import Assignment, AssignmentRun, ReviewerInvitation
+from accord.review.selectors.assignment import ASSIGNED_STATES, LIVE_STATES
 from accord.review.services.assignment import (
-    ASSIGNED_STATES,
-    LIVE_STATES,
     publish_assignments,
     set_assignment_by_hand,
     start_assignment_run,

@@ -25,14 +25,10 @@ from accord.review.enums import AssignmentState
 from accord.review.forms import PanelNoteForm, add_service_errors
 from accord.review.models import ApplicantResponse, Assignment, PanelNote
 from accord.review.selectors import panel_applications, panel_calls
-from accord.review.services.panel import call_ranking, ranking_csv, record_panel_note
-from accord.review.services.reviews import (
-    ReviewError,
-    anonymise,
-    due_moment,
-    submitted_reviews,
-    with_due,
-)
+from accord.review.selectors.panel import call_ranking, ranking_csv
+from accord.review.selectors.reviews import anonymise, due_moment, submitted_reviews, with_due
+from accord.review.services.panel import record_panel_note
+from accord.review.services.reviews import ReviewError
 from accord.review.views.reviewer import declaration_of, review_of
 
 

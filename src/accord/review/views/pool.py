@@ -20,14 +20,9 @@ from django.views.generic import TemplateView
 from accord.review.enums import InvitationState
 from accord.review.forms_assign import AnswerForm, DeclineForm, DirectoryFilterForm, InviteForm
 from accord.review.selectors import reviewer_assignments
+from accord.review.selectors.pool import call_pool, directory_for, my_invitations
 from accord.review.services.assignment import decline_assignment
-from accord.review.services.pool import (
-    answer_invitation,
-    call_pool,
-    directory_for,
-    invite_reviewers,
-    my_invitations,
-)
+from accord.review.services.pool import answer_invitation, invite_reviewers
 from accord.review.views.manage import OfficerCallMixin, add_service_errors
 
 

@@ -21,13 +21,8 @@ from accord.applications.models import Application
 from accord.applications.selectors import applications_visible_to
 from accord.review.forms import ResponseForm, add_service_errors
 from accord.review.models import ApplicantResponse
-from accord.review.services.reviews import (
-    ReviewError,
-    anonymise,
-    response_stage,
-    submit_response,
-    submitted_reviews,
-)
+from accord.review.selectors.reviews import anonymise, response_stage, submitted_reviews
+from accord.review.services.reviews import ReviewError, submit_response
 
 
 def team_application(user: Any, reference: str) -> Application:

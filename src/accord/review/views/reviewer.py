@@ -27,14 +27,8 @@ from accord.review.enums import ReviewState
 from accord.review.forms import DeclarationForm, ReviewForm, add_service_errors
 from accord.review.models import Assignment, ConflictDeclaration, Review
 from accord.review.selectors import open_assignments, reviewer_assignments
-from accord.review.services.reviews import (
-    ReviewError,
-    declare_conflict,
-    due_moment,
-    save_review,
-    weighted_total,
-    with_due,
-)
+from accord.review.selectors.reviews import due_moment, weighted_total, with_due
+from accord.review.services.reviews import ReviewError, declare_conflict, save_review
 
 
 def _hard_conflict() -> Exists:

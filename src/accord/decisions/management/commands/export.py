@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accord.decisions.services.errors import OpenDataInvalid
-from accord.decisions.services.opendata import flat_csv, published_package
+from accord.decisions.errors import OpenDataInvalid
+from accord.decisions.selectors.opendata import flat_csv, published_package
 
 
 class Command(BaseCommand):

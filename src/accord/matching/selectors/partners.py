@@ -22,8 +22,8 @@ from accord.core.partners import PartnerFilter, PartnerIndex, ProfileMeta
 from accord.core.text import detect_language, embed_cached
 from accord.directory.enums import CareerStage, OrganisationKind
 from accord.directory.models import Person, Publication
-from accord.matching.services.encode import embedding_cache
-from accord.matching.services.models import embedder
+from accord.matching.selectors.encode import embedding_cache
+from accord.matching.text_models import embedder
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call
 

@@ -1,4 +1,4 @@
-"""Errors the decision services raise; each message says what to do."""
+"""Errors the decision services (and the open-data selector) raise; each message says what to do."""
 
 from django.core.exceptions import ValidationError
 

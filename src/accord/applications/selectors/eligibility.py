@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from accord.applications.enums import ApplicationState
 from accord.applications.models import Application, TeamMember
-from accord.applications.services.budget import budget_summary
+from accord.applications.selectors.budget import budget_summary
 from accord.core import eligibility as core
 from accord.directory.enums import CareerStage, Country, OrganisationKind
 from accord.programmes.models import Call, EligibilityRule

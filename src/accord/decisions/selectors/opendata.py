@@ -14,8 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accord.core import giving360
+from accord.decisions.errors import NoOpenData, OpenDataInvalid
 from accord.decisions.models import Award
-from accord.decisions.services.errors import NoOpenData, OpenDataInvalid
 from accord.directory.models import Organisation
 
 PUBLISHER_PREFIX = getattr(settings, "ACCORD_360GIVING_PREFIX", "360G-accord")

@@ -1,7 +1,7 @@
 """The text models are loaded once per process and can be warmed up in the background."""
 
 from accord.core.text import E5Embedder, MiniLMEmbedder
-from accord.matching.services.models import embedder, warm_up, warm_up_in_background
+from accord.matching.text_models import embedder, warm_up, warm_up_in_background
 
 
 def test_each_model_is_loaded_once_per_process():
