@@ -66,6 +66,13 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 N_APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "5000"))
 N_PAIRS = int(os.environ.get("BENCH_PAIRS", "300"))
+# What the TLS proxy in front of gunicorn adds in production (Accord redirects plain HTTP to
+# HTTPS and checks the origin of every POST made over HTTPS).
+PROXY_HEADERS = {
+    "X-Forwarded-Proto": "https",
+    "Origin": f"https://127.0.0.1:{PORT}",
+    "Referer": f"https://127.0.0.1:{PORT}/",
+}
 CSRF = "benchcsrfsecret0123456789abcdefX"  # 32 characters: Django accepts the bare secret
 STALE_SECONDS = 30
 ENV = {
@@ -401,7 +408,7 @@ def wait_up(timeout: float = 120) -> None:
     end = time.time() + timeout
     while time.time() < end:
         try:
-            if requests.get(BASE + "/", timeout=5).status_code < 500:
+            if requests.get(BASE + "/", headers=PROXY_HEADERS, timeout=5).status_code < 500:
                 return
         except requests.RequestException:
             pass
@@ -415,6 +422,7 @@ def session(key: str | None) -> requests.Session:
     s.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     s.headers["Cookie"] = f"csrftoken={CSRF}" + (f"; sessionid={key}" if key else "")
     s.headers["X-CSRFToken"] = CSRF
+    s.headers.update(PROXY_HEADERS)
     return s
 
 
