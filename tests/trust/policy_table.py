@@ -238,28 +238,28 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": "login", "403": ["administrator"]},
     },
     "admin:partnerships_commitment_change": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_commitment_delete": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_commitment_history": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_change": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_delete": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_history": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:password_change_done": {
         "GET": {"*": "login", "ok": ["administrator"]},
@@ -683,6 +683,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": "405", "login": ["anonymous"]},
     },
     "partnerships:commitments": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
+    "partnerships:commitment_edit": {
+        "GET": {"*": "404", "login": ["anonymous"], "ok": ["secretariat", "administrator"]},
+        "POST": {"*": "404", "login": ["anonymous"], "ok": ["secretariat", "administrator"]},
+    },
     "partnerships:detail": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "partnerships:list": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "password_change": {

@@ -58,6 +58,7 @@ from tests.applications.conftest import (
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import PublicationFactory
+from tests.factories.partnerships import CommitmentFactory, InstrumentFactory
 from tests.trust.policy_table import LEAKS, ROLES, expected
 
 PANEL_ONLY = "PANEL-ONLY-COMMENT-7Q"
@@ -272,6 +273,9 @@ class PermissionMatrix(TestCase):
             "document": application.documents.first().pk,
             "publication": publication.pk,
             "partnership": Partnership.objects.first().slug,
+            "commitment": CommitmentFactory(
+                instrument=InstrumentFactory(partnership=Partnership.objects.first())
+            ).slug,
             "programme": Programme.objects.first().slug,
             "organisation": "imperial",
             "person": uk.person.slug,
@@ -317,6 +321,7 @@ class PermissionMatrix(TestCase):
             pk = k["letter"]
         values = {
             "<slug:slug>": slug,
+            "<slug:key>": k["commitment"],
             "<str:reference>": reference,
             "<reference>": k["reference"],
             "<slug>": slug,
@@ -358,6 +363,11 @@ class PermissionMatrix(TestCase):
         for name, pattern, _callback in routes():
             url = self.url_for(name, pattern)
             if url is None:
+                # A route the matrix cannot build a URL for is not tested at all: say so, so that
+                # a new route with a new parameter gets a sample in url_for, not a silent pass.
+                problems.append(
+                    f"{name} ({pattern}) has no sample URL: add its parameter to url_for"
+                )
                 continue
             methods = ("GET", "POST", "PUT") if name in API_WRITES else ("GET", "POST")
             for method in methods:
