@@ -741,7 +741,11 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "review:review": {
         "GET": {"*": "404", "login": ["anonymous"], "ok": ["reviewer_assigned"]},
-        "POST": {"*": "404", "400": ["reviewer_assigned"], "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
+    },
+    "review:review_submit": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
     },
     "review_assign:answer": {
         "GET": {"*": "405", "login": ["anonymous"]},

@@ -307,6 +307,7 @@ class PermissionMatrix(TestCase):
         pk = {
             "review:assignment": k["assignment"],
             "review:review": k["assignment"],
+            "review:review_submit": k["assignment"],
             "review:document": k["assignment"],
             "review_assign:decline": k["assignment"],
             "review_assign:answer": k["review_invitation"],
