@@ -310,9 +310,8 @@ def pretty_params(params: dict[str, Any]) -> str:
 
 
 class RuleForm(forms.Form):
-    """Change the parameters of one existing rule (the kind stays)."""
+    """Change the parameters of one existing rule (the kind and key stay)."""
 
-    key = forms.SlugField(widget=forms.HiddenInput)
     params = forms.CharField(
         label=_("Parameters (JSON)"),
         required=False,

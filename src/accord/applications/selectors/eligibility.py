@@ -195,9 +195,14 @@ def _plain(code: str, params: dict[str, str]) -> str:
 
 
 def rule_summary(rule: EligibilityRule) -> str:
+    return rule_description(rule.kind, rule.params)
+
+
+def rule_description(kind: str, params: Any) -> str:
     """A rule's settings as a reader sees them, without parameter names or codes:
     kinds and stages as labels, countries as names, amounts grouped (for the public call page)."""
     parts = []
+    rule = EligibilityRule(kind=kind, params=params if isinstance(params, dict) else {})
     # The side first, then the settings by name: the same order on every database (PostgreSQL's
     # jsonb does not keep the order in which the keys were written).
     items = sorted((rule.params or {}).items(), key=lambda kv: (kv[0] != "country", kv[0]))
@@ -238,6 +243,7 @@ __all__ = [
     "evaluate_application",
     "facts_for",
     "is_eligible",
+    "rule_description",
     "rule_label",
     "rule_summary",
 ]
