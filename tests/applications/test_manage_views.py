@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from decimal import Decimal
 
 import pytest
@@ -25,7 +24,7 @@ from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.checks import record_funder_check
 from accord.common.models import AuditEntry
 from accord.partnerships.models import TechnologyArea
-from accord.programmes.models import Call, EligibilityRule, JointRuleChange
+from accord.programmes.models import Call
 from tests.applications.conftest import officer_of
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import make_applicant, make_joint_application, make_researcher
@@ -61,10 +60,6 @@ def url(name, call=None, application=None, query=""):
     if application is not None:
         return reverse(f"manage:{name}", args=[application.reference]) + query
     return reverse(f"manage:{name}", args=[call.slug]) + query
-
-
-def rule_url(name, call, key):
-    return reverse(f"manage:{name}", args=[call.slug, key])
 
 
 PAGES = [
@@ -234,89 +229,6 @@ def test_new_call_closing_before_opening_is_refused_and_input_kept(client, refer
 
 
 # ------------------------------------------------------------------ settings and rules
-
-
-def test_rule_error_is_shown_next_to_the_rule_and_text_kept(client, call, rs_officer):
-    client.force_login(rs_officer)
-    typed = '{"country": "GB", "amount": "lots", "currency": "GBP"}'
-    response = client.post(rule_url("call_rule_edit", call, "max-request-uk"), {"params": typed})
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert form.data["params"] == typed
-    assert list(form.errors) == ["params"]
-    assert "parameter &#x27;amount&#x27;" in response.content.decode()
-    assert "&quot;lots&quot;" in response.content.decode()
-    assert EligibilityRule.objects.get(call=call, key="max-request-uk").params["amount"] == "225000"
-
-
-def test_broken_json_is_shown_next_to_the_rule(client, call, rs_officer):
-    client.force_login(rs_officer)
-    response = client.post(rule_url("call_rule_edit", call, "duration"), {"params": '{"min": 36,'})
-    assert (
-        response.context["form"]
-        .errors["params"][0]
-        .startswith("This is not valid JSON (line 1, column 12")
-    )
-
-
-def test_rule_saved_added_and_deleted(client, call, rs_officer, nrf_officer):
-    """A side's rule: that side's funder changes it; a rule of both sides: one funder proposes,
-    the other agrees, and only then it changes."""
-    client.force_login(rs_officer)
-    assert (
-        client.post(
-            rule_url("call_rule_edit", call, "duration"), {"params": '{"min": 24, "max": 36}'}
-        ).status_code
-        == 302
-    )
-    assert client.post(rule_url("call_rule_delete", call, "korean-summary")).status_code == 302
-    rules = {r.key: (r.kind, r.params) for r in EligibilityRule.objects.filter(call=call)}
-    assert rules["duration"] == ("duration", {"min": 36, "max": 36})  # proposed, not yet agreed
-    assert "korean-summary" in rules
-    client.force_login(nrf_officer)
-    for change in JointRuleChange.objects.filter(call=call, state="pending"):
-        response = client.post(
-            reverse("manage:call_rule_change_agree", args=[call.slug, change.pk])
-        )
-        assert response.status_code == 302
-    assert (
-        client.post(
-            url("call_rule_add", call),
-            {
-                "key": "phd",
-                "kind": "years_since_phd",
-                "params": '{"country": "KR", "max": 10}',
-            },
-        ).status_code
-        == 302
-    )
-    rules = {r.key: (r.kind, r.params) for r in EligibilityRule.objects.filter(call=call)}
-    assert rules["duration"] == ("duration", {"min": 24, "max": 36})
-    assert rules["phd"] == ("years_since_phd", {"country": "KR", "max": 10})
-    assert "korean-summary" not in rules
-    assert (
-        AuditEntry.objects.filter(
-            action="delete", object_repr="korean-summary (korean_summary)"
-        ).count()
-        == 1
-    )
-
-
-def test_new_rule_with_bad_params_keeps_typed_text(client, call, rs_officer):
-    client.force_login(rs_officer)
-    response = client.post(
-        url("call_rule_add", call),
-        {
-            "key": "phd",
-            "kind": "years_since_phd",
-            "params": '{"country": "KR"}',
-        },
-    )
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert list(form.errors) == ["params"]
-    assert form.data["params"] == '{"country": "KR"}'
-    assert not EligibilityRule.objects.filter(call=call, key="phd").exists()
 
 
 def test_settings_saved_in_chosen_time_zone(client, call, rs_officer):
@@ -667,14 +579,6 @@ def test_dashboard_counts_other_applications_of_the_same_person(client, call, rs
         for r in client.get(url("call", call)).context["eligibility"]["rows"]
     }
     assert rules["one-per-person"] == (0, 2)
-
-
-def test_rule_edit_page_shows_pretty_json(client, call, rs_officer):
-    client.force_login(rs_officer)
-    response = client.get(rule_url("call_rule_edit", call, "duration"))
-    assert response.context["form"].initial["params"] == json.dumps(
-        {"max": 36, "min": 36}, indent=2
-    )
 
 
 def test_csv_does_not_let_a_title_run_as_a_formula(client, call, rs_officer):

@@ -7,7 +7,6 @@ Seoul) and stored in UTC, so "closes 16:00 Seoul time" is exactly what the offic
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.utils.translation import pgettext_lazy
 from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
 from accord.common.forms import add_service_errors as add_service_errors
 from accord.core.conflicts import ConflictConfig, Scope
-from accord.core.eligibility import RULE_KINDS
 from accord.directory.enums import Country
 from accord.matching.selectors.conflict_config import (
     MAX_WINDOW_YEARS,
@@ -286,69 +284,6 @@ class ConflictRulesForm(forms.Form):
             "supervision_window_years": data["supervision_window_years"],
             "same_org_scope": {c: data[f"scope_{c}"] for c in self.countries},
         }
-
-
-def parse_params(text: str) -> dict[str, Any]:
-    """The rule parameters typed as JSON; a ValidationError says where the JSON is broken."""
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            _("This is not valid JSON (line %(line)s, column %(column)s: %(problem)s).")
-            % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
-            code="json",
-        ) from exc
-    if not isinstance(value, dict):
-        raise ValidationError(
-            _('The parameters must be a JSON object, e.g. {"country": "GB"}.'), code="json"
-        )
-    return value
-
-
-def pretty_params(params: dict[str, Any]) -> str:
-    return json.dumps(params, indent=2, ensure_ascii=False, sort_keys=True)
-
-
-class RuleForm(forms.Form):
-    """Change the parameters of one existing rule (the kind and key stay)."""
-
-    params = forms.CharField(
-        label=_("Parameters (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-    )
-
-    def clean_params(self) -> dict[str, Any]:
-        return parse_params(self.cleaned_data["params"])
-
-
-class NewRuleForm(forms.Form):
-    key = forms.SlugField(
-        label=_("Key"), max_length=60, help_text=_("A short name for this rule in this call.")
-    )
-    kind = forms.ChoiceField(label=_("Kind of rule"))
-    params = forms.CharField(
-        label=_("Parameters (JSON)"),
-        required=False,
-        initial="{}",
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
-        from accord.applications.selectors.eligibility import rule_label
-
-        super().__init__(*args, **kwargs)
-        self.call = call
-        self.fields["kind"].choices = [(kind, rule_label(kind)) for kind in RULE_KINDS]
-
-    def clean_key(self) -> str:
-        key = self.cleaned_data["key"]
-        if self.call.rules.filter(key=key).exists():
-            raise ValidationError(_("This call already has a rule with this key."), code="unique")
-        return key
-
-    def clean_params(self) -> dict[str, Any]:
-        return parse_params(self.cleaned_data["params"])
 
 
 class FunderCheckForm(forms.Form):

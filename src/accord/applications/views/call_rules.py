@@ -18,12 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accord.applications.forms_manage import (
-    NewRuleForm,
-    RuleForm,
-    add_service_errors,
-    pretty_params,
-)
+from accord.applications.forms_manage import add_service_errors
+from accord.applications.forms_rules import FORMS, RuleKindForm, RuleParamsForm, rule_form
 from accord.applications.selectors.eligibility import rule_description, rule_label
 from accord.applications.selectors.officer import has_submitted_applications
 from accord.applications.views.mixins import CallChangeMixin
@@ -70,53 +66,69 @@ class RuleViewMixin(CallChangeMixin):
 
 
 class AddRuleView(RuleViewMixin, View):
-    """Add a rule to the call."""
+    """Add a rule: choose its kind (``?kind=``), then fill in the kind's own form."""
 
     template_name = "applications/manage/rule_form.html"
 
+    def page(
+        self, call: Call, kind: str, form: RuleParamsForm | None, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "call": call,
+                "adding": True,
+                "kind_form": RuleKindForm(initial={"kind": kind} if kind else None),
+                "kind_label": rule_label(kind) if kind else "",
+                "form": form,
+            },
+            status=status,
+        )
+
+    def kind(self) -> str:
+        kind = self.request.GET.get("kind", "")
+        return kind if kind in FORMS else ""
+
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         call = self.load_call()
-        return self.page(call, NewRuleForm(call=call))
-
-    def page(self, call: Call, form: Any) -> HttpResponse:
-        return render(
-            request=self.request,
-            template_name=self.template_name,
-            context={"call": call, "form": form, "rule": None, "adding": True},
-        )
+        kind = self.kind()
+        return self.page(call, kind, rule_form(kind, call=call, adding=True) if kind else None)
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         call = self.load_call()
-        form = NewRuleForm(request.POST, call=call)
+        kind = self.kind()
+        if not kind:
+            return self.page(call, kind, None)
+        form = rule_form(kind, call=call, data=request.POST, adding=True)
+        status = 200
         if form.is_valid():
-            data = form.cleaned_data
+            key = form.cleaned_data["key"]
             try:
                 result = change_rule(
-                    call=call,
-                    key=data["key"],
-                    kind=data["kind"],
-                    params=data["params"],
-                    actor=request.user,
+                    call=call, key=key, kind=kind, params=form.params(), actor=request.user
                 )
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not do this."))
+                status = 403
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(
-                    request,
-                    done_message(
-                        result, data["key"], _("Rule %(key)s added.") % {"key": data["key"]}
-                    ),
+                    request, done_message(result, key, _("Rule %(key)s added.") % {"key": key})
                 )
-                return redirect(self.settings_url(call, data["key"]))
-        return self.page(call, form)
+                return redirect(self.settings_url(call, key))
+        return self.page(call, kind, form, status)
 
 
 class EditRuleView(RuleViewMixin, View):
-    """Change the parameters of one rule (its kind stays)."""
+    """Change the settings of one rule (its kind and key stay)."""
 
     template_name = "applications/manage/rule_form.html"
 
-    def page(self, call: Call, rule: EligibilityRule, form: Any) -> HttpResponse:
+    def page(
+        self, call: Call, rule: EligibilityRule, form: RuleParamsForm, status: int = 200
+    ) -> HttpResponse:
         return render(
             self.request,
             self.template_name,
@@ -129,36 +141,40 @@ class EditRuleView(RuleViewMixin, View):
                 "form": form,
                 "adding": False,
             },
+            status=status,
         )
 
     def get(self, request: HttpRequest, slug: str, rule: str) -> HttpResponse:
         call = self.load_call()
-        rule = self.load_rule(call)
-        form = RuleForm(initial={"params": pretty_params(rule.params)})
-        return self.page(call, rule, form)
+        found = self.load_rule(call)
+        return self.page(call, found, rule_form(found.kind, call=call, params=found.params))
 
     def post(self, request: HttpRequest, slug: str, rule: str) -> HttpResponse:
         call = self.load_call()
-        rule = self.load_rule(call)
-        form = RuleForm(request.POST)
+        found = self.load_rule(call)
+        form = rule_form(found.kind, call=call, data=request.POST)
+        status = 200
         if form.is_valid():
             try:
                 result = change_rule(
                     call=call,
-                    key=rule.key,
-                    kind=rule.kind,
-                    params=form.cleaned_data["params"],
+                    key=found.key,
+                    kind=found.kind,
+                    params=form.params(),
                     actor=request.user,
                 )
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not do this."))
+                status = 403
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
-                    done_message(result, rule.key, _("Rule %(key)s saved.") % {"key": rule.key}),
+                    done_message(result, found.key, _("Rule %(key)s saved.") % {"key": found.key}),
                 )
-                return redirect(self.settings_url(call, rule.key))
-        return self.page(call, rule, form)
+                return redirect(self.settings_url(call, found.key))
+        return self.page(call, found, form, status)
 
 
 class DeleteRuleView(RuleViewMixin, View):
@@ -168,30 +184,31 @@ class DeleteRuleView(RuleViewMixin, View):
 
     def get(self, request: HttpRequest, slug: str, rule: str) -> HttpResponse:
         call = self.load_call()
-        rule = self.load_rule(call)
+        found = self.load_rule(call)
         return render(
             request,
             self.template_name,
             {
                 "call": call,
-                "rule": rule,
-                "label": rule_label(rule.kind),
-                "description": rule_description(rule.kind, rule.params),
-                "side": rule_side(rule),
+                "rule": found,
+                "label": rule_label(found.kind),
+                "description": rule_description(found.kind, found.params),
+                "side": rule_side(found),
                 "has_applications": has_submitted_applications(call),
             },
         )
 
     def post(self, request: HttpRequest, slug: str, rule: str) -> HttpResponse:
         call = self.load_call()
-        rule = self.load_rule(call)
+        found = self.load_rule(call)
         try:
-            result = remove_rule(rule=rule, actor=request.user)
+            result = remove_rule(rule=found, actor=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
-            return redirect(self.settings_url(call, rule.key))
+            return redirect(self.settings_url(call, found.key))
         messages.success(
-            request, done_message(result, rule.key, _("Rule %(key)s deleted.") % {"key": rule.key})
+            request,
+            done_message(result, found.key, _("Rule %(key)s deleted.") % {"key": found.key}),
         )
         return redirect(self.settings_url(call))

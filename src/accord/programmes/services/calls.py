@@ -26,15 +26,17 @@ from accord.programmes.models import (
     JointRuleChange,
     Programme,
 )
+from accord.programmes.rule_errors import rule_validation_error
 from accord.programmes.rules import call_officer_side, rule_side
 
 
 def check_rule(*, key: str, kind: str, params: dict[str, Any]) -> None:
-    """Raise ValidationError (naming the rule and parameter) unless the core accepts the rule."""
+    """Raise ValidationError unless the core accepts the rule: on the field of the parameter
+    to fix (``rule_field``), in the reader's language, with the core's ``code``."""
     try:
         core.validate_rule(core.Rule(key=key, kind=kind, params=params))
     except core.RuleError as exc:
-        raise ValidationError({"params": str(exc)}) from exc
+        raise rule_validation_error(exc) from exc
 
 
 def create_call_from_template(
