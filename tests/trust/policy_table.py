@@ -665,6 +665,20 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         },
         "POST": {"*": "405", "login": ["anonymous"]},
     },
+    "manage:call_criteria": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
     "manage:call_new": {
         "GET": {
             "*": "404",

@@ -340,3 +340,89 @@ class DecisionForm(forms.Form):
         self.fields["to"].choices = [(s.value, s.label) for s in DECISIONS if s in allowed] or [
             (s.value, s.label) for s in DECISIONS
         ]
+
+
+class CriterionForm(forms.Form):
+    """One assessment criterion of a call; ``id`` is empty for a new one, whose key the officer
+    chooses (an existing criterion keeps its key: the reviews' scores are stored under it)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=60,
+        required=False,
+        help_text=_("Lower-case letters, digits and hyphens; it cannot change once saved."),
+    )
+    name_en = forms.CharField(label=_("Criterion (English)"), max_length=200)
+    name_ko = forms.CharField(
+        label=_("Criterion (Korean)"), max_length=200, widget=forms.TextInput(attrs={"lang": "ko"})
+    )
+    description_en = forms.CharField(
+        label=_("Guidance (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_ko = forms.CharField(
+        label=_("Guidance (Korean)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ko"}),
+    )
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=0, max_value=999, max_digits=5, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("id"):
+            self.fields["key"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("id") and not data.get("key") and not data.get("DELETE"):
+            self.add_error("key", _("Give the new criterion a key."))
+        return data
+
+
+class BaseCriteriaFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        """The criteria kept, in the order chosen (``ORDER``; unchanged rows keep their place)."""
+        kept = [
+            form
+            for form in self.ordered_forms  # type: ignore[attr-defined]
+            if form.has_changed() or form.cleaned_data.get("id")
+        ]
+        return [
+            {
+                "id": form.cleaned_data.get("id") or None,
+                "key": form.cleaned_data.get("key") or "",
+                "name_en": form.cleaned_data["name_en"],
+                "name_ko": form.cleaned_data["name_ko"],
+                "description_en": form.cleaned_data.get("description_en", ""),
+                "description_ko": form.cleaned_data.get("description_ko", ""),
+                "weight": form.cleaned_data["weight"],
+            }
+            for form in kept
+        ]
+
+
+CriteriaFormSet = forms.formset_factory(
+    CriterionForm,
+    formset=BaseCriteriaFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+)
+
+
+def criteria_initial(call: Call) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "key": c.key,
+            "name_en": c.name_en,
+            "name_ko": c.name_ko,
+            "description_en": c.description_en,
+            "description_ko": c.description_ko,
+            "weight": c.weight,
+            "ORDER": n,
+        }
+        for n, c in enumerate(call.criteria.all(), start=1)
+    ]

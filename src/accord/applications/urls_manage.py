@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from accord.applications.views import application_officer, call_rules, call_settings, calls
+from accord.applications.views import (
+    application_officer,
+    call_criteria,
+    call_rules,
+    call_settings,
+    calls,
+)
 
 app_name = "manage"
 urlpatterns = [
@@ -49,6 +55,11 @@ urlpatterns = [
         "calls/<slug:slug>/rules/<slug:rule>/delete/",
         call_rules.DeleteRuleView.as_view(),
         name="call_rule_delete",
+    ),
+    path(
+        "calls/<slug:slug>/criteria/",
+        call_criteria.CallCriteriaView.as_view(),
+        name="call_criteria",
     ),
     path(
         "applications/<str:reference>/",
