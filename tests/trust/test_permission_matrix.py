@@ -323,6 +323,7 @@ class PermissionMatrix(TestCase):
         values = {
             "<slug:slug>": slug,
             "<slug:key>": k["commitment"],
+            "<slug:rule>": "hosts-kr",  # a rule of the KR side (officer_b's, not officer_a's)
             "<str:reference>": reference,
             "<reference>": k["reference"],
             "<slug>": slug,
