@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from accord.core.portfolio import instance_from_dict, solve_portfolio
 from accord.decisions.models import Scenario
-from accord.decisions.services.merit import merits_from_reviews
-from accord.decisions.services.portfolio import (
+from accord.decisions.selectors.merit import merits_from_reviews
+from accord.decisions.selectors.portfolio import (
     candidate_rows,
     instance_dict,
     portfolio_candidates,
-    run_scenario,
 )
+from accord.decisions.services.portfolio import run_scenario
 from tests.decisions.conftest import at_panel
 
 pytestmark = pytest.mark.django_db

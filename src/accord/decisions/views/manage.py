@@ -39,16 +39,15 @@ from accord.decisions.selectors import (
     disagreements,
     scenarios_of,
 )
-from accord.decisions.services.awards import add_output, mark_payment_paid, set_published
-from accord.decisions.services.decisions import outcome, record_decision
-from accord.decisions.services.letters import request_letters
-from accord.decisions.services.portfolio import (
+from accord.decisions.selectors.portfolio import (
     candidate_rows,
     default_budgets,
     portfolio_candidates,
-    run_scenario,
-    scenario_what_if,
 )
+from accord.decisions.services.awards import add_output, mark_payment_paid, set_published
+from accord.decisions.services.decisions import outcome, record_decision
+from accord.decisions.services.letters import request_letters
+from accord.decisions.services.portfolio import run_scenario, scenario_what_if
 from accord.programmes.models import Call
 
 
