@@ -19,6 +19,7 @@ from accord.decisions.selectors.portfolio import (
     portfolio_candidates,
 )
 from accord.decisions.services.portfolio import run_scenario
+from accord.partnerships.models import TechnologyArea
 from tests.decisions.conftest import at_panel
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,38 @@ def test_only_the_calls_officers_start_runs(client, call, candidates, kiat_offic
         client.force_login(admin)
         assert client.post(url).status_code == 403, url
     assert Scenario.objects.count() == 1
+
+
+def test_the_scenario_page_says_why_higher_merit_is_left_out(
+    client, call, candidates, rs_officer, post_scenario
+):
+    client.force_login(rs_officer)
+    html = post_scenario(client, call).content.decode()
+    why = re.search(r'<li id="why-ICA-C">(.*?)</ul>\s*</li>', html, re.S).group(1)
+    assert "not funded although ICA-D, with lower merit, is:" in why
+    gb, kr = call.sides.get(country="GB"), call.sides.get(country="KR")
+    assert (
+        f"it would exceed the budget of the {gb.get_country_display()} side "
+        f"({gb.funder.short_name or gb.funder.name_en}) by £100,000 GBP" in why
+    )
+    assert (
+        f"it would exceed the budget of the {kr.get_country_display()} side "
+        f"({kr.funder.short_name or kr.funder.name_en}) by ₩100,000,000 KRW" in why
+    )
+    assert re.findall(r'<li id="why-([A-Z0-9-]+)">', html) == ["ICA-C"]
+    # areas by their names, not their keys
+    quantum = TechnologyArea.objects.get(slug="quantum")
+    assert f'<span class="tag">{quantum.name_en}</span>' in html
+    assert '<span class="tag">quantum</span>' not in html
+
+
+def test_a_korean_reader_sees_korean_area_and_funder_names(
+    client, call, candidates, nrf_officer, post_scenario
+):
+    client.force_login(nrf_officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    html = post_scenario(client, call).content.decode()
+    quantum = TechnologyArea.objects.get(slug="quantum")
+    kr = call.sides.get(country="KR")
+    assert quantum.name_ko and f'<span class="tag">{quantum.name_ko}</span>' in html
+    assert kr.funder.name_ko and f"({kr.funder.name_ko})" in html

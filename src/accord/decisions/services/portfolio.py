@@ -30,6 +30,7 @@ from accord.core.portfolio import (
     InstanceError,
     ListChange,
     PortfolioInfeasible,
+    explain_left_out,
     instance_from_dict,
     instance_to_dict,
     solve_portfolio,
@@ -166,13 +167,17 @@ def start_what_if(*, scenario: Scenario, changes: Sequence[Change], actor: Any) 
     )
 
 
-def _solved(result: Any) -> dict[str, Any]:
+def _solved(instance: Any, result: Any) -> dict[str, Any]:
+    """The portfolio's figures, and why each application left out above a funded one is out."""
     return {
         "status": result.status,
         "objective": result.objective,
         "gap": result.gap,
         "spend": result.spend,
         "area_count": result.area_count,
+        "left_out": [
+            dataclasses.asdict(item) for item in explain_left_out(instance, result.funded_mask)
+        ],
     }
 
 
@@ -200,7 +205,8 @@ def _solve(scenario: Scenario) -> tuple[dict[str, Any], list[str]]:
             members=list(error.members),
         )
         return result, []
-    result.update(_solved(solved))
+    Scenario.objects.filter(pk=scenario.pk).update(stage=STAGE_EXPLAINING)
+    result.update(_solved(instance, solved))
     return result, list(solved.funded)
 
 
@@ -228,7 +234,7 @@ def _what_if(scenario: Scenario) -> tuple[dict[str, Any], list[str]]:
         }, []
     result: dict[str, Any] = {
         "instance": instance_to_dict(found.instance),
-        **_solved(found.result),
+        **_solved(found.instance, found.result),
         "newly_in": list(found.newly_in),
         "newly_out": list(found.newly_out),
         "borderline": [
