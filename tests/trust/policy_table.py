@@ -501,11 +501,56 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:award_letters": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b"],
             "403": ["administrator"],
             "login": ["anonymous"],
+            "redirect": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_output": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_payment": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_publish": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "redirect": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_unpublish": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
         },
     },
     "decisions:awards": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
@@ -519,6 +564,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "decisions:decide": {
         "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:decide_record": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {"*": "404", "login": ["anonymous"]},
     },
     "decisions:delivery": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
@@ -546,6 +595,22 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario": {
+        "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario_progress": {
+        "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario_rerun": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "login": ["anonymous"]},
+    },
+    "decisions:scenario_run": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
             "403": ["administrator"],
@@ -553,9 +618,9 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "ok": ["officer_a", "officer_b"],
         },
     },
-    "decisions:scenario": {
-        "GET": {"*": "404", "login": ["anonymous"]},
-        "POST": {"*": "405", "login": ["anonymous"]},
+    "decisions:what_if": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "login": ["anonymous"]},
     },
     "directory:my_profile": {
         "GET": {"*": "ok", "login": ["anonymous"]},

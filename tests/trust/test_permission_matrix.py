@@ -316,7 +316,11 @@ class PermissionMatrix(TestCase):
             "directory:my_publication_delete": k["publication"],
         }.get(name, MISSING)
         reference = (
-            k["award"] if name in ("decisions:award", "decisions:letter") else k["reference"]
+            k["award"]
+            if name == "decisions:letter"
+            or name.startswith("decisions:award_")
+            or name == "decisions:award"
+            else k["reference"]
         )
         if name == "decisions:letter":
             pk = k["letter"]
