@@ -103,9 +103,8 @@ def test_the_review_form_says_it_is_overdue_and_a_late_submission_is_accepted(
     assert "This review was due on July 15, 2025." in response.content.decode()
 
     response = client.post(
-        url,
+        reverse("review:review_submit", args=[rows["drafting"].pk]),
         {
-            "action": "submit",
             "score_excellence": "5",
             "score_partnership": "4",
             "score_leadership": "4",
@@ -132,9 +131,8 @@ def test_a_punctual_submission_says_nothing_of_lateness(client, rows):
     url = reverse("review:review", args=[rows["punctual"].pk])
     assert client.get(url).context["late"] is False
     response = client.post(
-        url,
+        reverse("review:review_submit", args=[rows["punctual"].pk]),
         {
-            "action": "submit",
             "score_excellence": "5",
             "score_partnership": "4",
             "score_leadership": "4",
