@@ -244,3 +244,42 @@ def test_rules_are_described_in_the_readers_language_on_the_public_page(client, 
     ).content.decode()
     assert "kinds" not in html
     assert "대한민국" in html
+
+
+def test_settings_page_describes_each_rule_and_offers_edit_only_where_there_is_a_setting(
+    client, call, nrf_officer
+):
+    client.force_login(nrf_officer)
+    response = client.get(reverse("manage:call_settings", args=[call.slug]))
+    rows = {row["rule"].key: row for row in response.context["rule_rows"]}
+    assert rows["leads"]["description"] == "Each side names exactly one lead applicant."
+    assert (rows["leads"]["has_settings"], rows["hosts-kr"]["has_settings"]) == (False, True)
+    html = response.content.decode()
+    assert rule_url("call_rule_edit", call, "hosts-kr") in html
+    assert rule_url("call_rule_edit", call, "leads") not in html
+    assert rule_url("call_rule_delete", call, "leads") in html
+    assert rule_url("call_rule_edit", call, "hosts-uk") not in html  # the UK side's
+
+
+def test_settings_page_query_count_does_not_grow_with_the_rules(client, call, nrf_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accord.programmes.services.calls import set_rule
+
+    client.force_login(nrf_officer)
+    url = reverse("manage:call_settings", args=[call.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(3):
+        set_rule(
+            call=call,
+            key=f"cap-{n}",
+            kind="max_request",
+            params={"country": "KR", "amount": str(n), "currency": "KRW"},
+            actor=nrf_officer,
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)

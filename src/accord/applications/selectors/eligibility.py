@@ -348,6 +348,12 @@ def is_eligible(lines: list[EligibilityLine]) -> bool:
     return all(line.passed for line in lines)
 
 
+def rule_has_settings(kind: str) -> bool:
+    """Whether rules of ``kind`` take parameters (an officer has something to edit)."""
+    spec = core.RULE_KINDS.get(kind)
+    return spec is not None and bool(spec.params)
+
+
 def rule_label(kind: str) -> str:
     spec = core.RULE_KINDS.get(kind)
     return gettext(spec.label) if spec is not None else kind
@@ -359,6 +365,7 @@ __all__ = [
     "facts_for",
     "is_eligible",
     "rule_description",
+    "rule_has_settings",
     "rule_label",
     "rule_summary",
 ]

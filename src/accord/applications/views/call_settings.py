@@ -25,7 +25,11 @@ from accord.applications.forms_manage import (
     ConflictRulesForm,
     add_service_errors,
 )
-from accord.applications.selectors.eligibility import rule_description, rule_label
+from accord.applications.selectors.eligibility import (
+    rule_description,
+    rule_has_settings,
+    rule_label,
+)
 from accord.applications.views.mixins import CallChangeMixin, OfficerMixin, officer_calls
 from accord.core.conflicts import ConflictConfig
 from accord.matching.selectors.conflict_config import conflict_config_for
@@ -85,6 +89,7 @@ def render_settings(
                 "rule": rule,
                 "label": rule_label(rule.kind),
                 "description": rule_description(rule.kind, rule.params),
+                "has_settings": rule_has_settings(rule.kind),
                 "side": side,
                 "can_change": user.has_perm("programmes.change_side_rule", rule)
                 if side
