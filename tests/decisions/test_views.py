@@ -83,7 +83,7 @@ def test_officer_pages_send_anonymous_to_sign_in(client, call, awarded):
 
 def test_other_funders_officer_cannot_post_a_decision(client, call, kiat_officer, rs_officer):
     application = at_panel(call, merit=5)
-    url = reverse("decisions:decide", args=[call.slug, application.reference])
+    url = reverse("decisions:decide_record", args=[call.slug, application.reference])
     client.force_login(kiat_officer)
     response = client.post(url, {"verdict": "approve", "feedback_en": "x"})
     assert response.status_code == 404
@@ -92,7 +92,7 @@ def test_other_funders_officer_cannot_post_a_decision(client, call, kiat_officer
 
 def test_decision_form_records_the_officers_own_side(client, call, nrf_officer):
     application = at_panel(call, merit=5)
-    url = reverse("decisions:decide", args=[call.slug, application.reference])
+    url = reverse("decisions:decide_record", args=[call.slug, application.reference])
     client.force_login(nrf_officer)
     response = client.post(
         url, {"verdict": "decline", "feedback_en": "Not now.", "feedback_ko": "이번에는 아닙니다."}
@@ -105,7 +105,7 @@ def test_decision_form_records_the_officers_own_side(client, call, nrf_officer):
 
 def test_decision_form_keeps_input_on_refusal(client, call, rs_officer):
     application = at_panel(call, merit=5)
-    url = reverse("decisions:decide", args=[call.slug, application.reference])
+    url = reverse("decisions:decide_record", args=[call.slug, application.reference])
     client.force_login(rs_officer)
     response = client.post(
         url, {"verdict": "approve", "amount": "0", "feedback_en": "Typed feedback stays."}
@@ -137,13 +137,13 @@ def test_disagreements_page_lists_split_decisions(client, call, rs_officer, nrf_
 
 def test_only_the_sides_officer_marks_its_payment_paid(client, awarded, rs_officer, nrf_officer):
     gb = Payment.objects.filter(side__award=awarded, side__country="GB").first()
-    url = reverse("decisions:award", args=[awarded.reference])
+    url = reverse("decisions:award_payment", args=[awarded.reference])
     client.force_login(nrf_officer)
-    response = client.post(url, {"action": "pay", "payment": gb.pk, "paid_on": "2025-09-03"})
+    response = client.post(url, {"payment": gb.pk, "paid_on": "2025-09-03"})
     assert response.status_code == 200
     assert "Only an officer of this side" in response.content.decode()
     client.force_login(rs_officer)
-    response = client.post(url, {"action": "pay", "payment": gb.pk, "paid_on": "2025-09-03"})
+    response = client.post(url, {"payment": gb.pk, "paid_on": "2025-09-03"})
     assert response.status_code == 302
     gb.refresh_from_db()
     assert (gb.state, gb.paid_on) == (PaymentState.PAID, dt.date(2025, 9, 3))
@@ -151,10 +151,8 @@ def test_only_the_sides_officer_marks_its_payment_paid(client, awarded, rs_offic
 
 def test_officer_adds_an_output(client, awarded, rs_officer):
     client.force_login(rs_officer)
-    url = reverse("decisions:award", args=[awarded.reference])
-    response = client.post(
-        url, {"action": "output", "kind": "people_trained", "title": "PhD students", "count": "4"}
-    )
+    url = reverse("decisions:award_output", args=[awarded.reference])
+    response = client.post(url, {"kind": "people_trained", "title": "PhD students", "count": "4"})
     assert response.status_code == 302
     assert list(Output.objects.values_list("kind", "title", "count")) == [
         ("people_trained", "PhD students", 4)
@@ -314,7 +312,10 @@ def test_the_last_key_warns_and_asks_for_confirmation(client, call, rs_officer, 
     client.force_login(nrf_officer)
     first = client.get(url).content.decode()
     assert 'id="last-key"' not in first and "data-confirm" not in first
-    client.post(url, {"verdict": "approve", "amount": "1000", "feedback_en": "Yes."})
+    client.post(
+        reverse("decisions:decide_record", args=[call.slug, application.reference]),
+        {"verdict": "approve", "amount": "1000", "feedback_en": "Yes."},
+    )
     client.force_login(rs_officer)
     last = client.get(url).content.decode()
     assert 'id="last-key"' in last
@@ -322,3 +323,66 @@ def test_the_last_key_warns_and_asks_for_confirmation(client, call, rs_officer, 
         'data-confirm="Record this decision? If it is an approval, the award is made at once'
         in last
     )
+
+
+# --- one view per action on an award ---------------------------------------------------------
+
+AWARD_ACTIONS = ("award_payment", "award_output", "award_letters", "award_unpublish")
+
+
+def test_award_actions_are_404_for_an_unrelated_officer_and_403_for_an_administrator(
+    client, awarded, kiat_officer
+):
+    admin = UserFactory(is_superuser=True, is_staff=True, roles=[(Role.ADMIN, None)])
+    for name in (*AWARD_ACTIONS, "award_publish"):
+        url = reverse(f"decisions:{name}", args=[awarded.reference])
+        client.force_login(kiat_officer)
+        assert client.post(url).status_code == 404, name
+        client.force_login(admin)
+        assert client.post(url).status_code == 403, name
+    assert Output.objects.count() == 0
+    awarded.refresh_from_db()
+    assert awarded.published is True
+
+
+def test_award_page_takes_no_post(client, awarded, rs_officer):
+    client.force_login(rs_officer)
+    assert client.post(reverse("decisions:award", args=[awarded.reference])).status_code == 405
+
+
+def test_publishing_asks_first_and_says_where_it_goes(client, awarded, rs_officer):
+    Award.objects.filter(pk=awarded.pk).update(published=False)
+    client.force_login(rs_officer)
+    url = reverse("decisions:award_publish", args=[awarded.reference])
+    html = client.get(url).content.decode()
+    assert "public award list" in html
+    assert "/api/awards" in html
+    assert "360Giving export" in html
+    assert 'id="confirm-publish"' in html
+    awarded.refresh_from_db()
+    assert awarded.published is False  # the confirmation page changes nothing
+    response = client.post(url)
+    assert response.status_code == 302
+    awarded.refresh_from_db()
+    assert awarded.published is True
+
+
+def test_taking_an_award_out_of_the_open_data_needs_a_reason(client, awarded, rs_officer):
+    client.force_login(rs_officer)
+    url = reverse("decisions:award_unpublish", args=[awarded.reference])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    awarded.refresh_from_db()
+    assert awarded.published is True
+    response = client.post(url, {"reason": "Asked by the funder."})
+    assert response.status_code == 302
+    awarded.refresh_from_db()
+    assert awarded.published is False
+
+
+def test_writing_the_letters_again_makes_a_new_pair(client, awarded, rs_officer):
+    before = awarded.letters.count()
+    client.force_login(rs_officer)
+    response = client.post(reverse("decisions:award_letters", args=[awarded.reference]))
+    assert response.status_code == 302
+    assert awarded.letters.count() == before + 2

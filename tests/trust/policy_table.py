@@ -238,28 +238,28 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": "login", "403": ["administrator"]},
     },
     "admin:partnerships_commitment_change": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_commitment_delete": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_commitment_history": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_change": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_delete": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:partnerships_instrument_history": {
-        "GET": {"*": "login", "redirect": ["administrator"]},
-        "POST": {"*": "login", "redirect": ["administrator"]},
+        "GET": {"*": "login", "ok": ["administrator"]},
+        "POST": {"*": "login", "ok": ["administrator"]},
     },
     "admin:password_change_done": {
         "GET": {"*": "login", "ok": ["administrator"]},
@@ -501,11 +501,56 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:award_letters": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b"],
             "403": ["administrator"],
             "login": ["anonymous"],
+            "redirect": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_output": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_payment": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_publish": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "redirect": ["officer_a", "officer_b"],
+        },
+    },
+    "decisions:award_unpublish": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
         },
     },
     "decisions:awards": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
@@ -519,6 +564,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "decisions:decide": {
         "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:decide_record": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {"*": "404", "login": ["anonymous"]},
     },
     "decisions:delivery": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
@@ -546,6 +595,22 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario": {
+        "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario_progress": {
+        "GET": {"*": "404", "login": ["anonymous"]},
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:scenario_rerun": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "login": ["anonymous"]},
+    },
+    "decisions:scenario_run": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
             "403": ["administrator"],
@@ -553,9 +618,9 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "ok": ["officer_a", "officer_b"],
         },
     },
-    "decisions:scenario": {
-        "GET": {"*": "404", "login": ["anonymous"]},
-        "POST": {"*": "405", "login": ["anonymous"]},
+    "decisions:what_if": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "login": ["anonymous"]},
     },
     "directory:my_profile": {
         "GET": {"*": "ok", "login": ["anonymous"]},
@@ -610,10 +675,38 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "manage:application_check": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b", "administrator"],
             "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_decision": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_extension": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_override": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
         },
     },
     "manage:call": {
@@ -637,6 +730,20 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         },
         "POST": {"*": "405", "login": ["anonymous"]},
     },
+    "manage:call_criteria": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
     "manage:call_new": {
         "GET": {
             "*": "404",
@@ -649,17 +756,80 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "ok": ["officer_a", "officer_b", "officer_unrelated"],
         },
     },
+    "manage:call_conflicts_save": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "manage:call_rule_add": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "manage:call_rule_change_agree": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "403": ["administrator"], "login": ["anonymous"]},
+    },
+    "manage:call_rule_change_refuse": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "403": ["administrator"], "login": ["anonymous"]},
+    },
+    "manage:call_rule_delete": {
+        "GET": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "redirect": ["officer_b"],
+        },
+    },
+    "manage:call_rule_edit": {
+        "GET": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+    },
     "manage:call_settings": {
         "GET": {
             "*": "404",
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "manage:call_settings_save": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b"],
             "403": ["administrator"],
             "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
         },
     },
     "manage:calls": {
@@ -683,6 +853,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": "405", "login": ["anonymous"]},
     },
     "partnerships:commitments": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
+    "partnerships:commitment_edit": {
+        "GET": {"*": "404", "login": ["anonymous"], "ok": ["secretariat", "administrator"]},
+        "POST": {"*": "404", "login": ["anonymous"], "ok": ["secretariat", "administrator"]},
+    },
     "partnerships:detail": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "partnerships:list": {"GET": {"*": "ok"}, "POST": {"*": "405"}},
     "password_change": {
@@ -737,7 +911,11 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "review:review": {
         "GET": {"*": "404", "login": ["anonymous"], "ok": ["reviewer_assigned"]},
-        "POST": {"*": "404", "400": ["reviewer_assigned"], "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
+    },
+    "review:review_submit": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
     },
     "review_assign:answer": {
         "GET": {"*": "405", "login": ["anonymous"]},

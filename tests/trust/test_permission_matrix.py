@@ -58,6 +58,7 @@ from tests.applications.conftest import (
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import PublicationFactory
+from tests.factories.partnerships import CommitmentFactory, InstrumentFactory
 from tests.trust.policy_table import LEAKS, ROLES, expected
 
 PANEL_ONLY = "PANEL-ONLY-COMMENT-7Q"
@@ -272,6 +273,9 @@ class PermissionMatrix(TestCase):
             "document": application.documents.first().pk,
             "publication": publication.pk,
             "partnership": Partnership.objects.first().slug,
+            "commitment": CommitmentFactory(
+                instrument=InstrumentFactory(partnership=Partnership.objects.first())
+            ).slug,
             "programme": Programme.objects.first().slug,
             "organisation": "imperial",
             "person": uk.person.slug,
@@ -303,6 +307,7 @@ class PermissionMatrix(TestCase):
         pk = {
             "review:assignment": k["assignment"],
             "review:review": k["assignment"],
+            "review:review_submit": k["assignment"],
             "review:document": k["assignment"],
             "review_assign:decline": k["assignment"],
             "review_assign:answer": k["review_invitation"],
@@ -311,12 +316,18 @@ class PermissionMatrix(TestCase):
             "directory:my_publication_delete": k["publication"],
         }.get(name, MISSING)
         reference = (
-            k["award"] if name in ("decisions:award", "decisions:letter") else k["reference"]
+            k["award"]
+            if name == "decisions:letter"
+            or name.startswith("decisions:award_")
+            or name == "decisions:award"
+            else k["reference"]
         )
         if name == "decisions:letter":
             pk = k["letter"]
         values = {
             "<slug:slug>": slug,
+            "<slug:key>": k["commitment"],
+            "<slug:rule>": "hosts-kr",  # a rule of the KR side (officer_b's, not officer_a's)
             "<str:reference>": reference,
             "<reference>": k["reference"],
             "<slug>": slug,
@@ -358,6 +369,11 @@ class PermissionMatrix(TestCase):
         for name, pattern, _callback in routes():
             url = self.url_for(name, pattern)
             if url is None:
+                # A route the matrix cannot build a URL for is not tested at all: say so, so that
+                # a new route with a new parameter gets a sample in url_for, not a silent pass.
+                problems.append(
+                    f"{name} ({pattern}) has no sample URL: add its parameter to url_for"
+                )
                 continue
             methods = ("GET", "POST", "PUT") if name in API_WRITES else ("GET", "POST")
             for method in methods:

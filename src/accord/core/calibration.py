@@ -97,14 +97,55 @@ def calibrate(
     )
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """One application's place: ``index`` into the inputs, ``rank`` (1 = best), ``band`` (1 =
+    the top merit band), ``tied`` when its score equals a neighbour's exactly."""
+
+    index: int
+    rank: int
+    band: int
+    tied: bool
+
+
+# Scores closer than this are the same score (rounding of a moderated score, of the fit).
+EQUAL = 1e-9
+
+
+def rank_in_bands(calibrated: FloatArray, low: FloatArray, high: FloatArray) -> list[Ranked]:
+    """Rank best first and group the ranking into merit bands.
+
+    A band is a run of consecutive applications the reviews cannot tell apart from the band's
+    top: it opens with the best application not yet in a band, and every following application
+    whose interval reaches up to the top's interval (``high >= top's low``) joins it; the first
+    one that does not opens the next band. An application without a score (NaN) comes last, in
+    a band of its own with the others without one. A point score (``low == high``, e.g. a
+    panel's moderated score) is an interval of width zero. ``tied`` marks only exactly equal
+    scores of neighbours: being in one band means "not distinguishable", not "equal".
+    """
+    score = np.asarray(calibrated, dtype=np.float64)
+    lo = np.where(np.isnan(low), score, low)
+    hi = np.where(np.isnan(high), score, high)
+    order = [int(i) for i in np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")]
+    out: list[Ranked] = []
+    band, top = 0, -1
+    for position, a in enumerate(order):
+        if np.isnan(score[a]):
+            if top == -1 or not np.isnan(score[top]):
+                band, top = band + 1, a
+        elif top == -1 or hi[a] < lo[top]:
+            band, top = band + 1, a
+        neighbours = [order[j] for j in (position - 1, position + 1) if 0 <= j < len(order)]
+        tied = not np.isnan(score[a]) and any(
+            not np.isnan(score[b]) and abs(score[a] - score[b]) <= EQUAL for b in neighbours
+        )
+        out.append(Ranked(index=a, rank=position + 1, band=band, tied=bool(tied)))
+    return out
+
+
 def rank_with_ties(
     calibrated: FloatArray, low: FloatArray, high: FloatArray
 ) -> list[tuple[int, int, bool]]:
-    """(application index, rank, tied) best first; ``tied`` when its interval overlaps a neighbour's."""
-    order = [int(i) for i in np.argsort(-np.nan_to_num(calibrated, nan=-np.inf), kind="stable")]
-    out = []
-    for position, a in enumerate(order):
-        neighbours = [order[j] for j in (position - 1, position + 1) if 0 <= j < len(order)]
-        tied = any(low[a] <= high[b] and low[b] <= high[a] for b in neighbours)
-        out.append((a, position + 1, tied))
-    return out
+    """(application index, rank, tied) best first; ``tied`` only for exactly equal scores
+    (see :func:`rank_in_bands` for the bands of scores the reviews cannot tell apart)."""
+    return [(r.index, r.rank, r.tied) for r in rank_in_bands(calibrated, low, high)]

@@ -34,3 +34,8 @@ class LetterState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("letter", "Being written")
     READY = "ready", pgettext_lazy("letter", "Ready")
     FAILED = "failed", pgettext_lazy("letter", "Failed")
+
+
+class ScenarioKind(models.TextChoices):
+    SOLVE = "solve", pgettext_lazy("scenario kind", "Portfolio")
+    WHAT_IF = "what_if", pgettext_lazy("scenario kind", "What if")

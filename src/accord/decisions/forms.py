@@ -229,6 +229,7 @@ class OutputForm(forms.Form):
     link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
 
-class PublishForm(forms.Form):
-    published = forms.BooleanField(label=_("Published in the open data"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is taken out of the open data"), max_length=500, required=True
+    )

@@ -6,9 +6,29 @@ app_name = "decisions"
 urlpatterns = [
     path("manage/calls/<slug:slug>/decisions/", manage.PortfolioView.as_view(), name="portfolio"),
     path(
+        "manage/calls/<slug:slug>/decisions/scenarios/new/",
+        manage.ScenarioRunView.as_view(),
+        name="scenario_run",
+    ),
+    path(
         "manage/calls/<slug:slug>/decisions/scenarios/<int:pk>/",
         manage.ScenarioView.as_view(),
         name="scenario",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/scenarios/<int:pk>/progress/",
+        manage.ScenarioProgressView.as_view(),
+        name="scenario_progress",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/scenarios/<int:pk>/again/",
+        manage.ScenarioRerunView.as_view(),
+        name="scenario_rerun",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/scenarios/<int:pk>/what-if/",
+        manage.WhatIfView.as_view(),
+        name="what_if",
     ),
     path(
         "manage/calls/<slug:slug>/decisions/applications/",
@@ -21,11 +41,41 @@ urlpatterns = [
         name="decide",
     ),
     path(
+        "manage/calls/<slug:slug>/decisions/applications/<str:reference>/decide/",
+        manage.RecordDecisionView.as_view(),
+        name="decide_record",
+    ),
+    path(
         "manage/calls/<slug:slug>/decisions/disagreements/",
         manage.DisagreementsView.as_view(),
         name="disagreements",
     ),
     path("manage/awards/<str:reference>/", manage.AwardView.as_view(), name="award"),
+    path(
+        "manage/awards/<str:reference>/payments/",
+        manage.AwardPaymentView.as_view(),
+        name="award_payment",
+    ),
+    path(
+        "manage/awards/<str:reference>/outputs/",
+        manage.AwardOutputView.as_view(),
+        name="award_output",
+    ),
+    path(
+        "manage/awards/<str:reference>/letters/",
+        manage.AwardLettersView.as_view(),
+        name="award_letters",
+    ),
+    path(
+        "manage/awards/<str:reference>/publish/",
+        manage.AwardPublishView.as_view(),
+        name="award_publish",
+    ),
+    path(
+        "manage/awards/<str:reference>/unpublish/",
+        manage.AwardUnpublishView.as_view(),
+        name="award_unpublish",
+    ),
     path(
         "applications/<str:reference>/decision/",
         applicant.MyDecisionView.as_view(),

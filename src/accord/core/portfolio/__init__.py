@@ -5,6 +5,7 @@ into a :class:`PortfolioInstance` (or the JSON dict of the ``accord portfolio`` 
 :func:`instance_from_dict`) and calls :func:`solve_portfolio` or :func:`what_if`.
 """
 
+from accord.core.portfolio.explain import LeftOut, Reason, explain_left_out
 from accord.core.portfolio.infeasible import explain
 from accord.core.portfolio.parse import (
     instance_from_dict,
@@ -45,16 +46,19 @@ __all__ = [
     "Change",
     "ExchangeRateChange",
     "InstanceError",
+    "LeftOut",
     "ListChange",
     "PortfolioError",
     "PortfolioInfeasible",
     "PortfolioInstance",
     "PortfolioResult",
+    "Reason",
     "SolverError",
     "WhatIfResult",
     "apply_changes",
     "explain",
     "explain_borderline",
+    "explain_left_out",
     "instance_from_dict",
     "instance_to_dict",
     "read_instance",

@@ -9,22 +9,19 @@ failed with the reason and is never offered for download.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.html import strip_tags
+from django.utils import translation
 
-from accord.applications.enums import MemberRole
-from accord.common.i18n import pick
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action
 from accord.common.tasking import enqueue_on_commit
 from accord.decisions.enums import LetterState
 from accord.decisions.models import Award, Letter
+from accord.decisions.selectors.letters import letter_context, letter_text
 
 log = logging.getLogger(__name__)
 
@@ -45,53 +42,6 @@ def request_letters(*, award: Award, actor: Any) -> list[Letter]:
         for letter in letters:
             enqueue_on_commit("accord.decisions.tasks.render_award_letter", letter_id=letter.pk)
     return letters
-
-
-def letter_context(award: Award, language: str) -> dict[str, Any]:
-    application = award.application
-    call = application.call
-    sides = list(award.sides.select_related("funder", "recipient").order_by("country"))
-    decisions = {d.country: d for d in application.decisions.all()}
-    leads = [
-        m
-        for m in application.members.select_related("person", "organisation").order_by("country")
-        if m.role == MemberRole.LEAD
-    ]
-    return {
-        "award": award,
-        "application": application,
-        "title": pick(application, "title", language),
-        "call_name": pick(call, "name", language),
-        "programme_name": pick(call.programme, "name", language),
-        "sides": [
-            {
-                "side": side,
-                "funder": pick(side.funder, "name", language),
-                "recipient": pick(side.recipient, "name", language),
-                "feedback": pick(decisions[side.country], "feedback", language)
-                if side.country in decisions
-                else "",
-            }
-            for side in sides
-        ],
-        "leads": [
-            {
-                "name": pick(m.person, "name", language),
-                "organisation": pick(m.organisation, "name", language),
-            }
-            for m in leads
-        ],
-        "conditions": pick(award, "conditions", language),
-        "reports": list(award.reports.all()),
-        "today": timezone.localdate(),
-        "language": language,
-    }
-
-
-def letter_text(html: str) -> str:
-    """The visible text of the letter's HTML, whitespace collapsed."""
-    body = re.sub(r"(?is)<(style|head)\b.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", strip_tags(body)).strip()
 
 
 def render_letter(*, letter: Letter) -> Letter:

@@ -12,22 +12,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
 
 from accord.accounts.rules import Side
 from accord.applications.selectors.budget import budget_summary
 from accord.applications.views.manage import OfficerMixin, officer_calls
-from accord.core.portfolio import PortfolioInfeasible
+from accord.common.services.runs import checked
 from accord.decisions.enums import LetterState
 from accord.decisions.forms import (
     DecisionForm,
     OutputForm,
     PaymentForm,
     PortfolioForm,
-    PublishForm,
+    UnpublishForm,
     WhatIfForm,
     add_service_errors,
 )
@@ -39,16 +41,16 @@ from accord.decisions.selectors import (
     disagreements,
     scenarios_of,
 )
-from accord.decisions.services.awards import add_output, mark_payment_paid, set_published
-from accord.decisions.services.decisions import outcome, record_decision
-from accord.decisions.services.letters import request_letters
-from accord.decisions.services.portfolio import (
+from accord.decisions.selectors.portfolio import (
     candidate_rows,
     default_budgets,
     portfolio_candidates,
-    run_scenario,
-    scenario_what_if,
 )
+from accord.decisions.selectors.scenarios import scenario_page
+from accord.decisions.services.awards import add_output, mark_payment_paid, set_published
+from accord.decisions.services.decisions import outcome, record_decision
+from accord.decisions.services.letters import request_letters
+from accord.decisions.services.portfolio import rerun_scenario, start_scenario, start_what_if
 from accord.programmes.models import Call
 
 
@@ -104,9 +106,10 @@ def side_rows(application: Any, sides: list[Any]) -> list[dict[str, Any]]:
 
 
 class PortfolioView(CallDecisionsMixin, TemplateView):
-    """The call's candidates with merit and costs per side; solve a scenario under two budgets."""
+    """The call's candidates with merit and costs per side, the scenarios, and the budget form."""
 
     template_name = "decisions/manage/portfolio.html"
+    http_method_names = ["get"]
 
     def form(self, call: Call, rows: list[dict[str, Any]], data: Any = None) -> PortfolioForm:
         return PortfolioForm(
@@ -136,6 +139,12 @@ class PortfolioView(CallDecisionsMixin, TemplateView):
         rows = candidate_rows(call, portfolio_candidates(call))
         return self.render_page(call, rows, self.form(call, rows))
 
+
+class ScenarioRunView(PortfolioView):
+    """POST: queue a scenario under the budgets and bounds given; its page shows it running."""
+
+    http_method_names = ["post"]
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         call = self.load_call()
         if not request.user.has_perm("decisions.act_on_call", call):  # type: ignore[union-attr]
@@ -143,77 +152,115 @@ class PortfolioView(CallDecisionsMixin, TemplateView):
         rows = candidate_rows(call, portfolio_candidates(call))
         form = self.form(call, rows, request.POST)
         if form.is_valid():
-            try:
-                scenario = run_scenario(call=call, actor=request.user, **form.values())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("decisions:scenario", slug=call.slug, pk=scenario.pk)
+            scenario = start_scenario(call=call, actor=request.user, **form.values())
+            return redirect("decisions:scenario", slug=call.slug, pk=scenario.pk)
         return self.render_page(call, rows, form)
 
 
-class ScenarioView(CallDecisionsMixin, TemplateView):
-    """A scenario's funded set (or why none exists), and a what-if on it."""
-
-    template_name = "decisions/manage/scenario.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+class ScenarioMixin(CallDecisionsMixin):
+    def load_scenario(self) -> tuple[Call, Scenario]:
         call = self.load_call()
-        scenario = Scenario.objects.filter(call=call, pk=self.kwargs["pk"]).first()
+        scenario = checked(
+            scenarios_of(call).select_related("base").filter(pk=self.kwargs["pk"]).first()
+        )
         if scenario is None:
             raise Http404
-        sides = list(call.sides.all())
-        currency = {s.country: s.currency for s in sides}
-        result = scenario.result
-        funded = set(scenario.funded)
-        applications = result.get("instance", {}).get("applications", [])
-        rows = [
-            {
-                "id": a["id"],
-                "merit": a["merit"],
-                "costs": [(s.country, a["cost"].get(s.country, 0), s.currency) for s in sides],
-                "areas": a.get("areas", []),
-                "funded": a["id"] in funded,
-            }
-            for a in applications
-        ]
-        rows.sort(key=lambda r: (not r["funded"], -r["merit"], r["id"]))
-        spend = [
-            {
-                "country": country,
-                "currency": currency.get(country, ""),
-                "budget": amount,
-                "spent": result.get("spend", {}).get(country, 0),
-            }
-            for country, amount in scenario.budgets.items()
-        ]
-        what_if: dict[str, Any] = {}
-        form = WhatIfForm(
-            self.request.GET if "what_if" in self.request.GET else None,
-            sides=sides,
-            areas=list(call.areas.all()),
+        return call, scenario
+
+    def run_context(self, call: Call, scenario: Scenario) -> dict[str, Any]:
+        can_act = self.request.user.has_perm("decisions.act_on_call", call)  # type: ignore[union-attr]
+        return {
+            "run": scenario,
+            "progress_url": reverse(
+                "decisions:scenario_progress", kwargs={"slug": call.slug, "pk": scenario.pk}
+            ),
+            "rerun_url": reverse(
+                "decisions:scenario_rerun", kwargs={"slug": call.slug, "pk": scenario.pk}
+            )
+            if can_act
+            else "",
+            "stage_label": SCENARIO_STAGES.get(scenario.stage, ""),
+        }
+
+
+SCENARIO_STAGES = {
+    "solving": _lazy("finding the portfolio of highest merit under both budgets"),
+    "explaining": _lazy("explaining who is left out"),
+}
+
+
+class ScenarioView(ScenarioMixin, TemplateView):
+    """A scenario: its run while it works; then its funded set (or why none exists), and the
+    what-if form (which queues a what-if run). Nothing is solved here."""
+
+    template_name = "decisions/manage/scenario.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        call, scenario = self.load_scenario()
+        form = kwargs.pop("form", None) or WhatIfForm(
+            sides=list(call.sides.all()), areas=list(call.areas.all())
         )
-        if form.is_bound and form.is_valid():
-            changes = form.changes()
-            if not changes:
-                form.add_error(None, _("Change at least one thing: a budget, a rate or a bound."))
-            else:
-                try:
-                    what_if["result"] = scenario_what_if(scenario=scenario, changes=changes)
-                except PortfolioInfeasible as error:
-                    what_if["infeasible"] = error.message
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
         return super().get_context_data(
             call=call,
             scenario=scenario,
-            rows=rows,
-            spend=spend,
             form=form,
-            what_if=what_if,
             current="portfolio",
+            can_act=self.request.user.has_perm("decisions.act_on_call", call),  # type: ignore[union-attr]
+            **scenario_page(call, scenario),
+            **self.run_context(call, scenario),
             **kwargs,
         )
+
+
+class ScenarioProgressView(ScenarioMixin, TemplateView):
+    """The run's progress card; htmx polls it while the scenario is queued or running."""
+
+    template_name = "accord/_run_progress.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        call, scenario = self.load_scenario()
+        return super().get_context_data(**self.run_context(call, scenario), **kwargs)
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if not context["run"].is_active and self.request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"  # show the outcome once the run is over
+        return response
+
+
+class ScenarioRerunView(ScenarioMixin, TemplateView):
+    """POST: run the scenario again with the same inputs (a new run)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        call, scenario = self.load_scenario()
+        if not request.user.has_perm("decisions.act_on_call", call):  # type: ignore[union-attr]
+            raise PermissionDenied
+        again = rerun_scenario(scenario=scenario, actor=request.user)
+        return redirect("decisions:scenario", slug=call.slug, pk=again.pk)
+
+
+class WhatIfView(ScenarioView):
+    """POST: queue a what-if on the scenario (a budget, a rate, an area bound changed)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        call, scenario = self.load_scenario()
+        if not request.user.has_perm("decisions.act_on_call", call):  # type: ignore[union-attr]
+            raise PermissionDenied
+        form = WhatIfForm(request.POST, sides=list(call.sides.all()), areas=list(call.areas.all()))
+        if form.is_valid():
+            try:
+                run = start_what_if(scenario=scenario, changes=form.changes(), actor=request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("decisions:scenario", slug=call.slug, pk=run.pk)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class BoardView(CallDecisionsMixin, TemplateView):
@@ -280,15 +327,19 @@ class DecideView(CallDecisionsMixin, TemplateView):
                 award=getattr(application, "award", None),
                 # The last key: every other side has approved, so approving makes the award.
                 last_key=bool(own)
-                and all(
-                    verdicts.get(s.country) == "approve" for s in sides if s.country != own
-                ),
+                and all(verdicts.get(s.country) == "approve" for s in sides if s.country != own),
                 current="board",
             )
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_page(*self.load())
+
+
+class RecordDecisionView(DecideView):
+    """POST only: record the officer's own side's decision (administrators read, never decide)."""
+
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         call, application = self.load()
@@ -330,9 +381,10 @@ class DisagreementsView(CallDecisionsMixin, TemplateView):
 
 
 class AwardView(OfficerMixin, TemplateView):
-    """The officer's award page: sides, payments (mark paid), reports, outputs, letters, publishing."""
+    """The officer's award page: sides, payments, reports, outputs, letters, open data (GET)."""
 
     template_name = "decisions/manage/award.html"
+    http_method_names = ["get"]
 
     def load(self) -> Award:
         award = (
@@ -346,6 +398,7 @@ class AwardView(OfficerMixin, TemplateView):
 
     def render_page(self, award: Award, **forms: Any) -> HttpResponse:
         own = payment_side(self.request.user, award.application)
+        letters = list(award.letters.all())
         return self.render_to_response(
             self.get_context_data(
                 award=award,
@@ -354,66 +407,119 @@ class AwardView(OfficerMixin, TemplateView):
                 own_side=own,
                 sides=list(award.sides.all()),
                 decisions=list(award.application.decisions.all()),
-                letters=list(award.letters.all()),
+                letters=letters,
+                letters_pending=any(letter.state == LetterState.PENDING for letter in letters),
                 ready=LetterState.READY,
                 payment_form=forms.get("payment_form") or PaymentForm(),
                 output_form=forms.get("output_form") or OutputForm(),
-                publish_form=forms.get("publish_form")
-                or PublishForm(initial={"published": award.published}),
+                unpublish_form=forms.get("unpublish_form") or UnpublishForm(),
             )
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_page(self.load())
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+
+class AwardActionView(AwardView):
+    """An action on an award (POST): the award from ``awards_managed_by`` (404 otherwise); only
+    its call's officers act (administrators read: 403)."""
+
+    http_method_names = ["post"]
+
+    def load_for_action(self) -> Award:
         award = self.load()
-        if not request.user.has_perm("decisions.act_on_award", award):  # type: ignore[union-attr]
+        if not self.request.user.has_perm("decisions.act_on_award", award):  # type: ignore[union-attr]
             raise PermissionDenied  # administrators read; the call's officers act
-        action = request.POST.get("action")
-        if action == "pay":
-            form = PaymentForm(request.POST)
-            if form.is_valid():
-                payment = (
-                    Payment.objects.filter(side__award=award, pk=form.cleaned_data["payment"])
-                    .select_related("side__award__application__call")
-                    .first()
+        return award
+
+
+class AwardPaymentView(AwardActionView):
+    """Mark one of the award's payments paid (only an officer of that side's funder may)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        form = PaymentForm(request.POST)
+        if form.is_valid():
+            payment = (
+                Payment.objects.filter(side__award=award, pk=form.cleaned_data["payment"])
+                .select_related("side__award__application__call")
+                .first()
+            )
+            if payment is None:
+                raise Http404
+            try:
+                mark_payment_paid(
+                    payment=payment, paid_on=form.cleaned_data["paid_on"], actor=request.user
                 )
-                if payment is None:
-                    raise Http404
-                try:
-                    mark_payment_paid(
-                        payment=payment, paid_on=form.cleaned_data["paid_on"], actor=request.user
-                    )
-                except PermissionDenied as exc:
-                    form.add_error(None, str(exc))
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    messages.success(request, _("Payment marked as paid."))
-                    return redirect(award.get_absolute_url())
-            return self.render_page(award, payment_form=form)
-        if action == "output":
-            form = OutputForm(request.POST)
-            if form.is_valid():
-                add_output(award=award, actor=request.user, **form.cleaned_data)
-                messages.success(request, _("Output added."))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Payment marked as paid."))
                 return redirect(award.get_absolute_url())
-            return self.render_page(award, output_form=form)
-        if action == "publish":
-            form = PublishForm(request.POST)
-            if form.is_valid():
-                set_published(
-                    award=award,
-                    published=form.cleaned_data["published"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
-                messages.success(request, _("Open-data setting saved."))
-                return redirect(award.get_absolute_url())
-            return self.render_page(award, publish_form=form)
-        if action == "letters":
-            request_letters(award=award, actor=request.user)
-            messages.success(request, _("The letters are being written; reload in a moment."))
+        return self.render_page(award, payment_form=form)
+
+
+class AwardOutputView(AwardActionView):
+    """Record an output of the award."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        form = OutputForm(request.POST)
+        if form.is_valid():
+            add_output(award=award, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Output added."))
             return redirect(award.get_absolute_url())
-        return HttpResponseBadRequest()
+        return self.render_page(award, output_form=form)
+
+
+class AwardLettersView(AwardActionView):
+    """Write the award letters again (in the background; the award page shows them as they come)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        request_letters(award=award, actor=request.user)
+        messages.success(request, _("The letters are being prepared; they appear here when ready."))
+        return redirect(award.get_absolute_url())
+
+
+class AwardPublishView(AwardActionView):
+    """Publishing: a confirmation page (GET) saying what will be published and where; POST publishes."""
+
+    template_name = "decisions/manage/publish.html"
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        return TemplateView.render_to_response(
+            self,
+            self.get_context_data(
+                award=award,
+                application=award.application,
+                call=award.application.call,
+                sides=list(award.sides.all()),
+            ),
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        if not award.published:
+            set_published(award=award, published=True, actor=request.user)
+            messages.success(request, _("The award is published in the open data."))
+        return redirect(award.get_absolute_url())
+
+
+class AwardUnpublishView(AwardActionView):
+    """Take the award out of the open data, with a reason (copies already made stay out there)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_action()
+        form = UnpublishForm(request.POST)
+        if form.is_valid():
+            set_published(
+                award=award, published=False, reason=form.cleaned_data["reason"], actor=request.user
+            )
+            messages.success(request, _("The award is taken out of the open data."))
+            return redirect(award.get_absolute_url())
+        return self.render_page(award, unpublish_form=form)

@@ -3,8 +3,9 @@
 The ranking is the encoder around ``accord.core.calibration``: every submitted review of the call
 becomes one (application, reviewer, score) triple, where the score is the review's weighted total
 on the call's own scale; ``calibrate`` corrects each reviewer's leniency or severity and gives
-each application a calibrated score with a 95 % interval; ``rank_with_ties`` orders them and
-flags neighbours whose intervals overlap. Where the panel has recorded a moderated score, that
+each application a calibrated score with a 95 % interval; ``rank_in_bands`` orders them and
+groups them into merit bands (applications the reviews cannot tell apart from the band's top);
+"tied" marks only exactly equal scores. Where the panel has recorded a moderated score, that
 score decides the application's place (a panel decision carries no interval)."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accord.applications.models import Application
 from accord.core import csvsafe
-from accord.core.calibration import calibrate, rank_with_ties
+from accord.core.calibration import calibrate, rank_in_bands
 from accord.programmes.models import Call
 from accord.review.enums import AssignmentState, ReviewState
 from accord.review.models import Assignment, Review
@@ -47,6 +48,7 @@ class Row:
     n_reviews: int
     moderated: Decimal | None
     notes: str
+    band: int = 1  # merit band (core.calibration.rank_in_bands): 1 = the top band
 
     @property
     def final(self) -> float | None:
@@ -119,17 +121,18 @@ def call_ranking(call: Call, *, visible: QuerySet[Application] | None = None) ->
     if visible is not None:
         allowed = set(visible.filter(call=call).values_list("pk", flat=True))
         keep = [i for i in keep if applications[i].pk in allowed]
-    order = rank_with_ties(final[keep], final_low[keep], final_high[keep]) if keep else []
+    order = rank_in_bands(final[keep], final_low[keep], final_high[keep]) if keep else []
     rows = []
-    for position, rank, tied in order:
-        i = keep[position]
+    for place in order:
+        i = keep[place.index]
         application = applications[i]
         note = application.panel_note if hasattr(application, "panel_note") else None
         rows.append(
             Row(
                 application=application,
-                rank=rank,
-                tied=bool(tied),
+                rank=place.rank,
+                band=place.band,
+                tied=place.tied,
                 raw=_number(raw[i]),
                 calibrated=_number(mu[i]),
                 low=_number(low[i]),

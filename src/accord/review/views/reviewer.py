@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -248,11 +248,11 @@ class ReviewView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render_page(request, open_assignment(request.user, pk))
 
+    #: Saving a draft (this view) and submitting (``SubmitReviewView``) are two actions, two URLs.
+    submit = False
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         assignment = open_assignment(request.user, pk)
-        action = request.POST.get("action", "")
-        if action not in {"save", "submit"}:
-            return HttpResponseBadRequest()
         criteria = list(assignment.call.criteria.all())
         form = ReviewForm(request.POST, call=assignment.call, criteria=criteria)
         if form.is_valid():
@@ -264,12 +264,12 @@ class ReviewView(LoginRequiredMixin, View):
                     confidence=form.cleaned_data["confidence"],
                     comments_applicant=form.cleaned_data["comments_applicant"],
                     comments_panel=form.cleaned_data["comments_panel"],
-                    submit=action == "submit",
+                    submit=self.submit,
                 )
             except ReviewError as exc:
                 add_service_errors(form, exc)
             else:
-                if action == "submit" and submitted_late(review, assignment.due):
+                if self.submit and submitted_late(review, assignment.due):
                     messages.warning(
                         request,
                         _(
@@ -281,12 +281,17 @@ class ReviewView(LoginRequiredMixin, View):
                 else:
                     messages.success(
                         request,
-                        _("Your review is submitted. Thank you.")
-                        if action == "submit"
-                        else _("Draft saved."),
+                        _("Your review is submitted. Thank you.") if self.submit else _("Draft saved."),
                     )
                 return redirect("review:review", pk=assignment.pk)
         return self.render_page(request, assignment, form)
+
+
+class SubmitReviewView(ReviewView):
+    """Submit the review (final): the same form, posted to its own URL after a confirmation."""
+
+    http_method_names = ["post"]
+    submit = True
 
 
 class DocumentView(LoginRequiredMixin, View):

@@ -1,7 +1,7 @@
 """Merit for the portfolio: the panel's ranking score of each application.
 
 ``call_merits`` is the one switch: it uses the review app's ranking
-(``accord.review.services.panel.call_ranking``: the panel's moderated score when set, else the
+(``accord.review.selectors.panel.call_ranking``: the panel's moderated score when set, else the
 calibrated score) when that service is installed, and otherwise computes the same thing here from
 the submitted reviews (weighted mean per review, ``core.calibration.calibrate``, moderated scores
 win).
