@@ -103,9 +103,8 @@ def test_the_review_form_says_it_is_overdue_and_a_late_submission_is_accepted(
     assert "This review was due on July 15, 2025." in response.content.decode()
 
     response = client.post(
-        url,
+        reverse("review:review_submit", args=[rows["drafting"].pk]),
         {
-            "action": "submit",
             "score_excellence": "5",
             "score_partnership": "4",
             "score_leadership": "4",
@@ -132,15 +131,17 @@ def test_a_punctual_submission_says_nothing_of_lateness(client, rows):
     url = reverse("review:review", args=[rows["punctual"].pk])
     assert client.get(url).context["late"] is False
     response = client.post(
-        url,
+        reverse("review:review_submit", args=[rows["punctual"].pk]),
         {
-            "action": "submit",
             "score_excellence": "5",
             "score_partnership": "4",
             "score_leadership": "4",
             "confidence": "4",
+            "comments_applicant": "Clear.",
+            "comments_panel": "Fund it.",
         },
     )
+    assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Your review is submitted. Thank you."
     ]
