@@ -137,8 +137,11 @@ def test_a_punctual_submission_says_nothing_of_lateness(client, rows):
             "score_partnership": "4",
             "score_leadership": "4",
             "confidence": "4",
+            "comments_applicant": "Clear.",
+            "comments_panel": "Fund it.",
         },
     )
+    assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Your review is submitted. Thank you."
     ]
