@@ -64,7 +64,7 @@ def take_scenario(page, call, name, labels):
     expect(page.locator("#unfunded-E2E-0002")).to_be_visible()
     why = page.locator("#why-E2E-0002")
     expect(why).to_contain_text(labels["exceed"])
-    expect(why).to_contain_text("₩380,000,000 KRW")  # 900M − (1,000M − 480M − 100M)
+    expect(why).to_contain_text("₩480,000,000 KRW")  # 900M − (1,000M − 480M − 100M)
     expect(page.locator("#funded-E2E-0001")).to_contain_text(labels["area"])
 
 
@@ -150,7 +150,7 @@ def test_outsiders_are_not_found_and_administrators_may_not_act(browse, round_at
     admin = browse.page("en")
     sign_in(admin, "admin-e2e", "pw")
     go(admin, portfolio)  # administrators read …
-    admin.locator("#portfolio-form button[type=submit]").click()
     admin.guard.allow(403, f"{portfolio}scenarios/new/")
+    admin.locator("#portfolio-form button[type=submit]").click()
     land(admin)
     expect(admin.locator(".code")).to_contain_text("403")  # … but do not run scenarios
