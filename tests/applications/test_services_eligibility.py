@@ -316,5 +316,8 @@ def test_rule_settings_read_without_parameter_names(call):
         summaries = [rule_summary(r) for r in call.rules.all()]
     text = " ".join(summaries)
     assert "kinds" not in text and "['" not in text and "university" not in text
-    assert "영국; 225,000; GBP" in summaries
-    assert "대한민국; 대학, 연구기관" in summaries
+    assert "영국 측은 최대 225,000 GBP까지 신청할 수 있습니다." in summaries
+    assert (
+        "대한민국 측의 모든 연구진은(는) 다음 유형의 기관 소속이어야 합니다: 대학, 연구기관."
+        in summaries
+    )

@@ -188,6 +188,32 @@ def test_the_closed_call_went_through_review_panel_and_decisions(demo):
     assert len(published_package()["grants"]) == 12
 
 
+def test_the_story_accounts_have_reviews_to_answer_and_an_award(demo):
+    """applicant-reviews leads the Korean side of an application at the panel whose reviews are
+    open to its team; applicant-funded leads the UK side of a funded one with an award."""
+    from accord.decisions.models import Award
+    from accord.review.selectors.reviews import response_stage, submitted_reviews
+
+    reviews_user = User.objects.get(username="applicant-reviews")
+    funded_user = User.objects.get(username="applicant-funded")
+    assert (reviews_user.preferred_language, funded_user.preferred_language) == ("ko", "en")
+    assert reviews_user.check_password("accord-applicant-reviews")
+    assert funded_user.check_password("accord-applicant-funded")
+
+    answering = Application.objects.get(reference="UK-ROK-ICA-2025-0017")
+    assert answering.state == ApplicationState.AT_PANEL
+    assert answering.members.get(role=MemberRole.LEAD, country="KR").person == reviews_user.person
+    assert response_stage(answering.call) == "open"
+    assert submitted_reviews([answering.pk]).count() == 3
+
+    funded = Application.objects.get(reference="UK-ROK-ICA-2025-0022")
+    assert funded.state == ApplicationState.FUNDED
+    assert funded.members.get(role=MemberRole.LEAD, country="GB").person == funded_user.person
+    assert Award.objects.filter(application=funded).count() == 1
+    # the people the demo accounts took over have no second account
+    assert not User.objects.filter(username__in=["jeon-haneul", "grant-eilidh"]).exists()
+
+
 def test_the_demo_writes_only_through_audited_services(demo):
     """The superuser flag, the matching and assignment runs and the panel each leave an entry."""
     from django.contrib.contenttypes.models import ContentType

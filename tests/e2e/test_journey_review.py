@@ -78,7 +78,7 @@ def test_reviewer_declares_reads_and_submits_a_late_review(tour, username, langu
         field.fill("5")
     page.locator("#review-form select").first.select_option("4")
     page.locator("#review-form textarea").first.fill("A clear, balanced joint plan.")
-    submit = page.locator("#review-form button[value=submit]")
+    submit = page.locator("#review-form button[formaction$='/submit/']")
     expect(submit).to_have_text(labels["submit"])
     page.once("dialog", lambda dialog: dialog.dismiss())
     submit.click()

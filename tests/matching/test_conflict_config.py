@@ -256,9 +256,12 @@ def settings_url(call):
     return reverse("manage:call_settings", args=[call.slug])
 
 
+def conflicts_url(call):
+    return reverse("manage:call_conflicts_save", args=[call.slug])
+
+
 def form_data(**changes):
     data = {
-        "action": "conflicts",
         "rules": [t.value for t in ConflictType],
         "coauthor_window_years": "5",
         "collaborator_window_years": "5",
@@ -297,7 +300,7 @@ def test_officer_saves_conflict_settings(client, officer_call):
     call, officer = officer_call
     client.force_login(officer)
     response = client.post(
-        settings_url(call),
+        conflicts_url(call),
         form_data(
             rules=ALL_BUT_COAUTHOR,
             collaborator_window_years="3",
@@ -323,7 +326,7 @@ def test_bad_conflict_settings_show_errors_and_keep_typed_input(client, officer_
     call, officer = officer_call
     client.force_login(officer)
     response = client.post(
-        settings_url(call),
+        conflicts_url(call),
         form_data(
             rules=["coauthor", "rival"],
             coauthor_window_years="-1",
@@ -364,7 +367,7 @@ def test_unreadable_stored_settings_show_the_defaults_and_say_why(client, office
 def test_conflict_settings_are_404_for_another_funders_officer(client, officer_call):
     call, _officer = officer_call
     client.force_login(make_officer(CallFactory().sides.first().funder))
-    response = client.post(settings_url(call), form_data(coauthor_window_years="1"))
+    response = client.post(conflicts_url(call), form_data(coauthor_window_years="1"))
     assert response.status_code == 404
     call.refresh_from_db()
     assert call.conflict_rules == {}

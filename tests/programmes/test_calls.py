@@ -112,18 +112,56 @@ def test_unknown_template_is_refused(reference):
 
 
 @pytest.mark.parametrize(
-    ("kind", "params", "param"),
+    ("kind", "params", "field", "code", "message"),
     [
-        ("duration", {"min": "twelve", "max": 36}, "'min'"),
-        ("duration", {"min": 36}, "'max'"),
-        ("max_request", {"country": "KR", "amount": "-5", "currency": "KRW"}, "'amount'"),
-        ("max_request", {"country": "Korea", "amount": "5", "currency": "KRW"}, "'country'"),
-        ("max_applications_per_person", {"max": 1, "per": "call"}, "'per'"),
+        (
+            "duration",
+            {"min": "twelve", "max": 36},
+            "min",
+            "not_int",
+            "Enter a whole number, e.g. 36.",
+        ),
+        ("duration", {"min": 36}, "max", "missing", "This setting is required."),
+        (
+            "max_request",
+            {"country": "KR", "amount": "-5", "currency": "KRW"},
+            "amount",
+            "negative",
+            "Enter 0 or more.",
+        ),
+        (
+            "max_request",
+            {"country": "Korea", "amount": "5", "currency": "KRW"},
+            "country",
+            "not_country",
+            "Choose one of the call's countries.",
+        ),
+        (
+            "max_applications_per_person",
+            {"max": 1, "per": "call"},
+            "per",
+            "unknown_param",
+            "This kind of rule does not take this setting.",
+        ),
+        (
+            "cost_balance",
+            {"max_share": "0.7", "rates": {"KRW": "0"}, "rate_date": "2024-04-30", "base": "GBP"},
+            "rate_KRW",
+            "rate_not_positive",
+            "An exchange rate must be above 0.",
+        ),
     ],
-    ids=["min-not-a-number", "max-missing", "negative-amount", "bad-country", "unknown-parameter"],
+    ids=[
+        "min-not-a-number",
+        "max-missing",
+        "negative-amount",
+        "bad-country",
+        "unknown-parameter",
+        "rate-not-positive",
+    ],
 )
-def test_set_rule_with_bad_params_names_the_parameter_and_saves_nothing(
-    reference, kind, params, param
+def test_set_rule_with_bad_params_names_the_setting_and_saves_nothing(
+    reference, kind, params, field, code, message
 ):
     call = open_call("uk-rok-ica")
     before = list(EligibilityRule.objects.filter(call=call).values_list("key", "kind", "params"))
@@ -131,12 +169,24 @@ def test_set_rule_with_bad_params_names_the_parameter_and_saves_nothing(
     with pytest.raises(ValidationError) as refused:
         set_rule(call=call, key="duration", kind=kind, params=params, actor=None)
 
-    (message,) = refused.value.message_dict["params"]
-    assert message.startswith(f"rule 'duration' ({kind}), parameter {param}: ")
+    assert refused.value.message_dict == {field: [message]}
+    assert [e.code for e in refused.value.error_dict[field]] == [code]
     assert (
         list(EligibilityRule.objects.filter(call=call).values_list("key", "kind", "params"))
         == before
     )
+
+
+def test_a_rule_error_is_worded_in_the_readers_language(reference):
+    from django.utils import translation
+
+    call = open_call("uk-rok-ica")
+    with pytest.raises(ValidationError) as refused:
+        set_rule(
+            call=call, key="duration", kind="duration", params={"min": 40, "max": 36}, actor=None
+        )
+    with translation.override("ko"):
+        assert refused.value.message_dict == {"min": ["최솟값은 최댓값보다 클 수 없습니다."]}
 
 
 def test_set_rule_changes_an_existing_rule(reference):

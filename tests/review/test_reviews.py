@@ -166,8 +166,10 @@ def assignment(application, reviewer):
     return assign(application, reviewer)
 
 
-def review_url(assignment: Any) -> str:
-    return reverse("review:review", args=[assignment.pk])
+def review_url(assignment: Any, action: str = "save") -> str:
+    """The review page (saving a draft posts here) or, for ``submit``, the submit action."""
+    name = "review:review_submit" if action == "submit" else "review:review"
+    return reverse(name, args=[assignment.pk])
 
 
 def assignment_url(assignment: Any) -> str:
@@ -354,7 +356,6 @@ def form_data(**values: Any) -> dict[str, Any]:
         "confidence": "4",
         "comments_applicant": "A clear plan with strong partners.",
         "comments_panel": "Best in my batch.",
-        "action": "save",
     }
     data.update(values)
     return data
@@ -402,9 +403,7 @@ def test_scores_outside_the_scale_are_refused_and_text_kept(
 ):
     declare(assignment, reviewer)
     client.force_login(reviewer)
-    response = client.post(
-        review_url(assignment), form_data(score_partnership=score, action=action)
-    )
+    response = client.post(review_url(assignment, action), form_data(score_partnership=score))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == ["score_partnership"]
@@ -425,13 +424,13 @@ def test_service_refuses_scores_outside_the_scale(assignment, reviewer):
 def test_submit_needs_every_score_and_the_confidence(client, assignment, reviewer):
     declare(assignment, reviewer)
     client.force_login(reviewer)
-    response = client.post(review_url(assignment), form_data(score_leadership="", action="submit"))
+    response = client.post(review_url(assignment, "submit"), form_data(score_leadership=""))
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "score_leadership": ["Score every criterion before you submit."]
     }
     assert "A clear plan with strong partners." in response.content.decode()
-    response = client.post(review_url(assignment), form_data(confidence="", action="submit"))
+    response = client.post(review_url(assignment, "submit"), form_data(confidence=""))
     assert response.context["form"].errors == {
         "confidence": ["Say how confident you are before you submit."]
     }
@@ -441,7 +440,7 @@ def test_submit_needs_every_score_and_the_confidence(client, assignment, reviewe
 def test_submitted_review_is_read_only_with_its_weighted_total(client, assignment, reviewer):
     declare(assignment, reviewer)
     client.force_login(reviewer)
-    assert client.post(review_url(assignment), form_data(action="submit")).status_code == 302
+    assert client.post(review_url(assignment, "submit"), form_data()).status_code == 302
     review = Review.objects.get(assignment=assignment)
     assert review.state == ReviewState.SUBMITTED
     assert review.submitted_at is not None

@@ -701,10 +701,38 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "manage:application_check": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b", "administrator"],
             "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_decision": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_extension": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
+        },
+    },
+    "manage:application_override": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b", "administrator"],
         },
     },
     "manage:call": {
@@ -728,6 +756,20 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         },
         "POST": {"*": "405", "login": ["anonymous"]},
     },
+    "manage:call_criteria": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
     "manage:call_new": {
         "GET": {
             "*": "404",
@@ -740,17 +782,80 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "ok": ["officer_a", "officer_b", "officer_unrelated"],
         },
     },
+    "manage:call_conflicts_save": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "manage:call_rule_add": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+    },
+    "manage:call_rule_change_agree": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "403": ["administrator"], "login": ["anonymous"]},
+    },
+    "manage:call_rule_change_refuse": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "403": ["administrator"], "login": ["anonymous"]},
+    },
+    "manage:call_rule_delete": {
+        "GET": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "redirect": ["officer_b"],
+        },
+    },
+    "manage:call_rule_edit": {
+        "GET": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["officer_a", "administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_b"],
+        },
+    },
     "manage:call_settings": {
         "GET": {
             "*": "404",
             "login": ["anonymous"],
             "ok": ["officer_a", "officer_b", "administrator"],
         },
+        "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "manage:call_settings_save": {
+        "GET": {"*": "405", "login": ["anonymous"]},
         "POST": {
             "*": "404",
-            "400": ["officer_a", "officer_b"],
             "403": ["administrator"],
             "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
         },
     },
     "manage:calls": {
@@ -832,7 +937,11 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "review:review": {
         "GET": {"*": "404", "login": ["anonymous"], "ok": ["reviewer_assigned"]},
-        "POST": {"*": "404", "400": ["reviewer_assigned"], "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
+    },
+    "review:review_submit": {
+        "GET": {"*": "405", "login": ["anonymous"]},
+        "POST": {"*": "404", "ok": ["reviewer_assigned"], "login": ["anonymous"]},
     },
     "review_assign:answer": {
         "GET": {"*": "405", "login": ["anonymous"]},

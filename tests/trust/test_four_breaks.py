@@ -196,16 +196,12 @@ def test_the_uk_officer_cannot_change_korean_rules_through_the_settings_page(
     client, call, rs_officer
 ):
     client.force_login(rs_officer)
-    url = reverse("manage:call_settings", args=[call.slug])
-    client.post(
-        url,
-        {
-            "action": "save_rule",
-            "key": "max-request-kr",
-            "params": '{"country": "KR", "amount": "1", "currency": "KRW"}',
-        },
+    edit = client.post(
+        reverse("manage:call_rule_edit", args=[call.slug, "max-request-kr"]),
+        {"params": '{"country": "KR", "amount": "1", "currency": "KRW"}'},
     )
-    client.post(url, {"action": "delete_rule", "key": "hosts-kr"})
+    delete = client.post(reverse("manage:call_rule_delete", args=[call.slug, "hosts-kr"]))
+    assert (edit.status_code, delete.status_code) == (403, 403)
     assert (
         EligibilityRule.objects.get(call=call, key="max-request-kr").params["amount"] == "600000000"
     )
@@ -248,8 +244,8 @@ def test_eligible_needs_both_keys_one_failed_side_makes_it_ineligible(
     # the UK officer cannot move it to eligible over NRF's failed check
     client.force_login(rs_officer)
     client.post(
-        reverse("manage:application", args=[submitted.reference]),
-        {"action": "decision", "decision-to": "eligible", "decision-reason": "ok"},
+        reverse("manage:application_decision", args=[submitted.reference]),
+        {"decision-to": "eligible", "decision-reason": "ok"},
     )
     assert fresh(submitted).state == ApplicationState.INELIGIBLE
     record_funder_check(
@@ -306,8 +302,8 @@ def test_a_superuser_cannot_decide_eligibility(client, submitted):
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     response = client.post(
-        reverse("manage:application", args=[submitted.reference]),
-        {"action": "decision", "decision-to": "eligible", "decision-reason": "ok"},
+        reverse("manage:application_decision", args=[submitted.reference]),
+        {"decision-to": "eligible", "decision-reason": "ok"},
     )
     assert response.status_code in (403, 404)
     assert fresh(submitted).state == ApplicationState.SUBMITTED

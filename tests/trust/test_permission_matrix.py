@@ -310,6 +310,7 @@ class PermissionMatrix(TestCase):
         pk = {
             "review:assignment": k["assignment"],
             "review:review": k["assignment"],
+            "review:review_submit": k["assignment"],
             "review:document": k["assignment"],
             "review_assign:decline": k["assignment"],
             "review_assign:answer": k["review_invitation"],
@@ -328,6 +329,7 @@ class PermissionMatrix(TestCase):
         values = {
             "<slug:slug>": slug,
             "<slug:key>": k["commitment"],
+            "<slug:rule>": "hosts-kr",  # a rule of the KR side (officer_b's, not officer_a's)
             "<str:reference>": reference,
             "<reference>": k["reference"],
             "<slug>": slug,

@@ -7,7 +7,6 @@ Seoul) and stored in UTC, so "closes 16:00 Seoul time" is exactly what the offic
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.utils.translation import pgettext_lazy
 from accord.applications.enums import TRANSITIONS, ApplicationState, CheckStatus
 from accord.common.forms import add_service_errors as add_service_errors
 from accord.core.conflicts import ConflictConfig, Scope
-from accord.core.eligibility import RULE_KINDS
 from accord.directory.enums import Country
 from accord.matching.selectors.conflict_config import (
     MAX_WINDOW_YEARS,
@@ -288,70 +286,6 @@ class ConflictRulesForm(forms.Form):
         }
 
 
-def parse_params(text: str) -> dict[str, Any]:
-    """The rule parameters typed as JSON; a ValidationError says where the JSON is broken."""
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            _("This is not valid JSON (line %(line)s, column %(column)s: %(problem)s).")
-            % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
-            code="json",
-        ) from exc
-    if not isinstance(value, dict):
-        raise ValidationError(
-            _('The parameters must be a JSON object, e.g. {"country": "GB"}.'), code="json"
-        )
-    return value
-
-
-def pretty_params(params: dict[str, Any]) -> str:
-    return json.dumps(params, indent=2, ensure_ascii=False, sort_keys=True)
-
-
-class RuleForm(forms.Form):
-    """Change the parameters of one existing rule (the kind stays)."""
-
-    key = forms.SlugField(widget=forms.HiddenInput)
-    params = forms.CharField(
-        label=_("Parameters (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-    )
-
-    def clean_params(self) -> dict[str, Any]:
-        return parse_params(self.cleaned_data["params"])
-
-
-class NewRuleForm(forms.Form):
-    key = forms.SlugField(
-        label=_("Key"), max_length=60, help_text=_("A short name for this rule in this call.")
-    )
-    kind = forms.ChoiceField(label=_("Kind of rule"))
-    params = forms.CharField(
-        label=_("Parameters (JSON)"),
-        required=False,
-        initial="{}",
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
-        from accord.applications.selectors.eligibility import rule_label
-
-        super().__init__(*args, **kwargs)
-        self.call = call
-        self.fields["kind"].choices = [(kind, rule_label(kind)) for kind in RULE_KINDS]
-
-    def clean_key(self) -> str:
-        key = self.cleaned_data["key"]
-        if self.call.rules.filter(key=key).exists():
-            raise ValidationError(_("This call already has a rule with this key."), code="unique")
-        return key
-
-    def clean_params(self) -> dict[str, Any]:
-        return parse_params(self.cleaned_data["params"])
-
-
 class FunderCheckForm(forms.Form):
     country = forms.CharField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Check"), choices=CheckStatus.choices)
@@ -406,3 +340,89 @@ class DecisionForm(forms.Form):
         self.fields["to"].choices = [(s.value, s.label) for s in DECISIONS if s in allowed] or [
             (s.value, s.label) for s in DECISIONS
         ]
+
+
+class CriterionForm(forms.Form):
+    """One assessment criterion of a call; ``id`` is empty for a new one, whose key the officer
+    chooses (an existing criterion keeps its key: the reviews' scores are stored under it)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=60,
+        required=False,
+        help_text=_("Lower-case letters, digits and hyphens; it cannot change once saved."),
+    )
+    name_en = forms.CharField(label=_("Criterion (English)"), max_length=200)
+    name_ko = forms.CharField(
+        label=_("Criterion (Korean)"), max_length=200, widget=forms.TextInput(attrs={"lang": "ko"})
+    )
+    description_en = forms.CharField(
+        label=_("Guidance (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_ko = forms.CharField(
+        label=_("Guidance (Korean)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ko"}),
+    )
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=0, max_value=999, max_digits=5, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("id"):
+            self.fields["key"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("id") and not data.get("key") and not data.get("DELETE"):
+            self.add_error("key", _("Give the new criterion a key."))
+        return data
+
+
+class BaseCriteriaFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        """The criteria kept, in the order chosen (``ORDER``; unchanged rows keep their place)."""
+        kept = [
+            form
+            for form in self.ordered_forms  # type: ignore[attr-defined]
+            if form.has_changed() or form.cleaned_data.get("id")
+        ]
+        return [
+            {
+                "id": form.cleaned_data.get("id") or None,
+                "key": form.cleaned_data.get("key") or "",
+                "name_en": form.cleaned_data["name_en"],
+                "name_ko": form.cleaned_data["name_ko"],
+                "description_en": form.cleaned_data.get("description_en", ""),
+                "description_ko": form.cleaned_data.get("description_ko", ""),
+                "weight": form.cleaned_data["weight"],
+            }
+            for form in kept
+        ]
+
+
+CriteriaFormSet = forms.formset_factory(
+    CriterionForm,
+    formset=BaseCriteriaFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+)
+
+
+def criteria_initial(call: Call) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "key": c.key,
+            "name_en": c.name_en,
+            "name_ko": c.name_ko,
+            "description_en": c.description_en,
+            "description_ko": c.description_ko,
+            "weight": c.weight,
+            "ORDER": n,
+        }
+        for n, c in enumerate(call.criteria.all(), start=1)
+    ]

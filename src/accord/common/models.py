@@ -72,6 +72,7 @@ class AuditAction(models.TextChoices):
     STATE = "state", pgettext_lazy("audit action", "state changed")
     DELETE = "delete", pgettext_lazy("audit action", "deleted")
     GRANT = "grant", pgettext_lazy("audit action", "role granted")
+    REMIND = "remind", pgettext_lazy("audit action", "reminded")
 
 
 class AppendOnlyError(Exception):

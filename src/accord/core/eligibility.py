@@ -171,13 +171,21 @@ class RuleError(ValueError):
     """A rule's kind or params are invalid; the message names the rule key, parameter and fix.
 
     ``rule_key`` and ``param`` are also attributes, so a form can attach the error to a field
-    (``param`` is ``None`` when the problem is the kind or the params object as a whole).
+    (``param`` is ``None`` when the problem is the kind or the params object as a whole), and
+    ``code`` names the problem in a stable word (the web layer words it in the reader's
+    language): ``missing``, ``unknown_param``, ``not_decimal``, ``not_finite``, ``not_country``,
+    ``not_currency``, ``negative``, ``share_range``, ``not_int``, ``not_date``, ``not_rates``,
+    ``rate_not_positive``, ``not_list``, ``unknown_values``, ``min_above_max``, ``no_bounds``,
+    ``base_rate``, ``params_not_object``, ``unknown_kind``, ``empty_key``, ``duplicate_key``.
     """
 
-    def __init__(self, message: str, *, rule_key: str = "", param: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, rule_key: str = "", param: str | None = None, code: str = "invalid"
+    ) -> None:
         super().__init__(message)
         self.rule_key = rule_key
         self.param = param
+        self.code = code
 
 
 class FactsError(ValueError):
@@ -317,11 +325,11 @@ class RuleKind(NamedTuple):
     label: str  # English, no placeholders, marked with gettext_noop
 
 
-def _err(rule: Rule, param: str | None, problem: str, fix: str) -> RuleError:
+def _err(rule: Rule, param: str | None, problem: str, fix: str, *, code: str) -> RuleError:
     where = f"rule {rule.key!r} ({rule.kind})"
     if param is not None:
         where += f", parameter {param!r}"
-    return RuleError(f"{where}: {problem}; {fix}", rule_key=rule.key, param=param)
+    return RuleError(f"{where}: {problem}; {fix}", rule_key=rule.key, param=param, code=code)
 
 
 def _decimal(rule: Rule, name: str, value: object) -> Decimal:
@@ -331,15 +339,26 @@ def _decimal(rule: Rule, name: str, value: object) -> Decimal:
             name,
             f"expected a decimal number as a string, got {type(value).__name__} {value!r}",
             'write it as a string, e.g. "150000" or "0.7"',
+            code="not_decimal",
         )
     try:
         d = Decimal(value.strip() if isinstance(value, str) else value)
     except InvalidOperation:
         raise _err(
-            rule, name, f"{value!r} is not a decimal number", 'write digits, e.g. "150000.00"'
+            rule,
+            name,
+            f"{value!r} is not a decimal number",
+            'write digits, e.g. "150000.00"',
+            code="not_decimal",
         ) from None
     if not d.is_finite():
-        raise _err(rule, name, f"{value!r} is not a finite number", "give a finite amount")
+        raise _err(
+            rule,
+            name,
+            f"{value!r} is not a finite number",
+            "give a finite amount",
+            code="not_finite",
+        )
     return d
 
 
@@ -352,6 +371,7 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"{value!r} is not a country code",
                 'use the ISO 3166 two-letter upper-case code, e.g. "GB" or "KR"',
+                code="not_country",
             )
     elif t == "currency":
         if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
@@ -360,10 +380,13 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"{value!r} is not a currency code",
                 'use the ISO 4217 three-letter upper-case code, e.g. "GBP" or "KRW"',
+                code="not_currency",
             )
     elif t == "amount":
         if _decimal(rule, name, value) < 0:
-            raise _err(rule, name, f"{value!r} is negative", "give an amount of 0 or more")
+            raise _err(
+                rule, name, f"{value!r} is negative", "give an amount of 0 or more", code="negative"
+            )
     elif t == "share":
         d = _decimal(rule, name, value)
         if not (0 < d <= 1):
@@ -372,6 +395,7 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"{value!r} is outside (0, 1]",
                 'give a fraction above 0 and at most 1, e.g. "0.7" for 70%',
+                code="share_range",
             )
     elif t == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -380,9 +404,12 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"expected a whole number, got {type(value).__name__} {value!r}",
                 "give a whole number without quotes, e.g. 36",
+                code="not_int",
             )
         if value < 0:
-            raise _err(rule, name, f"{value} is negative", "give a number of 0 or more")
+            raise _err(
+                rule, name, f"{value} is negative", "give a number of 0 or more", code="negative"
+            )
     elif t == "date":
         try:
             if not isinstance(value, str):
@@ -390,7 +417,11 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
             date.fromisoformat(value)
         except ValueError:
             raise _err(
-                rule, name, f"{value!r} is not a date", 'write it as YYYY-MM-DD, e.g. "2024-04-30"'
+                rule,
+                name,
+                f"{value!r} is not a date",
+                'write it as YYYY-MM-DD, e.g. "2024-04-30"',
+                code="not_date",
             ) from None
     elif t == "rates":
         if not isinstance(value, Mapping) or not value:
@@ -399,6 +430,7 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"expected a non-empty object of currency → rate, got {value!r}",
                 'give e.g. {"GBP": "1", "KRW": "0.00058"}',
+                code="not_rates",
             )
         for cur, rate in value.items():
             if not isinstance(cur, str) or not _CURRENCY_RE.fullmatch(cur):
@@ -407,10 +439,15 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                     name,
                     f"{cur!r} is not a currency code",
                     'use three upper-case letters, e.g. "KRW"',
+                    code="not_currency",
                 )
             if _decimal(rule, f"{name}.{cur}", rate) <= 0:
                 raise _err(
-                    rule, f"{name}.{cur}", f"rate {rate!r} is not positive", "give a rate above 0"
+                    rule,
+                    f"{name}.{cur}",
+                    f"rate {rate!r} is not positive",
+                    "give a rate above 0",
+                    code="rate_not_positive",
                 )
     else:
         allowed = {"roles": MEMBER_ROLES, "org_kinds": ORG_KINDS, "career_stages": CAREER_STAGES}[t]
@@ -424,6 +461,7 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"expected a non-empty list of strings, got {value!r}",
                 f"give a list of some of: {', '.join(allowed)}",
+                code="not_list",
             )
         unknown = [v for v in value if v not in allowed]
         if unknown:
@@ -432,6 +470,7 @@ def _check_param(rule: Rule, name: str, spec: ParamSpec, value: object) -> None:
                 name,
                 f"unknown value(s) {', '.join(map(repr, unknown))}",
                 f"use only: {', '.join(allowed)}",
+                code="unknown_values",
             )
 
 
@@ -446,16 +485,22 @@ def validate_rule(rule: Rule) -> None:
         raise RuleError(
             f"rule of kind {rule.kind!r}: the key is empty; give a stable id such as 'max-request-kr'",
             rule_key=str(rule.key),
+            code="empty_key",
         )
     kind = RULE_KINDS.get(rule.kind)
     if kind is None:
         raise RuleError(
             f"rule {rule.key!r}: unknown kind {rule.kind!r}; use one of: {', '.join(RULE_KINDS)}",
             rule_key=rule.key,
+            code="unknown_kind",
         )
     if not isinstance(rule.params, Mapping):
         raise _err(
-            rule, None, f"params must be an object, got {type(rule.params).__name__}", "give {}"
+            rule,
+            None,
+            f"params must be an object, got {type(rule.params).__name__}",
+            "give {}",
+            code="params_not_object",
         )
     extra = sorted(set(rule.params) - set(kind.params))
     if extra:
@@ -464,11 +509,12 @@ def validate_rule(rule: Rule) -> None:
             str(extra[0]),
             "unknown parameter",
             f"remove it; this kind takes: {', '.join(kind.params) or 'no parameters'}",
+            code="unknown_param",
         )
     for name, spec in kind.params.items():
         if name not in rule.params:
             if spec.required:
-                raise _err(rule, name, "missing", f"add it ({spec.help})")
+                raise _err(rule, name, "missing", f"add it ({spec.help})", code="missing")
             continue
         _check_param(rule, name, spec, rule.params[name])
     p = rule.params
@@ -479,9 +525,17 @@ def validate_rule(rule: Rule) -> None:
         and hi is not None
         and lo > hi
     ):
-        raise _err(rule, "min", f"min {lo} is greater than max {hi}", "make min ≤ max")
+        raise _err(
+            rule,
+            "min",
+            f"min {lo} is greater than max {hi}",
+            "make min ≤ max",
+            code="min_above_max",
+        )
     if rule.kind == "years_since_phd" and "min" not in p and "max" not in p:
-        raise _err(rule, "min", "neither min nor max is given", "give min, max or both")
+        raise _err(
+            rule, "min", "neither min nor max is given", "give min, max or both", code="no_bounds"
+        )
     if rule.kind == "cost_balance":
         base_rate = p["rates"].get(p["base"])
         if base_rate is not None and Decimal(str(base_rate).strip()) != 1:
@@ -490,6 +544,7 @@ def validate_rule(rule: Rule) -> None:
                 f"rates.{p['base']}",
                 f"the base currency {p['base']} has rate {base_rate!r}",
                 "the base currency's rate must be 1 (or leave it out)",
+                code="base_rate",
             )
 
 
@@ -842,6 +897,7 @@ def evaluate(rules: Sequence[Rule], facts: ApplicationFacts) -> list[RuleResult]
             raise RuleError(
                 f"rule {rule.key!r}: the key is used by another rule of this call; give each rule its own key",
                 rule_key=rule.key,
+                code="duplicate_key",
             )
         seen.add(rule.key)
     _check_facts(facts)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accord.accounts.models import User
-from accord.accounts.services.users import create_user
+from accord.accounts.services.users import create_user, link_person
 from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
 from accord.applications.models import Application
 from accord.applications.selectors.eligibility import evaluate_application, is_eligible
@@ -96,6 +96,15 @@ class Project:
     krw: int = 0  # 0: the usual Korean budget
     no_korean_summary: bool = False
     started_by_kr: bool = False
+
+
+def new_person(slug: str) -> NewPerson | None:
+    """The demo researcher ``slug`` made by this stage (None if it is not one of them)."""
+    for project in CLOSED_PROJECTS + OPEN_PROJECTS:
+        for ref in (project.uk, project.kr):
+            if isinstance(ref, NewPerson) and ref.slug == slug:
+                return ref
+    return None
 
 
 def _uk(slug: str, name_en: str, org: str, department: str, stage: str = "mid") -> NewPerson:
@@ -421,10 +430,18 @@ def _person(ref: str | NewPerson, country: str, orgs: dict[str, Organisation]) -
 
 
 def _account(person: Person) -> User:
-    """The researcher's own account (user name = person key); no password: they do not sign in to the demo."""
+    """The researcher's own account (user name = person key); no password: they do not sign in to
+    the demo — except the people of the demo's own applicant accounts (``seed.ACCOUNTS``), whose
+    account, made earlier by ``seed_accounts``, is linked to them here."""
+    from accord.demo.seed import ACCOUNTS
+
     user = User.objects.filter(person=person).first()
     if user is not None:
         return user
+    demo = next((a.username for a in ACCOUNTS if a.person == person.slug), None)
+    waiting = User.objects.filter(username=demo, person__isnull=True).first() if demo else None
+    if waiting is not None:
+        return link_person(user=waiting, person=person)
     first, _, last = person.name_en.partition(" ")
     return create_user(
         username=person.slug,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -21,11 +22,18 @@ from accord.applications.models import Application
 from accord.applications.services.lifecycle import transition_application
 from accord.directory.models import Person
 from accord.programmes.models import Call
+from accord.programmes.services.calls import update_call
 from accord.review.enums import AssignmentState
 from accord.review.models import Assignment, ReviewerInvitation
 
 CALL = "uk-rok-ica-2025"
 NOW = dt.datetime(2025, 6, 20, 9, 0, tzinfo=dt.UTC)
+LONDON = ZoneInfo("Europe/London")
+RESPONSE_WINDOW = {
+    "applicant_response": True,
+    "response_opens_at": dt.datetime(2025, 7, 21, 9, 0, tzinfo=LONDON),
+    "response_closes_at": dt.datetime(2027, 3, 31, 16, 0, tzinfo=LONDON),
+}
 
 
 def _digest(*parts: object) -> int:
@@ -95,9 +103,11 @@ def seed_review() -> dict[str, int]:
             declare_conflict(assignment=assignment, user=user, has_conflict=False)
             base = 2 + _digest(assignment.application.reference) % 4  # the application's "true" quality, 2..5
             lean = _digest(assignment.reviewer.slug) % 3 - 1  # a reviewer's leniency, −1..+1
-            scores = {c.key: max(call.score_min, min(call.score_max, base + lean + (_digest(assignment.pk, c.key) % 3 - 1))) for c in criteria}
+            # keyed by the application's reference and the reviewer, not by ids (stable whatever the order rows are made in)
+            pair = (assignment.application.reference, assignment.reviewer.slug)
+            scores = {c.key: max(call.score_min, min(call.score_max, base + lean + (_digest(*pair, c.key) % 3 - 1))) for c in criteria}
             save_review(
-                assignment=assignment, user=user, scores=scores, confidence=3 + _digest(assignment.pk) % 3,
+                assignment=assignment, user=user, scores=scores, confidence=3 + _digest(*pair) % 3,
                 comments_applicant="A clear joint plan; the exchange of researchers between the two groups is well thought out.",
                 comments_panel="Solid proposal; budget balanced between the two sides.", submit=True, now=NOW,
             )
@@ -106,6 +116,10 @@ def seed_review() -> dict[str, int]:
         add_panel_members(call=call, people=panel, actor=officer)
         for application in Application.objects.filter(call=call, state=ApplicationState.IN_REVIEW).order_by("pk"):
             transition_application(application=application, to=ApplicationState.AT_PANEL, actor=officer, now=NOW)
+        # The teams read the anonymised reviews and may answer them: the window opened after the
+        # reviews were in and stays open until the 2026–27 round closes, so the demo's applicants
+        # (applicant-reviews) can write their response now.
+        update_call(call=call, values=RESPONSE_WINDOW, areas=None, actor=officer)
     return {"reviews": written}
 
 

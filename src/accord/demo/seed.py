@@ -19,7 +19,7 @@ from accord.accounts.enums import Role
 from accord.accounts.models import User
 from accord.accounts.services.users import create_user, grant_role
 from accord.common.services.audit import set_related_with_audit
-from accord.demo.applications import seed_applications
+from accord.demo.applications import new_person, seed_applications
 from accord.directory.models import Organisation, Person
 from accord.directory.services.people import add_publication, upsert_organisation, upsert_person
 from accord.partnerships.models import TechnologyArea
@@ -36,9 +36,11 @@ class DemoAccount:
     description: str
     person: str = ""
     funder: str = ""
+    language: str = ""  # "ko" or "en"; empty: Korean for the Korean side's accounts
 
 
-# One account per role (two officers and two applicants: one for each side of the demo call).
+# One account per role (two officers and two applicants: one for each side of the demo call), and
+# two more applicants whose applications have gone further (reviews to answer, an award).
 ACCOUNTS = [
     DemoAccount(
         "secretariat", "accord-secretariat", Role.SECRETARIAT, "Accord secretariat (DSIT / MSIT)"
@@ -70,6 +72,25 @@ ACCOUNTS = [
         Role.APPLICANT,
         "Applicant, Korean lead",
         person="demo-kr-applicant",
+    ),
+    # The people of two 2025 applications (applications.py makes them, and links these accounts):
+    # the Korean lead of one whose reviews are open to its team for a response, the UK lead of
+    # one that was funded.
+    DemoAccount(
+        "applicant-reviews",
+        "accord-applicant-reviews",
+        Role.APPLICANT,
+        "Applicant, Korean lead of UK-ROK-ICA-2025-0017 (reviews open for a response)",
+        person="jeon-haneul",
+        language="ko",
+    ),
+    DemoAccount(
+        "applicant-funded",
+        "accord-applicant-funded",
+        Role.APPLICANT,
+        "Applicant, UK lead of UK-ROK-ICA-2025-0022 (funded, award made)",
+        person="grant-eilidh",
+        language="en",
     ),
     DemoAccount("reviewer", "accord-reviewer", Role.REVIEWER, "Reviewer, UK side"),
     DemoAccount(
@@ -116,7 +137,12 @@ def seed_directory() -> int:
             country=rec["country"],
             career_stage=rec.get("career_stage", "mid"),
         )
-        set_related_with_audit(person, field="areas", objects=list(TechnologyArea.objects.filter(slug__in=rec.get("areas", []))), actor=None)
+        set_related_with_audit(
+            person,
+            field="areas",
+            objects=list(TechnologyArea.objects.filter(slug__in=rec.get("areas", []))),
+            actor=None,
+        )
         for pub in rec.get("publications", []):
             add_publication(
                 person=person,
@@ -133,40 +159,77 @@ def seed_directory() -> int:
     return count
 
 
-RELATION_KINDS = {"supervisor": "supervision", "family": "family", "collaborator": "close_collaborator", "household": "household"}
+RELATION_KINDS = {
+    "supervisor": "supervision",
+    "family": "family",
+    "collaborator": "close_collaborator",
+    "household": "household",
+}
 
 
 def seed_relations(relations: list[dict[str, Any]]) -> None:
     """Declared relations between demo researchers (used by conflict detection)."""
     from accord.matching.services.relations import declare_relation
 
-    people = {p.slug: p for p in Person.objects.filter(slug__in=[r[k] for r in relations for k in ("person", "other")])}
+    people = {
+        p.slug: p
+        for p in Person.objects.filter(
+            slug__in=[r[k] for r in relations for k in ("person", "other")]
+        )
+    }
     for rel in relations:
         until = rel.get("until")
         declare_relation(
-            person_a=people[rel["person"]], person_b=people[rel["other"]], kind=RELATION_KINDS[rel["kind"]],
-            ended=dt.date(int(until), 12, 31) if until else None, actor=None,
+            person_a=people[rel["person"]],
+            person_b=people[rel["other"]],
+            kind=RELATION_KINDS[rel["kind"]],
+            ended=dt.date(int(until), 12, 31) if until else None,
+            actor=None,
         )
 
 
 DEMO_APPLICANT_PUBLICATIONS: dict[str, list[dict[str, Any]]] = {
     "demo-uk-applicant": [
-        {"title": "Silicon quantum dot arrays fabricated on 300 mm wafers", "year": 2024, "language": "en",
-         "abstract": "We report spin qubits in silicon quantum dot arrays made in a 300 mm foundry process, with charge noise and valley splitting mapped across the wafer."},
-        {"title": "Cryogenic characterisation of gate-stack defects in silicon MOS devices", "year": 2022, "language": "en",
-         "abstract": "Low-temperature capacitance and noise spectroscopy of silicon MOS gate stacks identifies the defects that limit spin qubit coherence."},
+        {
+            "title": "Silicon quantum dot arrays fabricated on 300 mm wafers",
+            "year": 2024,
+            "language": "en",
+            "abstract": "We report spin qubits in silicon quantum dot arrays made in a 300 mm foundry process, with charge noise and valley splitting mapped across the wafer.",
+        },
+        {
+            "title": "Cryogenic characterisation of gate-stack defects in silicon MOS devices",
+            "year": 2022,
+            "language": "en",
+            "abstract": "Low-temperature capacitance and noise spectroscopy of silicon MOS gate stacks identifies the defects that limit spin qubit coherence.",
+        },
     ],
     "demo-kr-reviewer": [
-        {"title": "실리콘 스핀 큐비트 배열의 교차 잡음 특성 분석", "year": 2023, "language": "ko",
-         "abstract": "선형 실리콘 양자점 배열에서 인접 큐비트 사이의 교차 잡음을 측정하고, 게이트 설계로 간섭을 줄이는 방법을 제시한다."},
-        {"title": "Wafer-scale yield of silicon quantum dot devices", "year": 2022, "language": "en",
-         "abstract": "We measure the yield and variability of silicon quantum dot devices across 200 mm wafers and relate them to gate-oxide quality."},
+        {
+            "title": "실리콘 스핀 큐비트 배열의 교차 잡음 특성 분석",
+            "year": 2023,
+            "language": "ko",
+            "abstract": "선형 실리콘 양자점 배열에서 인접 큐비트 사이의 교차 잡음을 측정하고, 게이트 설계로 간섭을 줄이는 방법을 제시한다.",
+        },
+        {
+            "title": "Wafer-scale yield of silicon quantum dot devices",
+            "year": 2022,
+            "language": "en",
+            "abstract": "We measure the yield and variability of silicon quantum dot devices across 200 mm wafers and relate them to gate-oxide quality.",
+        },
     ],
     "demo-kr-applicant": [
-        {"title": "실리콘 양자점 스핀 큐비트의 전하 잡음 저감", "year": 2024, "language": "ko",
-         "abstract": "실리콘 양자점 소자에서 게이트 산화막 결함에 의한 전하 잡음을 측정하고, 열처리 공정으로 잡음을 줄여 스핀 큐비트의 결맞음 시간을 늘렸다."},
-        {"title": "Two-qubit gates in isotopically enriched silicon quantum dots", "year": 2023, "language": "en",
-         "abstract": "We demonstrate high-fidelity two-qubit gates between electron spins in 28Si quantum dots and characterise crosstalk in a linear array."},
+        {
+            "title": "실리콘 양자점 스핀 큐비트의 전하 잡음 저감",
+            "year": 2024,
+            "language": "ko",
+            "abstract": "실리콘 양자점 소자에서 게이트 산화막 결함에 의한 전하 잡음을 측정하고, 열처리 공정으로 잡음을 줄여 스핀 큐비트의 결맞음 시간을 늘렸다.",
+        },
+        {
+            "title": "Two-qubit gates in isotopically enriched silicon quantum dots",
+            "year": 2023,
+            "language": "en",
+            "abstract": "We demonstrate high-fidelity two-qubit gates between electron spins in 28Si quantum dots and characterise crosstalk in a linear array.",
+        },
     ],
 }
 
@@ -227,17 +290,24 @@ def seed_accounts() -> list[DemoAccount]:
             user = User.objects.filter(username=account.username).first()
             if user is None:
                 person = people.get(account.person)
-                first, _, last = (person.name_en if person else account.description).partition(" ")
+                # the person of a demo application is made (and linked) by seed_applications
+                later = None if person else new_person(account.person)
+                name = person.name_en if person else later.name_en if later else ""
+                first, _, last = name.partition(" ")
                 user = create_user(
                     username=account.username,
                     email=f"{account.username}@accord.example",
                     password=account.password,
-                    first_name=first if person else "",
-                    last_name=last if person else "",
+                    first_name=first,
+                    last_name=last,
                     person=person,
-                    preferred_language="ko"
-                    if account.username.endswith(("-kr", "-nrf")) or (person and person.country == "KR")
-                    else "en",
+                    preferred_language=account.language
+                    or (
+                        "ko"
+                        if account.username.endswith(("-kr", "-nrf"))
+                        or (person and person.country == "KR")
+                        else "en"
+                    ),
                     is_staff=account.role == Role.ADMIN,
                     is_superuser=account.role == Role.ADMIN,
                 )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("review/assignments/<int:pk>/", reviewer.AssignmentView.as_view(), name="assignment"),
     path("review/assignments/<int:pk>/review/", reviewer.ReviewView.as_view(), name="review"),
     path(
+        "review/assignments/<int:pk>/review/submit/",
+        reviewer.SubmitReviewView.as_view(),
+        name="review_submit",
+    ),
+    path(
         "review/assignments/<int:pk>/documents/<int:document>/",
         reviewer.DocumentView.as_view(),
         name="document",

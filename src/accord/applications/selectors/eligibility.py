@@ -7,6 +7,7 @@ The rules themselves are data (``programmes.EligibilityRule``) evaluated by
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -195,12 +196,131 @@ def _plain(code: str, params: dict[str, str]) -> str:
 
 
 def rule_summary(rule: EligibilityRule) -> str:
-    """A rule's settings as a reader sees them, without parameter names or codes:
-    kinds and stages as labels, countries as names, amounts grouped (for the public call page)."""
+    """A rule in words, in the reader's language (the public call page, the officers' pages)."""
+    return rule_description(rule.kind, rule.params)
+
+
+def _labels(enum: Any, values: Any) -> str:
+    return ", ".join(_label(enum, str(v)) for v in values) if isinstance(values, list) else ""
+
+
+def _number(value: Any) -> str:
+    try:
+        return formats.number_format(Decimal(str(value).strip()), force_grouping=True)
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _roles_words(params: dict[str, Any], default: str) -> str:
+    """Who a rule checks, as the subject of a sentence ("lead applicants and co-investigators")."""
+    roles = params.get("roles")
+    if isinstance(roles, list) and roles:
+        words = {
+            "lead": gettext("lead applicants"),
+            "co_investigator": gettext("co-investigators"),
+            "researcher": gettext("researchers"),
+            "partner": gettext("project partners"),
+        }
+        return ", ".join(words.get(str(r), str(r)) for r in roles)
+    return {"all": gettext("every team member"), "lead": gettext("the lead applicant")}[default]
+
+
+def rule_description(kind: str, params: Any) -> str:
+    """What a rule asks, in one sentence in the reader's language: countries, organisation kinds,
+    career stages and roles by their names, amounts grouped. Parameters the core would refuse
+    (stored by hand) are shown as they are, never an error."""
+    p = params if isinstance(params, dict) else {}
+    country = _label(Country, str(p.get("country", "")))
+    try:
+        return _describe(kind, p, country)
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return _generic_description(p)
+
+
+def _describe(kind: str, p: dict[str, Any], country: str) -> str:
+    if kind == "lead_each_side":
+        return gettext("Each side names exactly one lead applicant.")
+    if kind == "budget_each_side":
+        return gettext("Each side has a budget with eligible costs.")
+    if kind == "korean_summary":
+        return gettext("The application has a Korean title and summary.")
+    if kind == "areas_in_call":
+        return gettext("The application's technology areas are among the call's areas.")
+    if kind == "max_request":
+        return gettext("The %(country)s side may request at most %(amount)s %(currency)s.") % {
+            "country": country,
+            "amount": _number(p["amount"]),
+            "currency": p["currency"],
+        }
+    if kind == "org_kinds":
+        return gettext(
+            "On the %(country)s side, %(who)s must be at one of these types of organisation: %(kinds)s."
+        ) % {
+            "country": country,
+            "who": _roles_words(p, "all"),
+            "kinds": _labels(OrganisationKind, p["kinds"]),
+        }
+    if kind == "career_stage":
+        return gettext(
+            "On the %(country)s side, %(who)s must be at one of these career stages: %(stages)s."
+        ) % {
+            "country": country,
+            "who": _roles_words(p, "lead"),
+            "stages": _labels(CareerStage, p["stages"]),
+        }
+    if kind == "years_since_phd":
+        values = {**p, "country": country, "who": _roles_words(p, "lead")}
+        if p.get("min") is not None and p.get("max") is not None:
+            template = gettext(
+                "On the %(country)s side, %(who)s received their PhD %(min)s to %(max)s years before the closing date."
+            )
+        elif p.get("min") is not None:
+            template = gettext(
+                "On the %(country)s side, %(who)s received their PhD at least %(min)s years before the closing date."
+            )
+        else:
+            template = gettext(
+                "On the %(country)s side, %(who)s received their PhD at most %(max)s years before the closing date."
+            )
+        return template % values
+    if kind == "duration":
+        if p["min"] == p["max"]:
+            return ngettext(
+                "The project lasts %(months)s month.",
+                "The project lasts %(months)s months.",
+                int(p["min"]),
+            ) % {"months": p["min"]}
+        return gettext("The project lasts %(min)s to %(max)s months.") % p
+    if kind == "max_applications_per_person":
+        return ngettext(
+            "A person may be on at most %(max)s application to this call.",
+            "A person may be on at most %(max)s applications to this call.",
+            int(p["max"]),
+        ) % {"max": p["max"]}
+    if kind == "cost_balance":
+        share = Decimal(str(p["max_share"]).strip()) * 100
+        rates = "; ".join(
+            f"1 {currency} = {_number(rate)} {p['base']}"
+            for currency, rate in sorted(p["rates"].items())
+            if currency != p["base"]
+        )
+        return gettext(
+            "No side has more than %(share)s%% of the total eligible cost, compared in %(base)s at the rates of %(date)s (%(rates)s)."
+        ) % {
+            "share": formats.number_format(share.normalize()),
+            "base": p["base"],
+            "date": formats.date_format(dt.date.fromisoformat(p["rate_date"])),
+            "rates": rates,
+        }
+    return _generic_description(p)
+
+
+def _generic_description(params: dict[str, Any]) -> str:
+    """Settings as values, without parameter names: for a rule the words above do not cover."""
     parts = []
     # The side first, then the settings by name: the same order on every database (PostgreSQL's
     # jsonb does not keep the order in which the keys were written).
-    items = sorted((rule.params or {}).items(), key=lambda kv: (kv[0] != "country", kv[0]))
+    items = sorted(params.items(), key=lambda kv: (kv[0] != "country", kv[0]))
     for key, value in items:
         if isinstance(value, dict):  # e.g. exchange rates: currency codes and numbers
             parts.append(", ".join(f"{k} {v}" for k, v in value.items()))
@@ -228,6 +348,12 @@ def is_eligible(lines: list[EligibilityLine]) -> bool:
     return all(line.passed for line in lines)
 
 
+def rule_has_settings(kind: str) -> bool:
+    """Whether rules of ``kind`` take parameters (an officer has something to edit)."""
+    spec = core.RULE_KINDS.get(kind)
+    return spec is not None and bool(spec.params)
+
+
 def rule_label(kind: str) -> str:
     spec = core.RULE_KINDS.get(kind)
     return gettext(spec.label) if spec is not None else kind
@@ -238,6 +364,8 @@ __all__ = [
     "evaluate_application",
     "facts_for",
     "is_eligible",
+    "rule_description",
+    "rule_has_settings",
     "rule_label",
     "rule_summary",
 ]

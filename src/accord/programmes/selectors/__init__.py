@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accord.programmes.models import Programme
+from accord.programmes.models import Call, Programme
 
 
 def programmes() -> QuerySet[Programme]:
@@ -23,3 +23,12 @@ def programme_detail(slug: str) -> Programme:
         )
         .get(slug=slug)
     )
+
+
+def reviews_submitted(call: Call) -> bool:
+    """Whether any review of ``call`` has been submitted: its criteria are then fixed, since the
+    scores given are on them."""
+    from accord.review.enums import ReviewState
+    from accord.review.models import Review
+
+    return Review.objects.filter(assignment__call=call, state=ReviewState.SUBMITTED).exists()

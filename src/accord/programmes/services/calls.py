@@ -26,15 +26,17 @@ from accord.programmes.models import (
     JointRuleChange,
     Programme,
 )
+from accord.programmes.rule_errors import rule_validation_error
 from accord.programmes.rules import call_officer_side, rule_side
 
 
 def check_rule(*, key: str, kind: str, params: dict[str, Any]) -> None:
-    """Raise ValidationError (naming the rule and parameter) unless the core accepts the rule."""
+    """Raise ValidationError unless the core accepts the rule: on the field of the parameter
+    to fix (``rule_field``), in the reader's language, with the core's ``code``."""
     try:
         core.validate_rule(core.Rule(key=key, kind=kind, params=params))
     except core.RuleError as exc:
-        raise ValidationError({"params": str(exc)}) from exc
+        raise rule_validation_error(exc) from exc
 
 
 def create_call_from_template(
@@ -145,6 +147,28 @@ def set_rule(
     ):
         require(actor, "programmes.change_side_rule", rule, _side_rule_refusal(rule))
     return _save_rule(call=call, key=key, kind=kind, params=params, actor=actor)
+
+
+def change_rule(
+    *, call: Call, key: str, kind: str, params: dict[str, Any], actor: Any
+) -> EligibilityRule | JointRuleChange:
+    """Add or change a rule as the officer may: a side's rule is saved at once (by that side's
+    funder, :func:`set_rule`); a rule of both sides is proposed to the other funder
+    (:func:`propose_joint_rule_change`) and applies when they agree."""
+    existing = EligibilityRule.objects.filter(call=call, key=key).first()
+    candidate = EligibilityRule(call=call, key=key, kind=kind, params=params)
+    if all(rule_side(r) is None for r in filter(None, [existing, candidate])):
+        return propose_joint_rule_change(call=call, key=key, kind=kind, params=params, actor=actor)
+    return set_rule(call=call, key=key, kind=kind, params=params, actor=actor)
+
+
+def remove_rule(*, rule: EligibilityRule, actor: Any) -> JointRuleChange | None:
+    """Delete a side's rule at once (:func:`delete_rule`), or propose to delete a rule of both
+    sides (returned: it applies when the other funder agrees)."""
+    if rule_side(rule) is None:
+        return propose_joint_rule_change(call=rule.call, key=rule.key, delete=True, actor=actor)
+    delete_rule(rule=rule, actor=actor)
+    return None
 
 
 def _side_rule_refusal(rule: EligibilityRule) -> str:

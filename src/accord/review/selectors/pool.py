@@ -3,16 +3,20 @@ and how to reach a person (their language and address)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, F, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from accord.accounts.models import User
 from accord.directory.models import Person
 from accord.matching.models import AffinityScore
 from accord.programmes.models import Call
-from accord.review.models import ReviewerInvitation
+from accord.review.enums import AssignmentState, ReviewState
+from accord.review.models import Assignment, ReviewerInvitation
+from accord.review.selectors.reviews import overdue_before
 
 
 def language_of(person: Person) -> str:
@@ -34,10 +38,31 @@ def addresses_of(people: Iterable[Person]) -> dict[int, str]:
     return found
 
 
-def call_pool(call: Call) -> QuerySet[ReviewerInvitation]:
-    """Everyone invited to the call, with what the pool page shows (one query)."""
+def call_pool(call: Call, now: dt.datetime | None = None) -> QuerySet[ReviewerInvitation]:
+    """Everyone invited to the call, with what the pool page shows (one query): ``overdue`` is
+    how many of the person's published reviews are past the invitation's due date and neither
+    submitted nor closed by a declared conflict."""
+    pending = (
+        Assignment.objects.filter(
+            call_id=OuterRef("call_id"),
+            reviewer_id=OuterRef("person_id"),
+            state=AssignmentState.PUBLISHED,
+        )
+        .exclude(review__state=ReviewState.SUBMITTED)
+        .exclude(declaration__has_conflict=True)
+        .order_by()
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         ReviewerInvitation.objects.filter(call=call)
+        .annotate(
+            overdue=Case(
+                When(due__lt=overdue_before(now), then=Coalesce(Subquery(pending), 0)),
+                default=Value(0),
+            )
+        )
         .select_related("person__organisation")
         .order_by("person__country", "person__name_en")
     )

@@ -38,6 +38,30 @@ def due_moment(due: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(due, dt.time(23, 59, 59), tzinfo=DUE_ZONE)
 
 
+def overdue_before(now: dt.datetime | None = None) -> dt.date:
+    """Reviews due before this date are overdue: today in Seoul (see ``DUE_ZONE``)."""
+    return (now or timezone.now()).astimezone(DUE_ZONE).date()
+
+
+def is_overdue(
+    due: dt.date | None, *, submitted: bool, conflict: bool = False, now: dt.datetime | None = None
+) -> bool:
+    """A review is overdue once its due date has passed and it is neither submitted nor closed
+    by a conflict of interest."""
+    return due is not None and not submitted and not conflict and due < overdue_before(now)
+
+
+def submitted_late(review: Review | None, due: dt.date | None) -> bool:
+    """The review was submitted after the end of its due date."""
+    moment = due_moment(due)
+    return (
+        review is not None
+        and review.submitted_at is not None
+        and moment is not None
+        and review.submitted_at > moment
+    )
+
+
 def with_due(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Annotate ``due`` (a date): the reviewer's invitation to the assignment's call."""
     invitation = ReviewerInvitation.objects.filter(

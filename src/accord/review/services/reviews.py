@@ -262,39 +262,37 @@ def send_review_reminders(
     """One e-mail per reviewer listing their due reviews, in their language. Returns how many."""
     from django.urls import reverse
 
+    from accord.common.services.reminders import Recipient, send_reminders
+
     today = today or timezone.localdate()
-    by_reviewer: dict[int, list[Assignment]] = {}
-    for assignment in reminder_assignments(days=days, today=today):
-        by_reviewer.setdefault(assignment.reviewer_id, []).append(assignment)
-    sent = 0
-    for items in by_reviewer.values():
-        person = items[0].reviewer
-        email = reviewer_email(person)
-        if not email:
-            continue
-        with translation.override(language_of(person)):
-            context = {
-                "person": person,
-                "items": [
-                    {
-                        "assignment": a,
-                        "due": dual_text(due_moment(a.due)),
-                        "overdue": a.due < today,
-                        "link": base_url + reverse("review:assignment", kwargs={"pk": a.pk}),
-                    }
-                    for a in items
-                ],
-                "link": base_url + reverse("review:assignments"),
-            }
-            subject = (
-                _("Accord: reviews due")
-                if not any(a.due < today for a in items)
-                else _("Accord: reviews overdue")
-            )
-            body = render_to_string("review/email/reminder.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        sent += 1
-    return sent
+
+    def context(items: list[Assignment]) -> dict[str, Any]:
+        return {
+            "person": items[0].reviewer,
+            "items": [
+                {
+                    "assignment": a,
+                    "due": dual_text(due_moment(a.due)),
+                    "overdue": a.due < today,
+                    "link": base_url + reverse("review:assignment", kwargs={"pk": a.pk}),
+                }
+                for a in items
+            ],
+            "link": base_url + reverse("review:assignments"),
+        }
+
+    return send_reminders(
+        items=reminder_assignments(days=days, today=today),
+        recipients=lambda a: [Recipient(reviewer_email(a.reviewer), language_of(a.reviewer))],
+        subject=lambda items: (
+            _("Accord: reviews overdue")
+            if any(a.due < today for a in items)
+            else _("Accord: reviews due")
+        ),
+        template="review/email/reminder.txt",
+        context=context,
+        reason=f"review due within {days} day(s) of {today.isoformat()}",
+    )
 
 
 # ---------------------------------------------------------------- applicants' response

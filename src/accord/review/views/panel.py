@@ -21,12 +21,19 @@ from django.views.generic import TemplateView
 
 from accord.applications.models import Application
 from accord.programmes.models import Call
-from accord.review.enums import AssignmentState
+from accord.review.enums import AssignmentState, ReviewState
 from accord.review.forms import PanelNoteForm, add_service_errors
 from accord.review.models import ApplicantResponse, Assignment, PanelNote
 from accord.review.selectors import panel_applications, panel_calls
 from accord.review.selectors.panel import call_ranking, ranking_csv
-from accord.review.selectors.reviews import anonymise, due_moment, submitted_reviews, with_due
+from accord.review.selectors.reviews import (
+    anonymise,
+    due_moment,
+    is_overdue,
+    submitted_late,
+    submitted_reviews,
+    with_due,
+)
 from accord.review.services.panel import record_panel_note
 from accord.review.services.reviews import ReviewError
 from accord.review.views.reviewer import declaration_of, review_of
@@ -89,6 +96,12 @@ class ProgressView(LoginRequiredMixin, View):
                 "declaration": declaration_of(a),
                 "review": review_of(a),
                 "due": due_moment(a.due),
+                "overdue": is_overdue(
+                    a.due,
+                    submitted=getattr(review_of(a), "state", "") == ReviewState.SUBMITTED,
+                    conflict=getattr(declaration_of(a), "has_conflict", False),
+                ),
+                "late": submitted_late(review_of(a), a.due),
             }
             for a in assignments
         ]
@@ -101,6 +114,7 @@ class ProgressView(LoginRequiredMixin, View):
                 "conflicts": sum(
                     1 for r in rows if r["declaration"] and r["declaration"].has_conflict
                 ),
+                "overdue": sum(1 for r in rows if r["overdue"]),
                 "current": "progress",
             },
         )

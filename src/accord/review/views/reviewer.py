@@ -13,9 +13,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -27,7 +28,13 @@ from accord.review.enums import ReviewState
 from accord.review.forms import DeclarationForm, ReviewForm, add_service_errors
 from accord.review.models import Assignment, ConflictDeclaration, Review
 from accord.review.selectors import open_assignments, reviewer_assignments
-from accord.review.selectors.reviews import due_moment, weighted_total, with_due
+from accord.review.selectors.reviews import (
+    due_moment,
+    is_overdue,
+    submitted_late,
+    weighted_total,
+    with_due,
+)
 from accord.review.services.reviews import ReviewError, declare_conflict, save_review
 
 
@@ -90,6 +97,13 @@ class AssignmentListView(LoginRequiredMixin, TemplateView):
                     "declaration": declaration,
                     "review": review_of(a),
                     "due": due_moment(a.due),
+                    "overdue": is_overdue(
+                        a.due,
+                        submitted=getattr(review_of(a), "state", "") == ReviewState.SUBMITTED,
+                        conflict=bool(declaration and declaration.has_conflict)
+                        or a.conflict_detected,
+                    ),
+                    "late": submitted_late(review_of(a), a.due),
                     "open": declaration is not None
                     and not declaration.has_conflict
                     and not a.conflict_detected,
@@ -225,9 +239,8 @@ class ReviewView(LoginRequiredMixin, View):
             "scores": [(c, review.scores.get(c.key)) for c in criteria] if review else [],
             "total": weighted_total(review.scores, criteria) if review else None,
             "due": due_moment(assignment.due),
-            "late": not submitted
-            and assignment.due is not None
-            and due_moment(assignment.due) < timezone.now(),  # type: ignore[operator]
+            "late": is_overdue(assignment.due, submitted=submitted),
+            "submitted_late": submitted and submitted_late(review, assignment.due),
             "form": form,
         }
         return render(request, self.template_name, context)
@@ -235,35 +248,50 @@ class ReviewView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render_page(request, open_assignment(request.user, pk))
 
+    #: Saving a draft (this view) and submitting (``SubmitReviewView``) are two actions, two URLs.
+    submit = False
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         assignment = open_assignment(request.user, pk)
-        action = request.POST.get("action", "")
-        if action not in {"save", "submit"}:
-            return HttpResponseBadRequest()
         criteria = list(assignment.call.criteria.all())
         form = ReviewForm(request.POST, call=assignment.call, criteria=criteria)
         if form.is_valid():
             try:
-                save_review(
+                review = save_review(
                     assignment=assignment,
                     user=request.user,
                     scores=form.scores(),
                     confidence=form.cleaned_data["confidence"],
                     comments_applicant=form.cleaned_data["comments_applicant"],
                     comments_panel=form.cleaned_data["comments_panel"],
-                    submit=action == "submit",
+                    submit=self.submit,
                 )
             except ReviewError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Your review is submitted. Thank you.")
-                    if action == "submit"
-                    else _("Draft saved."),
-                )
+                if self.submit and submitted_late(review, assignment.due):
+                    messages.warning(
+                        request,
+                        _(
+                            "Your review is submitted, after its due date (%(due)s). Thank you; "
+                            "the programme officer sees that it came late."
+                        )
+                        % {"due": date_format(assignment.due, "DATE_FORMAT")},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Your review is submitted. Thank you.") if self.submit else _("Draft saved."),
+                    )
                 return redirect("review:review", pk=assignment.pk)
         return self.render_page(request, assignment, form)
+
+
+class SubmitReviewView(ReviewView):
+    """Submit the review (final): the same form, posted to its own URL after a confirmation."""
+
+    http_method_names = ["post"]
+    submit = True
 
 
 class DocumentView(LoginRequiredMixin, View):

@@ -1,0 +1,192 @@
+"""Reads for the officers' pages: the call dashboard's counts, the applications list's rows, one
+application as the officers see it, and the call templates an officer may open.
+
+Every function takes a call or an application already found through the officer's own selectors
+(``calls_of_officer``, ``applications_visible_to``), so nothing here decides who may see what.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
+from accord.applications.models import Application, BudgetLine, FunderCheck, TeamMember
+from accord.applications.selectors.budget import CENT, budget_summary, funding_rate
+from accord.applications.selectors.eligibility import evaluate_application
+from accord.directory.models import Organisation
+from accord.partnerships.models import TechnologyArea
+from accord.programmes.call_templates import TEMPLATES
+from accord.programmes.models import Call, Programme, ProgrammeFunder
+
+
+def templates_for(user: Any) -> list[tuple[str, str]]:
+    """The call templates whose programme is funded by one of this officer's funders."""
+    funded = ProgrammeFunder.objects.filter(organisation_id__in=user.funder_ids())
+    programmes = Programme.objects.filter(pk__in=funded.values("programme_id"))
+    slugs = set(programmes.values_list("slug", flat=True))
+    return [
+        (key, str(spec["label"])) for key, spec in TEMPLATES.items() if spec["programme"] in slugs
+    ]
+
+
+def officer_zone(user: Any) -> str:
+    """The time zone an officer types dates in: Seoul for a Korean funder's officer, else London."""
+    countries = Organisation.objects.filter(pk__in=user.funder_ids()).values_list(
+        "country", flat=True
+    )
+    return "Asia/Seoul" if list(countries)[:1] == ["KR"] else "Europe/London"
+
+
+def has_submitted_applications(call: Call) -> bool:
+    """Whether ``call`` has applications past the draft (their eligibility follows its rules)."""
+    return call.applications.exclude(state=ApplicationState.DRAFT).exists()
+
+
+def side_totals(call: Call, sides: list[Any]) -> list[dict[str, Any]]:
+    """Per side: applications with a lead there and total requested (not withdrawn), in 2 queries."""
+    active = ~Q(application__state=ApplicationState.WITHDRAWN)
+    leads = dict(
+        TeamMember.objects.filter(active, application__call=call, role=MemberRole.LEAD)
+        .values("country")
+        .annotate(n=Count("application", distinct=True))
+        .values_list("country", "n")
+        .order_by()
+    )
+    # Costs grouped by what the funding rate depends on (organisation size, kind), then rated.
+    groups = (
+        BudgetLine.objects.filter(active, application__call=call)
+        .values("country", "organisation__size", "organisation__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    requested: dict[str, Decimal] = defaultdict(Decimal)
+    by_country = {s.country: s for s in sides}
+    for group in groups:
+        side = by_country.get(group["country"])
+        if side is None:
+            continue
+        org = Organisation(size=group["organisation__size"], kind=group["organisation__kind"])
+        requested[side.country] += (group["total"] * funding_rate(side, org)).quantize(CENT)
+    return [
+        {
+            "side": side,
+            "applications": leads.get(side.country, 0),
+            "requested": requested[side.country],
+        }
+        for side in sides
+    ]
+
+
+def call_dashboard(call: Call) -> dict[str, Any]:
+    """Counts by state, area and side, and the funders' checks per side (a fixed number of
+    queries, whatever the number of applications)."""
+    sides = list(call.sides.all())
+    state_counts = dict(
+        Application.objects.filter(call=call)
+        .values("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+        .order_by()
+    )
+    areas = (
+        TechnologyArea.objects.filter(applications__call=call)
+        .annotate(n=Count("applications"))
+        .order_by("order", "name_en")
+    )
+    checks: dict[tuple[str, str], int] = {
+        (row["country"], row["status"]): row["n"]
+        for row in FunderCheck.objects.filter(application__call=call)
+        .values("country", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return {
+        "total": sum(state_counts.values()),
+        "by_state": [
+            (value, label, state_counts.get(value, 0)) for value, label in ApplicationState.choices
+        ],
+        "by_area": list(areas),
+        "by_side": side_totals(call, sides),
+        "checks": [
+            {
+                "side": side,
+                "counts": [
+                    (value, label, checks.get((side.country, value), 0))
+                    for value, label in CheckStatus.choices
+                    if value != CheckStatus.PENDING
+                ],
+            }
+            for side in sides
+        ],
+    }
+
+
+def application_rows(call: Call, applications: Iterable[Application]) -> Iterator[dict[str, Any]]:
+    """One row per application of the officers' list (and CSV): leads, budget and checks per side."""
+    sides = list(call.sides.all())
+    for application in applications:
+        members = list(application.members.all())
+        leads = {m.country: m for m in members if m.role == MemberRole.LEAD}
+        budget = budget_summary(application)
+        checks = {c.country: c for c in application.funder_checks.all()}
+        yield {
+            "application": application,
+            "leads": [(side, leads.get(side.country)) for side in sides],
+            "budget": [(side, budget.get(side.country)) for side in sides],
+            "checks": [(side, checks.get(side.country)) for side in sides],
+            "areas": list(application.areas.all()),
+        }
+
+
+def application_overview(application: Application, side: str) -> dict[str, Any]:
+    """One application as the officers see it, ``side``'s language first: team, budget and
+    check per side, documents, and the eligibility lines (or why they cannot be computed)."""
+    sides = list(application.call.sides.all())
+    members = list(application.members.all())
+    budget = budget_summary(application)
+    lines_by_side: dict[str, list[BudgetLine]] = defaultdict(list)
+    for line in application.budget_lines.all():
+        lines_by_side[line.country].append(line)
+    checks = {c.country: c for c in application.funder_checks.all()}
+    try:
+        eligibility = evaluate_application(application)
+        eligibility_error = ""
+    except ValueError as exc:
+        eligibility, eligibility_error = [], str(exc)
+    languages = ["ko", "en"] if side == "KR" else ["en", "ko"]
+    return {
+        "application": application,
+        "call": application.call,
+        "side": side,
+        "sides": sides,
+        "texts": [
+            {
+                "language": lang,
+                "title": getattr(application, f"title_{lang}"),
+                "summary": getattr(application, f"summary_{lang}"),
+            }
+            for lang in languages
+        ],
+        "team": [(s, [m for m in members if m.country == s.country]) for s in sides],
+        "budget": [(s, budget.get(s.country), lines_by_side.get(s.country, [])) for s in sides],
+        "checks": [(s, checks.get(s.country)) for s in sides],
+        "documents": list(application.documents.all()),
+        "eligibility": eligibility,
+        "eligibility_error": eligibility_error,
+    }
+
+
+__all__ = [
+    "application_overview",
+    "application_rows",
+    "call_dashboard",
+    "has_submitted_applications",
+    "officer_zone",
+    "side_totals",
+    "templates_for",
+]
