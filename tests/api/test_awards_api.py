@@ -16,18 +16,18 @@ from tests.applications.conftest import (  # noqa: F401 -- fixtures shared with 
     nrf_officer,
     rs_officer,
 )
-from tests.decisions.conftest import approve, at_panel
+from tests.decisions.conftest import accept, approve, at_panel
 from tests.factories.applications import make_researcher
 
 pytestmark = pytest.mark.django_db
 
 
 def award(of_call, gb_officer, kr_officer, reference, **fields):
-    """An award made by both funders' approvals (published, as the service makes it)."""
+    """An award made by both funders' approvals and accepted (published, as the service makes it)."""
     application = at_panel(of_call, merit=5, reference=reference, **fields)
     approve(application, gb_officer, "GB")
     approve(application, kr_officer, "KR")
-    return Award.objects.get(application=application)
+    return accept(Award.objects.get(application=application), gb_officer)
 
 
 def test_published_awards_with_both_sides_and_no_person(client, call, rs_officer, nrf_officer):  # noqa: F811

@@ -77,6 +77,14 @@ def approve(application: Any, officer: Any, country: str, **kwargs: Any) -> Any:
     return record_decision(application=application, country=country, actor=officer, **values)
 
 
+def accept(award: Any, officer: Any) -> Any:
+    """The lead's acceptance, recorded by an officer on their behalf: the award becomes active
+    (and, when published, public)."""
+    from accord.decisions.services.awards import accept_award
+
+    return accept_award(award=award, actor=officer, on_behalf=True)
+
+
 def decline(application: Any, officer: Any, country: str, **kwargs: Any) -> Any:
     values = {
         "verdict": Verdict.DECLINE,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from accord.core.giving360 import validate_package
 from accord.decisions.models import Award, AwardSide
 from accord.decisions.selectors.opendata import build_open_data, open_data_errors
-from tests.decisions.conftest import approve, at_panel
+from tests.decisions.conftest import accept, approve, at_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def awards(call, rs_officer, nrf_officer):
         application = at_panel(call, merit=merit, reference=reference)
         approve(application, rs_officer, "GB")
         approve(application, nrf_officer, "KR")
+        accept(Award.objects.get(application=application), rs_officer)
     return list(Award.objects.order_by("reference"))
 
 

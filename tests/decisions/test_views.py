@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accord.accounts.enums import Role
+from accord.applications.enums import MemberRole
+from accord.common.models import AuditEntry
 from accord.decisions.enums import OutputKind, PaymentState
 from accord.decisions.models import Award, Decision, Output, Payment
 from accord.decisions.services.awards import add_output
-from tests.decisions.conftest import approve, at_panel, decline, lead_user
+from tests.decisions.conftest import accept, approve, at_panel, decline, lead_user
 from tests.factories.accounts import UserFactory
-from tests.factories.applications import make_researcher
+from tests.factories.applications import make_applicant, make_researcher
 from tests.factories.partnerships import CommitmentFactory, InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +40,7 @@ def awarded(call, rs_officer, nrf_officer):
     )
     approve(application, rs_officer, "GB")
     approve(application, nrf_officer, "KR")
-    return Award.objects.get(application=application)
+    return accept(Award.objects.get(application=application), rs_officer)
 
 
 def officer_pages(call, award):
@@ -217,6 +220,7 @@ def make_awards(call, n, rs_officer, nrf_officer):
         application = at_panel(call, merit=5 - i, areas=("semiconductors", "quantum"))
         approve(application, rs_officer, "GB")
         approve(application, nrf_officer, "KR")
+        accept(Award.objects.get(application=application), rs_officer)
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -258,7 +262,7 @@ def test_delivery_charts_carry_values_as_text(client, call, awarded):
     assert "<title>Funding by technology area (GBP)</title>" in html
     assert '<text x="' in html and "£200,000 GBP</text>" in html
     assert "₩500,000,000 KRW</text>" in html
-    assert "2025 round: awards</text>" in html
+    assert "2025 round: awards<title>2025 round: awards</title></text>" in html
     assert SECRET_LEAD not in html
 
 
@@ -386,3 +390,84 @@ def test_writing_the_letters_again_makes_a_new_pair(client, awarded, rs_officer)
     response = client.post(reverse("decisions:award_letters", args=[awarded.reference]))
     assert response.status_code == 302
     assert awarded.letters.count() == before + 2
+
+
+# --- acceptance: an award is offered, the lead accepts, then it is public ---------------------
+
+
+def award_audit(award):
+    return (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Award), object_id=str(award.pk)
+        )
+        .order_by("pk")
+        .last()
+    )
+
+
+@pytest.fixture
+def offered(call, rs_officer, nrf_officer):
+    application = at_panel(call, merit=5, reference="ICA-2025-0009", title_en="Offered project")
+    approve(application, rs_officer, "GB")
+    approve(application, nrf_officer, "KR")
+    return Award.objects.get(application=application)
+
+
+def test_an_offered_award_is_in_no_open_data(client, offered):
+    assert (offered.state, offered.published) == ("offered", True)
+    assert "ICA-2025-0009" not in client.get(reverse("decisions:awards")).content.decode()
+    assert "ICA-2025-0009" not in client.get("/api/awards").content.decode()
+    assert client.get(reverse("decisions:open_json")).status_code == 404  # nothing public yet
+
+
+def test_the_lead_accepts_after_a_page_that_says_what_follows(client, offered):
+    lead = lead_user(offered.application, "KR")
+    client.force_login(lead)
+    page = client.get(reverse("decisions:my_decision", args=[offered.reference])).content.decode()
+    accept_url = reverse("decisions:accept", args=[offered.reference])
+    assert f'href="{accept_url}"' in page
+    html = client.get(accept_url).content.decode()
+    assert "public award list, in the API and in the 360Giving export" in html
+    offered.refresh_from_db()
+    assert offered.state == "offered"  # the page changes nothing
+    response = client.post(accept_url)
+    assert response.status_code == 302
+    offered.refresh_from_db()
+    assert offered.state == "active"
+    assert "ICA-2025-0009" in client.get(reverse("decisions:awards")).content.decode()
+    assert "ICA-2025-0009" in client.get("/api/awards").content.decode()
+    entry = award_audit(offered)
+    assert (entry.actor_id, entry.reason) == (lead.pk, "Accepted by the lead.")
+
+
+def test_who_may_accept(client, offered, rs_officer, kiat_officer):
+    url = reverse("decisions:accept", args=[offered.reference])
+    member = make_applicant(person=make_researcher("GB"))
+    gb_lead = offered.application.members.get(country="GB", role=MemberRole.LEAD)
+    offered.application.members.create(
+        person=member.person,
+        country="GB",
+        role=MemberRole.CO_INVESTIGATOR,
+        organisation=gb_lead.organisation,
+    )
+    outsider = UserFactory(person=make_researcher("GB"))
+    checks = ((member, 403), (outsider, 404), (rs_officer, 404), (kiat_officer, 404))
+    for user, status in checks:
+        client.force_login(user)
+        assert client.get(url).status_code == status
+        assert client.post(url).status_code == status
+    officer_url = reverse("decisions:award_accept", args=[offered.reference])
+    client.force_login(kiat_officer)
+    assert client.post(officer_url).status_code == 404
+    admin = UserFactory(is_superuser=True, is_staff=True, roles=[(Role.ADMIN, None)])
+    client.force_login(admin)
+    assert client.post(officer_url).status_code == 403
+    offered.refresh_from_db()
+    assert offered.state == "offered"
+    client.force_login(rs_officer)
+    assert "public award list" in client.get(officer_url).content.decode()
+    assert client.post(officer_url).status_code == 302
+    offered.refresh_from_db()
+    assert offered.state == "active"
+    entry = award_audit(offered)
+    assert (entry.actor_id, entry.reason) == (rs_officer.pk, "Accepted on the lead's behalf.")

@@ -1,5 +1,6 @@
 """From the panel's ranking to the public record: an officer of each funder approves its own side
-in the browser, and the joint award appears on the public awards page."""
+in the browser; the joint award is offered, and once the lead has accepted it, it appears on the
+public awards page."""
 
 import datetime as dt
 
@@ -77,6 +78,18 @@ def test_both_officers_approve_and_the_award_is_public(live_server, browser, ran
     expect(kr.locator("#state")).not_to_have_text("At panel")
     expect(uk.locator("#last-key")).to_have_count(0)
 
+    # Offered, not yet accepted: not public.
+    public.goto(f"{base}/awards/")
+    expect(public.locator(f"#award-{application.reference}")).to_have_count(0)
+    from accord.accounts.models import User
+    from accord.decisions.models import Award
+    from accord.decisions.services.awards import accept_award
+
+    accept_award(
+        award=Award.objects.get(reference=application.reference),
+        actor=User.objects.get(username="officer-rs"),
+        on_behalf=True,
+    )
     public.goto(f"{base}/awards/")
     row = public.locator(f"#award-{application.reference}")
     expect(row).to_contain_text("Spin qubits at wafer scale")

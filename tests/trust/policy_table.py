@@ -495,6 +495,18 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "login": ["anonymous"],
         },
     },
+    "decisions:accept": {
+        "GET": {
+            "*": "404",
+            "login": ["anonymous"],
+            "ok": ["uk_lead", "kr_lead"],
+        },
+        "POST": {
+            "*": "404",
+            "login": ["anonymous"],
+            "redirect": ["uk_lead", "kr_lead"],
+        },
+    },
     "decisions:award": {
         "GET": {
             "*": "404",
@@ -502,6 +514,20 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
             "ok": ["officer_a", "officer_b", "administrator"],
         },
         "POST": {"*": "405", "login": ["anonymous"]},
+    },
+    "decisions:award_accept": {
+        "GET": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "ok": ["officer_a", "officer_b"],
+        },
+        "POST": {
+            "*": "404",
+            "403": ["administrator"],
+            "login": ["anonymous"],
+            "redirect": ["officer_a", "officer_b"],
+        },
     },
     "decisions:award_letters": {
         "GET": {"*": "405", "login": ["anonymous"]},

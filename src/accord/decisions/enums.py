@@ -13,6 +13,12 @@ class AwardState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("award state", "Closed")
 
 
+# The one rule of open data: an award is public (the public award list, /api/awards, the
+# 360Giving export, the delivery figures) once published AND accepted by the lead — never while
+# it is only offered.
+OPEN_DATA_STATES = (AwardState.ACTIVE, AwardState.CLOSED)
+
+
 class PaymentState(models.TextChoices):
     SCHEDULED = "scheduled", pgettext_lazy("payment", "Scheduled")
     PAID = "paid", pgettext_lazy("payment", "Paid")

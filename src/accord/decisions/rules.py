@@ -12,7 +12,7 @@ from typing import Any
 import rules
 
 from accord.accounts.rules import is_administrator
-from accord.applications.rules import is_call_officer, is_side_officer, is_team_member
+from accord.applications.rules import is_call_officer, is_lead, is_side_officer, is_team_member
 from accord.review.rules import is_officer_of_call
 
 
@@ -24,6 +24,11 @@ def is_award_officer(user: Any, award: Any) -> bool:
 @rules.predicate
 def is_award_team_member(user: Any, award: Any) -> bool:
     return bool(is_team_member(user, award.application))
+
+
+@rules.predicate
+def is_award_lead(user: Any, award: Any) -> bool:
+    return bool(is_lead(user, award.application))
 
 
 # The call's decision pages: portfolio, decisions, disagreements (objects: Call) — reading.
@@ -40,3 +45,6 @@ rules.add_perm("decisions.view_letters", is_award_team_member | is_award_officer
 rules.add_perm("decisions.decide_side", is_side_officer)
 # One side's payments of an award (objects: Side(application, country)).
 rules.add_perm("decisions.record_payment", is_side_officer)
+# Accepting an offered award (objects: Award): a lead of the application, or one of its call's
+# officers recording the lead's acceptance on their behalf (e.g. a signed letter by post).
+rules.add_perm("decisions.accept_award", is_award_lead | is_award_officer)

@@ -86,6 +86,12 @@ urlpatterns = [
         applicant.LetterDownloadView.as_view(),
         name="letter",
     ),
+    path(
+        "manage/awards/<str:reference>/accept/",
+        manage.AwardAcceptView.as_view(),
+        name="award_accept",
+    ),
+    path("awards/<str:reference>/accept/", applicant.AcceptView.as_view(), name="accept"),
     path("awards/", public.AwardsView.as_view(), name="awards"),
     path("awards/360giving.json", public.OpenDataView.as_view(format="json"), name="open_json"),
     path("awards/360giving.csv", public.OpenDataView.as_view(format="csv"), name="open_csv"),

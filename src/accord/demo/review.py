@@ -127,7 +127,7 @@ def seed_decisions() -> dict[str, int]:
     """A portfolio under both budgets; both funders approve the funded set, so awards are made and
     published; one application is left with a disagreement to reconcile."""
     from accord.decisions.models import Award
-    from accord.decisions.services.awards import set_published
+    from accord.decisions.services.awards import accept_award, set_published
     from accord.decisions.services.decisions import record_decision
     from accord.decisions.services.portfolio import run_scenario
 
@@ -159,4 +159,5 @@ def seed_decisions() -> dict[str, int]:
                             feedback_en="Not within the Korean side's priorities this round.", feedback_ko="이번 공모의 한국 측 우선순위에 해당하지 않습니다.", actor=officers["KR"])
         for award in Award.objects.filter(application__call=call):
             set_published(award=award, published=True, actor=officers["GB"])
+            accept_award(award=award, actor=officers["GB"], on_behalf=True)  # the leads accepted
     return {"awards": Award.objects.filter(application__call=call).count()}

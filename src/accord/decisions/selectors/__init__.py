@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from accord.accounts.rules import is_administrator
 from accord.applications.enums import ApplicationState, MemberRole
 from accord.applications.models import Application, TeamMember
-from accord.decisions.enums import Verdict
+from accord.decisions.enums import OPEN_DATA_STATES, Verdict
 from accord.decisions.models import Award, AwardSide, Decision, Letter, Output, Scenario
 from accord.partnerships.models import Partnership, TechnologyArea
 from accord.programmes.models import Call
@@ -26,6 +26,16 @@ DECISION_STATES = (
     ApplicationState.CLOSED,
 )
 FINAL_STATES = frozenset(DECISION_STATES) - {ApplicationState.AT_PANEL}
+
+
+def in_open_data(prefix: str = "") -> Q:
+    """The one rule of what is public (``OPEN_DATA_STATES``): published and accepted awards.
+    ``prefix`` is the path to the award from the model queried (e.g. ``"award__"``)."""
+    return Q(**{f"{prefix}published": True, f"{prefix}state__in": OPEN_DATA_STATES})
+
+
+def open_awards() -> QuerySet[Award]:
+    return Award.objects.filter(in_open_data())
 
 
 def _authenticated(user: Any) -> bool:
@@ -131,7 +141,7 @@ def team_application(user: Any, reference: str) -> Application | None:
 def public_awards() -> QuerySet[Award]:
     """Published awards with what the public page shows: organisations, never people."""
     return (
-        Award.objects.filter(published=True)
+        open_awards()
         .select_related("application__call__programme")
         .prefetch_related(
             Prefetch(
@@ -155,7 +165,7 @@ def commitment_delivery(commitment_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
     if not commitment_ids:
         return delivery
-    published = Q(award__published=True, award__commitment_id__in=commitment_ids)
+    published = in_open_data("award__") & Q(award__commitment_id__in=commitment_ids)
     money = (
         AwardSide.objects.filter(published)
         .values("award__commitment_id", "currency")
@@ -187,7 +197,8 @@ def delivery_figures(partnership: Partnership) -> dict[str, Any]:
     """
     sides = list(
         AwardSide.objects.filter(
-            award__published=True, award__application__call__programme__partnership=partnership
+            in_open_data("award__"),
+            award__application__call__programme__partnership=partnership,
         )
         .select_related("funder", "recipient", "award")
         .order_by("award__reference", "country")
@@ -219,7 +230,7 @@ def delivery_figures(partnership: Partnership) -> dict[str, Any]:
             ),
             awarded=Count(
                 "applications__award",
-                filter=Q(applications__award__published=True),
+                filter=in_open_data("applications__award__"),
                 distinct=True,
             ),
         )
@@ -238,4 +249,14 @@ def delivery_figures(partnership: Partnership) -> dict[str, Any]:
         "by_organisation": ranked(by_org),
         "rounds": [(c, c.submitted, c.awarded) for c in calls],
         "award_count": len({s.award_id for s in sides}),
+    }
+
+
+def accept_context(award: Award) -> dict[str, Any]:
+    """What accepting ``award`` means, for its confirmation page: sides, reports, conditions."""
+    return {
+        "award": award,
+        "application": award.application,
+        "sides": list(award.sides.select_related("funder", "recipient").order_by("country")),
+        "reports": list(award.reports.order_by("due_on")),
     }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accord.core import giving360
 from accord.decisions.errors import NoOpenData, OpenDataInvalid
 from accord.decisions.models import Award
+from accord.decisions.selectors import open_awards
 from accord.directory.models import Organisation
 
 PUBLISHER_PREFIX = getattr(settings, "ACCORD_360GIVING_PREFIX", "360G-accord")
@@ -75,7 +76,7 @@ def award_sides(awards: Iterable[Award]) -> list[giving360.AwardSide]:
 
 def published_awards() -> Any:
     return (
-        Award.objects.filter(published=True)
+        open_awards()
         .select_related("application__call__programme")
         .prefetch_related("sides__funder", "sides__recipient")
         .order_by("reference")

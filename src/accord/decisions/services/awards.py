@@ -17,7 +17,7 @@ from accord.applications.models import Application
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import AuditAction
 from accord.common.services.audit import log_action, save_with_audit, snapshot
-from accord.decisions.enums import PaymentState, ReportKind, Verdict
+from accord.decisions.enums import AwardState, PaymentState, ReportKind, Verdict
 from accord.decisions.errors import DecisionError
 from accord.decisions.models import Award, AwardSide, Output, Payment, Report
 from accord.partnerships.models import Commitment
@@ -216,3 +216,33 @@ def set_published(*, award: Award, published: bool, actor: Any, reason: str = ""
         award, actor=actor, values={"published": published}, reason=reason
     )
     return award
+
+
+def accept_award(*, award: Award, actor: Any, on_behalf: bool = False) -> Award:
+    """Record the lead's acceptance of an offered award: Offered → Active (audited).
+
+    A lead of the application accepts; one of the call's officers may record the lead's
+    acceptance on their behalf (``on_behalf``, said in the audit log). The application stays
+    funded. Only an accepted award is in the open data (``OPEN_DATA_STATES``).
+    """
+    require(
+        actor,
+        "decisions.accept_award",
+        award,
+        _(
+            "Only a lead of the application (or its call's officer, on the lead's behalf) accepts the award."
+        ),
+    )
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().select_related("application").get(pk=award.pk)
+        if locked.state != AwardState.OFFERED:
+            raise DecisionError(
+                _("This award is not waiting for acceptance; it is %(state)s.")
+                % {"state": AwardState(locked.state).label.lower()},
+                code="not_offered",
+            )
+        reason = _("Accepted on the lead's behalf.") if on_behalf else _("Accepted by the lead.")
+        locked, _changed = save_with_audit(
+            locked, actor=actor, values={"state": AwardState.ACTIVE}, reason=reason
+        )
+        return locked

@@ -9,16 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accord.common.downloads import private_file
 from accord.decisions.enums import LetterState
 from accord.decisions.models import Award
-from accord.decisions.selectors import FINAL_STATES, letters_visible_to, team_application
+from accord.decisions.selectors import (
+    FINAL_STATES,
+    accept_context,
+    letters_visible_to,
+    team_application,
+)
+from accord.decisions.services.awards import accept_award
 
 
 class MyDecisionView(LoginRequiredMixin, TemplateView):
@@ -57,8 +68,48 @@ class MyDecisionView(LoginRequiredMixin, TemplateView):
             decisions=decisions,
             award=award,
             letters=letters,
+            can_accept=award is not None
+            and self.request.user.has_perm("decisions.accept_award", award),
             **kwargs,
         )
+
+
+class AcceptView(LoginRequiredMixin, TemplateView):
+    """A lead accepts the offered award: a page saying what acceptance means (GET), then POST.
+
+    The award comes through the user's own application (404 for anyone else); a team member who
+    is not a lead sees it but may not accept (403).
+    """
+
+    template_name = "decisions/accept.html"
+
+    def load(self) -> Award:
+        application = team_application(self.request.user, self.kwargs["reference"])
+        award = getattr(application, "award", None) if application is not None else None
+        if award is None:
+            raise Http404
+        if not self.request.user.has_perm("decisions.accept_award", award):
+            raise PermissionDenied
+        return award
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        award = self.load()
+        return super().get_context_data(
+            **accept_context(award),
+            action=reverse("decisions:accept", args=[award.reference]),
+            back=reverse("decisions:my_decision", args=[award.reference]),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load()
+        try:
+            accept_award(award=award, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("You accepted the award. It is now active."))
+        return redirect("decisions:my_decision", reference=award.reference)
 
 
 class LetterDownloadView(LoginRequiredMixin, View):

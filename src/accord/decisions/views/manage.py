@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from accord.accounts.rules import Side
@@ -35,6 +35,7 @@ from accord.decisions.forms import (
 )
 from accord.decisions.models import Award, Payment, Scenario
 from accord.decisions.selectors import (
+    accept_context,
     award_detail,
     awards_managed_by,
     decision_board,
@@ -47,7 +48,12 @@ from accord.decisions.selectors.portfolio import (
     portfolio_candidates,
 )
 from accord.decisions.selectors.scenarios import scenario_page
-from accord.decisions.services.awards import add_output, mark_payment_paid, set_published
+from accord.decisions.services.awards import (
+    accept_award,
+    add_output,
+    mark_payment_paid,
+    set_published,
+)
 from accord.decisions.services.decisions import outcome, record_decision
 from accord.decisions.services.letters import request_letters
 from accord.decisions.services.portfolio import rerun_scenario, start_scenario, start_what_if
@@ -184,8 +190,8 @@ class ScenarioMixin(CallDecisionsMixin):
 
 
 SCENARIO_STAGES = {
-    "solving": _lazy("finding the portfolio of highest merit under both budgets"),
-    "explaining": _lazy("explaining who is left out"),
+    "solving": gettext_lazy("finding the portfolio of highest merit under both budgets"),
+    "explaining": gettext_lazy("explaining who is left out"),
 }
 
 
@@ -409,6 +415,7 @@ class AwardView(OfficerMixin, TemplateView):
                 decisions=list(award.application.decisions.all()),
                 letters=letters,
                 letters_pending=any(letter.state == LetterState.PENDING for letter in letters),
+                can_accept=self.request.user.has_perm("decisions.accept_award", award),  # type: ignore[union-attr]
                 ready=LetterState.READY,
                 payment_form=forms.get("payment_form") or PaymentForm(),
                 output_form=forms.get("output_form") or OutputForm(),
@@ -523,3 +530,38 @@ class AwardUnpublishView(AwardActionView):
             messages.success(request, _("The award is taken out of the open data."))
             return redirect(award.get_absolute_url())
         return self.render_page(award, unpublish_form=form)
+
+
+class AwardAcceptView(AwardView):
+    """An officer records the lead's acceptance on their behalf: confirmation page, then POST."""
+
+    template_name = "decisions/accept.html"
+    http_method_names = ["get", "post"]
+
+    def load_for_accept(self) -> Award:
+        award = self.load()
+        if not self.request.user.has_perm("decisions.accept_award", award):  # type: ignore[union-attr]
+            raise PermissionDenied  # administrators read; the call's officers record it
+        return award
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_accept()
+        return TemplateView.render_to_response(
+            self,
+            self.get_context_data(
+                **accept_context(award),
+                on_behalf=True,
+                action=reverse("decisions:award_accept", args=[award.reference]),
+                back=award.get_absolute_url(),
+            ),
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        award = self.load_for_accept()
+        try:
+            accept_award(award=award, actor=request.user, on_behalf=True)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The lead's acceptance is recorded; the award is active."))
+        return redirect(award.get_absolute_url())
