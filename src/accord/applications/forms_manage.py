@@ -1,4 +1,4 @@
-"""Programme officer forms: HTTP input → clean data → one service call (views/manage.py).
+"""Programme officer forms: HTTP input → clean data → one service call (views/ in this app, one per action).
 
 Moments are typed as a local date and time plus the time zone they are meant in (London or
 Seoul) and stored in UTC, so "closes 16:00 Seoul time" is exactly what the officer typed.

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from accord.accounts.rules import Side
 from accord.applications.selectors.budget import budget_summary
-from accord.applications.views.manage import OfficerMixin, officer_calls
+from accord.applications.views.mixins import OfficerMixin, officer_calls
 from accord.common.services.runs import checked
 from accord.decisions.enums import LetterState
 from accord.decisions.forms import (
