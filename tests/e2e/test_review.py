@@ -105,5 +105,6 @@ def test_officer_assigns_reviewer_reviews_officer_ranks(live_server, browser, re
     ranked = officer.locator(f"#row-{REFERENCE}")
     expect(ranked.locator(".rank")).to_have_text("1")
     expect(ranked.locator(".raw")).to_have_text("5.1")
-    expect(ranked.locator("td").nth(2)).to_have_text("1")
+    expect(ranked.locator(".reviews")).to_have_text("1")
+    expect(ranked.locator(".band")).to_have_text("Band 1")
     expect(officer.locator("#method")).to_contain_text("How the ranking is made")
