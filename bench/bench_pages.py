@@ -457,7 +457,9 @@ def profile_rush_requests(state: dict) -> None:
 
     pair = state["pairs"][-1]
     ref = pair["reference"]
-    uk, kr = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
+    # Production mode sends plain HTTP to HTTPS: the client says, as the proxy would, that it is HTTPS.
+    proxied = {"HTTP_HOST": "127.0.0.1", "HTTP_X_FORWARDED_PROTO": "https"}
+    uk, kr = Client(**proxied), Client(**proxied)
     uk.force_login(User.objects.get(pk=pair["uk_id"]))
     kr.force_login(User.objects.get(pk=pair["kr_id"]))
     app = Application.objects.get(reference=ref)
