@@ -15,7 +15,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
@@ -140,9 +139,10 @@ class AssignmentView(LoginRequiredMixin, View):
         context = {
             "assignment": assignment,
             "application": application,
-            "late": due is not None
-            and due < timezone.now()
-            and (review is None or review.state != ReviewState.SUBMITTED),
+            "late": is_overdue(
+                assignment.due,
+                submitted=review is not None and review.state == ReviewState.SUBMITTED,
+            ),
             "call": assignment.call,
             "declaration": declaration,
             "review": review,
