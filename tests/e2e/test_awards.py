@@ -2,11 +2,10 @@
 in the browser; the joint award is offered, and once the lead has accepted it, it appears on the
 public awards page."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
+
+from tests.e2e.steps import ica_round
 
 pytestmark = pytest.mark.e2e
 
@@ -14,19 +13,10 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def ranked(demo):
     """A call of the Royal Society and NRF with two applications at panel, scored by the panel."""
-    from accord.programmes.services.calls import create_call_from_template
     from tests.decisions.conftest import at_panel
 
-    now = timezone.now()
-    call = create_call_from_template(
-        template="uk-rok-ica",
-        slug="e2e-awards",
-        name_en="E2E awards round",
-        name_ko="E2E 선정 공모",
-        opens_at=now - dt.timedelta(days=60),
-        closes_at=now - dt.timedelta(days=30),
-        actor=None,
-        published=True,
+    call = ica_round(
+        "e2e-awards", "E2E awards round", "E2E 선정 공모", opened_days_ago=60, closes_in_days=-30
     )
     first = at_panel(
         call,

@@ -5,13 +5,10 @@ An unrelated officer and another applicant get 404, an administrator 403 on the 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.steps import go, land, sign_in
+from tests.e2e.steps import go, ica_round, land, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,19 +18,14 @@ def round_at_panel(demo):
     """A Royal Society–NRF call with three applications at panel. Under a Korean budget of
     ₩1,000,000,000 the best portfolio funds E2E-0001 and E2E-0003 and leaves E2E-0002 out, though
     its merit is higher than E2E-0003's: it would exceed the Korean budget."""
-    from accord.programmes.services.calls import create_call_from_template
     from tests.decisions.conftest import at_panel, lead_user
 
-    now = timezone.now()
-    call = create_call_from_template(
-        template="uk-rok-ica",
-        slug="e2e-decisions",
-        name_en="E2E decisions round",
-        name_ko="E2E 선정 공모",
-        opens_at=now - dt.timedelta(days=60),
-        closes_at=now - dt.timedelta(days=30),
-        actor=None,
-        published=True,
+    call = ica_round(
+        "e2e-decisions",
+        "E2E decisions round",
+        "E2E 선정 공모",
+        opened_days_ago=60,
+        closes_in_days=-30,
     )
     first = at_panel(
         call,

@@ -1,29 +1,17 @@
 """A UK applicant and a Korean applicant create, sign and submit one joint application."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
+
+from tests.e2e.steps import ica_round
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def open_call(demo):
-    from accord.programmes.services.calls import create_call_from_template
 
-    now = timezone.now()
-    return create_call_from_template(
-        template="uk-rok-ica",
-        slug="e2e-round",
-        name_en="E2E round",
-        name_ko="E2E 공모",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-        actor=None,
-        published=True,
-    )
+    return ica_round("e2e-round", "E2E round", "E2E 공모", opened_days_ago=1, closes_in_days=30)
 
 
 def sign_in(page, base, username, password):

@@ -6,13 +6,10 @@ error, deletes it through the confirmation page and changes a criterion's weight
 cannot reach what is not theirs (403 and 404). Every page is checked (console errors, overflow,
 untranslated strings, axe)."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.steps import go, land, sign_in
+from tests.e2e.steps import go, ica_round, land, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,19 +18,8 @@ SETTINGS = "/manage/calls/e2e-rules/settings/"
 
 @pytest.fixture
 def rules_call(demo):
-    from accord.programmes.services.calls import create_call_from_template
 
-    now = timezone.now()
-    return create_call_from_template(
-        template="uk-rok-ica",
-        slug="e2e-rules",
-        name_en="Rules round",
-        name_ko="규칙 공모",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-        actor=None,
-        published=True,
-    )
+    return ica_round("e2e-rules", "Rules round", "규칙 공모", opened_days_ago=1, closes_in_days=30)
 
 
 def test_officers_edit_rules_and_criteria_with_forms(browse, rules_call):

@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.steps import ica_round
+
 pytestmark = pytest.mark.e2e
 
 REFERENCE = "E2E-R-0001"
@@ -16,22 +18,14 @@ REFERENCE = "E2E-R-0001"
 def reviewed_call(demo):
     """A closed RS–NRF call with one eligible application and a pool of two (one per country)."""
     from accord.applications.enums import ApplicationState
-    from accord.programmes.services.calls import create_call_from_template
     from accord.review.enums import InvitationState
     from tests.factories.accounts import UserFactory
     from tests.factories.applications import make_joint_application, make_researcher
     from tests.factories.review import ReviewerInvitationFactory
 
     now = timezone.now()
-    call = create_call_from_template(
-        template="uk-rok-ica",
-        slug="e2e-review",
-        name_en="E2E review round",
-        name_ko="E2E 심사 공모",
-        opens_at=now - dt.timedelta(days=60),
-        closes_at=now - dt.timedelta(days=1),
-        actor=None,
-        published=True,
+    call = ica_round(
+        "e2e-review", "E2E review round", "E2E 심사 공모", opened_days_ago=60, closes_in_days=-1
     )
     call.reviewers_per_application = 2
     call.save(update_fields=["reviewers_per_application"])
