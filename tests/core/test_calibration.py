@@ -6,7 +6,6 @@ from accord.core.calibration import (
     Ranked,
     calibrate,
     rank_in_bands,
-    rank_with_ties,
 )
 
 
@@ -66,11 +65,15 @@ def test_a_lenient_reviewer_is_corrected_down():
 def test_unreviewed_application_has_no_score_and_overlap_is_not_a_tie():
     result = calibrate([(0, 0, 5.0), (1, 0, 4.9)], 3, 1)
     assert np.isnan(result.calibrated[2]) and result.n_reviews.tolist() == [1, 1, 0]
-    ranking = rank_with_ties(
+    ranking = rank_in_bands(
         np.array([5.0, 4.9, 1.0]), np.array([4.0, 3.9, 0.5]), np.array([6.0, 5.9, 1.5])
     )
     # 5.0 and 4.9 overlap (one band) but are not equal: nobody is tied.
-    assert ranking == [(0, 1, False), (1, 2, False), (2, 3, False)]
+    assert [(r.index, r.rank, r.band, r.tied) for r in ranking] == [
+        (0, 1, 1, False),
+        (1, 2, 1, False),
+        (2, 3, 2, False),
+    ]
 
 
 def _bands(mu, low, high):

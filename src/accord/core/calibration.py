@@ -141,11 +141,3 @@ def rank_in_bands(calibrated: FloatArray, low: FloatArray, high: FloatArray) -> 
         )
         out.append(Ranked(index=a, rank=position + 1, band=band, tied=bool(tied)))
     return out
-
-
-def rank_with_ties(
-    calibrated: FloatArray, low: FloatArray, high: FloatArray
-) -> list[tuple[int, int, bool]]:
-    """(application index, rank, tied) best first; ``tied`` only for exactly equal scores
-    (see :func:`rank_in_bands` for the bands of scores the reviews cannot tell apart)."""
-    return [(r.index, r.rank, r.tied) for r in rank_in_bands(calibrated, low, high)]

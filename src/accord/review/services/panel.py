@@ -3,9 +3,10 @@
 The ranking is the encoder around ``accord.core.calibration``: every submitted review of the call
 becomes one (application, reviewer, score) triple, where the score is the review's weighted total
 on the call's own scale; ``calibrate`` corrects each reviewer's leniency or severity and gives
-each application a calibrated score with a 95 % interval; ``rank_with_ties`` orders them and
-flags neighbours whose intervals overlap. Where the panel has recorded a moderated score, that
-score decides the application's place (a panel decision carries no interval).
+each application a calibrated score with a 95 % interval; ``rank_in_bands`` orders them, groups
+into merit bands those the reviews cannot tell apart, and flags only exactly equal scores as
+tied. Where the panel has recorded a moderated score, that score decides the application's place
+(a panel decision carries no interval).
 """
 
 from __future__ import annotations
