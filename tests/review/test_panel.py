@@ -169,7 +169,7 @@ def test_ranking_csv_is_the_final_rank_order(client, call, reviewed, officer, ap
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ica-2025-ranking.csv"'
     lines = response.content.decode().splitlines()
-    assert lines[0] == "reference,rank,tied,raw,calibrated,low,high,moderated,n_reviews"
+    assert lines[0] == "reference,rank,band,tied,raw,calibrated,low,high,moderated,n_reviews"
     rows = call_ranking(call)
 
     def cell(v):
@@ -180,6 +180,7 @@ def test_ranking_csv_is_the_final_rank_order(client, call, reviewed, officer, ap
             [
                 r.application.reference,
                 str(r.rank),
+                str(r.band),
                 "yes" if r.tied else "no",
                 cell(r.raw),
                 cell(r.calibrated),
@@ -192,7 +193,7 @@ def test_ranking_csv_is_the_final_rank_order(client, call, reviewed, officer, ap
         for r in rows
     ]
     assert [line.split(",")[0] for line in lines[1:]] == ["X", "Y", "Z"]
-    assert lines[2].split(",")[7] == "4.50"
+    assert lines[2].split(",")[8] == "4.50"
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -148,6 +148,7 @@ def call_ranking(call: Call, *, visible: QuerySet[Application] | None = None) ->
 CSV_HEADER = [
     "reference",
     "rank",
+    "band",
     "tied",
     "raw",
     "calibrated",
@@ -172,6 +173,7 @@ def ranking_csv(rows: Iterable[Row]) -> str:
             [
                 row.application.reference,
                 row.rank,
+                row.band,
                 "yes" if row.tied else "no",
                 fmt(row.raw),
                 fmt(row.calibrated),
