@@ -32,9 +32,14 @@ run: $(VENV)/.installed ## set up and serve the demo at http://127.0.0.1:8000 (S
 	@echo "Serving Accord at http://$(HOST)/  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 
-# ACCORD_E2E=no leaves out the browser journeys (CI runs them once, in its SQLite pass).
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process), then the
+# browser journeys in one process: each drives Chromium against a live server, and two at once on a
+# small machine only wait for each other. ACCORD_E2E=no leaves them out (CI runs them once, in its
+# SQLite pass).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev ## set up and run the whole test suite (ACCORD_DATABASE_URL=postgres://… for PostgreSQL)
-	$(BIN)/pytest $(if $(filter no,$(ACCORD_E2E)),-m "not e2e")
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e"
+	$(if $(filter no,$(ACCORD_E2E)),,$(BIN)/pytest -m e2e)
 
 lint: $(VENV)/.installed-dev ## ruff, formatting, mypy --strict on the numeric core
 	$(BIN)/ruff check src tests bench

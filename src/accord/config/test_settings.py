@@ -2,8 +2,14 @@
 
 import os
 import tempfile
+from pathlib import Path
 
-os.environ.setdefault("ACCORD_DATA_DIR", tempfile.mkdtemp(prefix="accord-test-"))
+_data_dir = Path(os.environ.setdefault("ACCORD_DATA_DIR", tempfile.mkdtemp(prefix="accord-test-")))
+# Under pytest-xdist each worker gets a folder of its own (media, caches, the SQLite files of the
+# `accord` subprocesses some tests start), which those subprocesses inherit through the variable.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and _data_dir.name != _worker:
+    os.environ["ACCORD_DATA_DIR"] = str(_data_dir / _worker)
 # Production is anything not explicitly development; the tests are development (and so are the
 # `accord` subprocesses they start, which inherit this).
 os.environ.setdefault("ACCORD_DEBUG", "true")
