@@ -144,8 +144,9 @@ def test_officer_starts_a_run_off_the_request_and_sees_progress(client, matched)
     assert latest.state == RunState.DONE
     assert AffinityScore.objects.filter(application=application).count() == 3
     html = client.get(reverse("matching:progress", args=[call.slug, latest.pk])).content.decode()
-    assert "100%" in html
-    assert "hx-trigger" not in html
+    assert '<strong id="run-state">Finished</strong>' in html
+    assert "3 scores for 1 applications and 3 reviewers" in html
+    assert "<progress" not in html and "hx-trigger" not in html
 
 
 def test_a_queued_run_polls_its_progress(client, matched):
