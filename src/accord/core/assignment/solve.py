@@ -37,7 +37,6 @@ import time
 import numpy as np
 
 from accord.core.assignment.duals import (
-    CHUNK_CELLS,
     Duals,
     FloatArray,
     chunk_rows,
@@ -45,7 +44,7 @@ from accord.core.assignment.duals import (
     price_pairs,
 )
 from accord.core.assignment.errors import SolverError
-from accord.core.assignment.flow import FlowNetwork, integer_weights, scaled
+from accord.core.assignment.flow import FlowNetwork, FlowOutcome, integer_weights, scaled
 from accord.core.assignment.infeasible import check_necessary, explain_farkas
 from accord.core.assignment.model import (
     AssignmentInstance,
@@ -78,6 +77,11 @@ FLOW_POOL_NEW_PER_PROPOSAL = 1000
 #: Flow path: each proposal's best reviewers of each country in the pool priced between full
 #: pricing passes (cheap: the pool is sparse; the full pass then mostly certifies).
 FLOW_POOL_PER_COUNTRY = 30
+#: Flow path: before each min-cost flow after the first, candidate pairs priced below
+#: -FLOW_PRUNE x the affinity range by the last duals (and unused by the last flow) go back to
+#: the pool: a smaller network solves faster, and the full pricing brings any back that comes to
+#: price positive (exactness unchanged).
+FLOW_PRUNE = 0.1
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
@@ -215,26 +219,53 @@ def candidates_and_pool(
         needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
     needy = needy[want[needy] > 0]
     if needy.size:
-        col_step = max(1, CHUNK_CELLS // max(1, n_props))
-        for start in range(0, needy.size, col_step):
-            cols = needy[start : start + col_step]
-            masked = np.where(con[:, cols], -np.inf, aff[:, cols])
-            take = int(want[cols].max())
-            idx = np.argpartition(masked, n_props - take, axis=0)[n_props - take :, :]
-            vals = np.take_along_axis(masked, idx, axis=0)
-            # Rank within each column (0 = best) so that each reviewer keeps its own count.
-            order = np.argsort(-vals, axis=0)
-            rank = np.empty_like(order)
-            np.put_along_axis(rank, order, np.arange(take)[:, None], axis=0)
-            keep = np.isfinite(vals) & (rank < want[cols][None, :])
-            keys = idx * n_revs + cols[None, :]
-            parts.append(keys[keep])
+        parts.append(_best_proposals(instance, needy, want[needy]))
     if extra_keys is not None:
         parts.append(extra_keys)
     pool_keys = np.sort(np.concatenate(pool)) if pool else np.zeros(0, dtype=np.int64)
     if not parts:
         return np.zeros(0, dtype=np.int64), crowded, pool_keys
     return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded, pool_keys
+
+
+def _best_proposals(instance: AssignmentInstance, cols: IntArray, want: IntArray) -> IntArray:
+    """Keys ``p * R + r`` of each reviewer ``cols[j]``'s ``want[j]`` best non-conflicted
+    proposals.
+
+    Row chunk by row chunk (the matrix is row-major: reading whole columns at once would be a
+    strided gather over all of it, ~1.4 s at 5,000 x 5,000): each chunk's best ``take`` rows per
+    column (the chunk transposed, so that the partition runs along contiguous memory), then
+    the best of those.
+    """
+    aff, con = instance.affinity, instance.conflict
+    n_props, n_revs = aff.shape
+    take = int(want.max())
+    step = max(take, chunk_rows(cols.size))
+    every = cols.size == n_revs
+    vals_parts: list[FloatArray] = []
+    rows_parts: list[IntArray] = []
+    for start in range(0, n_props, step):
+        stop = min(n_props, start + step)
+        a = aff[start:stop] if every else aff[start:stop, cols]
+        c = con[start:stop] if every else con[start:stop, cols]
+        block = np.ascontiguousarray(np.where(c, -np.inf, a).T)  # [cols, rows]
+        here = min(take, stop - start)
+        idx = np.argpartition(block, block.shape[1] - here, axis=1)[:, block.shape[1] - here :]
+        vals_parts.append(np.take_along_axis(block, idx, axis=1))
+        rows_parts.append(idx + start)
+    vals = np.concatenate(vals_parts, axis=1)
+    rows = np.concatenate(rows_parts, axis=1)
+    if vals.shape[1] > take:
+        top = np.argpartition(vals, vals.shape[1] - take, axis=1)[:, vals.shape[1] - take :]
+        vals = np.take_along_axis(vals, top, axis=1)
+        rows = np.take_along_axis(rows, top, axis=1)
+    # Rank within each column (0 = best) so that each reviewer keeps its own count.
+    order = np.argsort(-vals, axis=1)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(vals.shape[1])[None, :], axis=1)
+    keep = np.isfinite(vals) & (rank < want[:, None])
+    keys: IntArray = (rows * n_revs + cols[:, None])[keep]
+    return keys
 
 
 def _solve_lp(
@@ -500,6 +531,26 @@ def _from_pool(
     return pool[take], pool[~take], top
 
 
+def _prune(
+    instance: AssignmentInstance,
+    duals: Duals,
+    keys: IntArray,
+    used: IntArray,
+    pool: IntArray,
+    bonus_keys: IntArray | None,
+    bonus: float,
+    margin: float,
+) -> tuple[IntArray, IntArray]:
+    """``keys`` without the pairs priced below ``-margin`` by ``duals`` (except ``used``, the
+    last flow's pairs), and ``pool`` with them: ``(keys, pool)``, both sorted."""
+    rc = price_pairs(instance, duals, keys, scale=1.0, bonus_keys=bonus_keys, bonus=bonus)
+    drop = rc < -margin
+    drop[np.searchsorted(keys, used)] = False
+    if not drop.any():
+        return keys, pool
+    return keys[~drop], _merge(pool, keys[drop])
+
+
 def _merge(keys: IntArray, new: IntArray) -> IntArray:
     """Sorted union of two disjoint sorted key arrays."""
     out = np.concatenate([keys, new])
@@ -560,20 +611,26 @@ def _solve_weighted_flow(
     # pairs the next duals will want are mostly in already (fewer rounds; exactness unchanged:
     # the loop stops only when no pair of the full matrix has a positive reduced cost).
     slack = FLOW_SLACK * max(float(aff.max() - aff.min()), tolerance)
+    prune = FLOW_PRUNE * max(float(aff.max() - aff.min()), tolerance)
+    last: tuple[FlowOutcome, Duals, IntArray] | None = None  # last round's flow, duals, pairs
     iterations = 0
     while True:
         iterations += 1
         if iterations > max_iterations:
             raise SolverError(f"column generation did not converge in {max_iterations} rounds")
         t = time.perf_counter()
+        if last is not None and not last[0].unfilled:
+            keys, pool = _prune(instance, last[1], keys, last[2], pool, bonus_keys, bonus, prune)
         costs = -np.rint(_weights(instance, keys, bonus_keys, bonus) * unit).astype(np.int64)
         out = net.solve(keys, costs, hub_cost=hub_cost, start=start)
         timings["lp"] += time.perf_counter() - t
         if not out.feasible:
             break
+        chosen = keys[out.used]  # sorted, as keys are
         start = out.potentials
         t = time.perf_counter()
         duals = scaled(out.duals, 1.0 / unit)
+        last = (out, duals, chosen)
         new, pool, top_rc = _from_pool(
             instance, duals, pool, 1.0, bonus_keys, bonus, -slack, per_pool
         )
@@ -632,7 +689,7 @@ def _solve_weighted_flow(
         )
     return _result(
         instance,
-        np.sort(keys[out.used]),
+        chosen,
         duals,
         positive,
         bonus_keys,
