@@ -65,7 +65,7 @@ FLOW_NEW_PER_PROPOSAL = 12
 #: largest |weight|.
 HUB_FACTOR = 8
 #: Flow path: new pairs are those with reduced cost above -FLOW_SLACK x the affinity range.
-FLOW_SLACK = 0.02
+FLOW_SLACK = 0.005
 #: Flow path: when the full pricing finds pairs for at most this share of the proposals, the
 #: next rounds take FLOW_WIDEN times as many pairs per proposal.
 FLOW_FEW_PROPOSALS = 0.01
@@ -81,7 +81,7 @@ FLOW_POOL_PER_COUNTRY = 30
 #: -FLOW_PRUNE x the affinity range by the last duals (and unused by the last flow) go back to
 #: the pool: a smaller network solves faster, and the full pricing brings any back that comes to
 #: price positive (exactness unchanged).
-FLOW_PRUNE = 0.1
+FLOW_PRUNE = 0.01
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
