@@ -228,43 +228,56 @@ def candidates_and_pool(
     return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded, pool_keys
 
 
-def _best_proposals(instance: AssignmentInstance, cols: IntArray, want: IntArray) -> IntArray:
+def _best_proposals(
+    instance: AssignmentInstance, cols: IntArray, want: IntArray, *, step: int = 0
+) -> IntArray:
     """Keys ``p * R + r`` of each reviewer ``cols[j]``'s ``want[j]`` best non-conflicted
     proposals.
 
-    Row chunk by row chunk (the matrix is row-major: reading whole columns at once would be a
-    strided gather over all of it, ~1.4 s at 5,000 x 5,000): each chunk's best ``take`` rows per
-    column (the chunk transposed, so that the partition runs along contiguous memory), then
-    the best of those.
+    The matrix is row-major, so reading whole columns would be a strided gather over all of it
+    (~1.4 s at 5,000 x 5,000). Instead, row chunk by row chunk, only the cells at or above a
+    per-column floor are collected (one comparison per cell): the floor is the ``take``-th best
+    value among the cells seen so far (first: in the first chunk), a lower bound on the
+    column's ``take``-th best; the collection is ranked per column (and the floor raised)
+    after chunks 1, 2, 4, 8, ... ``step``: rows per chunk (0: a few million cells).
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
+    n_cols = cols.size
     take = int(want.max())
-    step = max(take, chunk_rows(cols.size))
-    every = cols.size == n_revs
-    vals_parts: list[FloatArray] = []
-    rows_parts: list[IntArray] = []
-    for start in range(0, n_props, step):
+    step = max(take, step or chunk_rows(n_cols))
+    every = n_cols == n_revs
+    floor = np.full(n_cols, -np.inf)
+    rows = np.zeros(0, dtype=np.int64)
+    which = np.zeros(0, dtype=np.int64)
+    vals = np.zeros(0)
+    rank = np.zeros(0, dtype=np.int64)
+    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+    starts = list(range(0, n_props, step))
+    for i, start in enumerate(starts):
         stop = min(n_props, start + step)
         a = aff[start:stop] if every else aff[start:stop, cols]
         c = con[start:stop] if every else con[start:stop, cols]
-        block = np.ascontiguousarray(np.where(c, -np.inf, a).T)  # [cols, rows]
-        here = min(take, stop - start)
-        idx = np.argpartition(block, block.shape[1] - here, axis=1)[:, block.shape[1] - here :]
-        vals_parts.append(np.take_along_axis(block, idx, axis=1))
-        rows_parts.append(idx + start)
-    vals = np.concatenate(vals_parts, axis=1)
-    rows = np.concatenate(rows_parts, axis=1)
-    if vals.shape[1] > take:
-        top = np.argpartition(vals, vals.shape[1] - take, axis=1)[:, vals.shape[1] - take :]
-        vals = np.take_along_axis(vals, top, axis=1)
-        rows = np.take_along_axis(rows, top, axis=1)
-    # Rank within each column (0 = best) so that each reviewer keeps its own count.
-    order = np.argsort(-vals, axis=1)
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(vals.shape[1])[None, :], axis=1)
-    keep = np.isfinite(vals) & (rank < want[:, None])
-    keys: IntArray = (rows * n_revs + cols[:, None])[keep]
+        block = np.where(c, -np.inf, a)
+        if i == 0 and stop - start > take:  # the first floor: the chunk's take-th best
+            floor = np.partition(block, stop - start - take, axis=0)[stop - start - take]
+        r_idx, c_idx = np.nonzero(block >= floor[None, :])
+        parts.append((r_idx + start, c_idx, block[r_idx, c_idx]))
+        if (i + 1) & i == 0 or i == len(starts) - 1:  # after chunks 1, 2, 4, 8, ... and the last
+            rows = np.concatenate([rows, *(p[0] for p in parts)])
+            which = np.concatenate([which, *(p[1] for p in parts)])
+            vals = np.concatenate([vals, *(p[2] for p in parts)])
+            parts = []
+            # by column, best first; stable, so ties keep row order (lower row first)
+            order = np.lexsort((-vals, which))
+            rows, which, vals = rows[order], which[order], vals[order]
+            rank = np.arange(which.size) - np.searchsorted(which, which, side="left")
+            keep = rank < take
+            rows, which, vals, rank = rows[keep], which[keep], vals[keep], rank[keep]
+            last = rank == take - 1
+            floor[which[last]] = vals[last]
+    keep = (rank < want[which]) & np.isfinite(vals)
+    keys: IntArray = rows[keep] * n_revs + cols[which[keep]]
     return keys
 
 
