@@ -15,9 +15,11 @@ proposal's best ``m`` reviewers of each country, plus reviewers' own best propos
 need them) is an integer min-cost flow, solved by OR-Tools (:mod:`accord.core.assignment.flow`);
 hub arcs at a large cost stand in for the missing pairs, so it always has a flow. Node
 potentials recovered from the optimal flow are LP duals; they price a *pool* (each proposal's
-best 30 per country) cheaply and then *every* non-conflicted pair of the dense matrix
-(vectorised, in row chunks); the pairs with reduced cost above a small negative slack join the
-candidates, until no pair of the full matrix has a positive reduced cost. That last full pass
+best 30 per country, plus the candidates pruned earlier) cheaply and then *every* non-conflicted
+pair of the dense matrix (vectorised, in cache-sized row chunks); the pairs with reduced cost
+above a small negative slack join the candidates, and candidates priced far below zero (and
+unused) go back to the pool so that each min-cost flow stays small, until no pair of the full
+matrix has a positive reduced cost. That last full pass
 yields a Lagrangian upper bound over all ``P * R`` pairs, so the returned ``bound`` and ``gap``
 certify optimality on the full problem, not only on the candidates. If hub arcs still carry flow
 when nothing prices positive, the instance is infeasible: the LP path's phase 1 (scipy's HiGHS)
