@@ -100,6 +100,43 @@ def test_load_npz_round_trip(tmp_path: Path) -> None:
     assert back.country_names == ("UK", "Korean")
 
 
+def test_load_npz_maps_large_arrays_copy_on_write(tmp_path: Path) -> None:
+    """Members of at least MAP_BYTES are memory-mapped: same values; writes never reach the file."""
+    rng = np.random.default_rng(3)
+    affinity = rng.random((400, 400))  # 1.28 MB, above MAP_BYTES
+    conflict = rng.random((400, 400)) < 0.1
+    country = np.repeat([0, 1], 200)
+    path = tmp_path / "big.npz"
+    save_npz(
+        AssignmentInstance(
+            affinity=affinity,
+            conflict=conflict,
+            reviewer_country=country,
+            k=3,
+            min_load=np.zeros(400, np.int64),
+            max_load=np.full(400, 4),
+        ),
+        path,
+    )
+    back = load_npz(path)
+    assert back.affinity.dtype == np.float64
+    assert np.array_equal(back.affinity, affinity)
+    assert np.array_equal(back.conflict, conflict)
+    back.affinity[0, 0] = 7.0
+    with np.load(path) as raw:
+        assert raw["affinity"][0, 0] == affinity[0, 0]
+
+
+def test_load_npz_reads_compressed_and_fortran_members(tmp_path: Path) -> None:
+    """The fast path declines what it does not handle; np.load then reads it the same."""
+    arrays = _arrays()
+    path = tmp_path / "c.npz"
+    np.savez_compressed(path, **{**arrays, "affinity": np.asfortranarray(arrays["affinity"])})
+    back = load_npz(path)
+    assert back.affinity.tolist() == [[0.5, 0.2, 0.9], [0.1, 0.8, 0.3]]
+    assert back.max_load.tolist() == [2, 2, 2]
+
+
 def test_load_npz_missing_array_is_named(tmp_path: Path) -> None:
     arrays = _arrays()
     del arrays["max_load"]

@@ -20,7 +20,7 @@ from accord.core.assignment import (
     save_npz,
     solve,
 )
-from accord.core.assignment.solve import candidates, solve_weighted
+from accord.core.assignment.solve import _best_proposals, candidates, solve_weighted
 from tests.core.assignment.reference import milp_optimum, random_instance
 
 instances = st.builds(
@@ -259,3 +259,28 @@ def test_uniform_instances_are_not_crowded() -> None:
         inst = _uniform(200, 200, 3, seed=seed)
         for per_country in (1, 3, 6):
             assert candidates(inst, per_country, per_reviewer=2)[1] is False
+
+
+@pytest.mark.parametrize("n_cols", [200, 67])
+def test_best_proposals_are_each_reviewers_best(n_cols: int) -> None:
+    """The chunked floor search returns exactly each reviewer's best non-conflicted proposals."""
+    rng = np.random.default_rng(11)
+    n_props, n_revs = 3000, 200
+    inst = AssignmentInstance(
+        affinity=np.round(rng.random((n_props, n_revs)), 3),  # ties too
+        conflict=rng.random((n_props, n_revs)) < 0.1,
+        reviewer_country=np.repeat([0, 1], n_revs // 2),
+        k=3,
+        min_load=np.zeros(n_revs, np.int64),
+        max_load=np.full(n_revs, 50),
+    )
+    cols = np.arange(0, n_revs, n_revs // n_cols)[:n_cols]
+    want = rng.integers(1, 40, cols.size)
+    # 100-row chunks: the floor is raised many times
+    got = np.sort(_best_proposals(inst, cols, want, step=100))
+    masked = np.where(inst.conflict, -np.inf, inst.affinity)
+    expected = []
+    for j, r in enumerate(cols):
+        order = np.argsort(-masked[:, r], kind="stable")[: want[j]]
+        expected += [p * n_revs + r for p in order if np.isfinite(masked[p, r])]
+    assert got.tolist() == sorted(expected)
