@@ -394,6 +394,24 @@ class Server:
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
+    def cpu_ms(self) -> float:
+        """CPU (user + system) used so far by gunicorn: the master, its live workers and the
+        workers it has reaped."""
+        assert self.proc is not None
+        tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+        def stat(pid: int) -> list[str]:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return ["0"] * 20
+
+        master = stat(self.proc.pid)
+        total = sum(int(master[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        for pid in self.worker_pids():
+            total += sum(int(stat(pid)[i]) for i in (11, 12))
+        return total * tick
+
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.send_signal(signal.SIGTERM)
@@ -446,7 +464,33 @@ def pct(values: list[float], p: float) -> float:
 # --- 1. where the time goes --------------------------------------------------------------------
 
 
-def profile_rush_requests(state: dict) -> None:
+def _pg_backend_cpu_ms(connection) -> float | None:  # type: ignore[no-untyped-def]
+    """CPU time (user + system) the PostgreSQL backend of ``connection`` has used so far, from
+    /proc (the server runs on this machine); None when it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def profile_rush_requests(state: dict, cprofile: bool = False) -> None:
+    """Section 1: one rush pair's 7 requests in-process (the Django test client, PostgreSQL).
+
+    Per request: wall, Python CPU of this process, CPU of its PostgreSQL backend (from /proc,
+    10 ms ticks: read it over several runs), SQL time as Django measures it, the number of
+    queries and how many of them repeat an earlier one exactly (N+1s, work done twice). With
+    ``cprofile``, each request's cProfile (top functions by own and by cumulative time) and its
+    queries are written to DATA_DIR/profile-<n>.txt (the CPU column then includes the profiler).
+    """
+    import cProfile
+    import io
+    import pstats
+    from collections import Counter
+
     django_setup()
     from django.db import connection
     from django.test import Client
@@ -477,25 +521,107 @@ def profile_rush_requests(state: dict) -> None:
     steps = [
         ("GET edit", uk, "get", f"/applications/{ref}/edit/", None),
         ("POST edit", uk, "post", f"/applications/{ref}/edit/", edit),
+        ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
         ("POST sign (UK)", uk, "post", f"/applications/{ref}/sign/", "version"),
         ("POST sign (KR)", kr, "post", f"/applications/{ref}/sign/", "version"),
         ("POST submit", uk, "post", f"/applications/{ref}/submit/", {}),
-        ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
         ("GET detail (KR)", kr, "get", f"/applications/{ref}/", None),
     ]
-    print("\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL)")
-    print(f"{'request':<18} {'status':>6} {'wall ms':>8} {'SQL ms':>7} {'queries':>7}")
-    for label, client, method, path, data in steps:
+    # Warm, as a preloaded gunicorn worker is (imports, templates, both catalogues): read-only.
+    for client, path in (
+        (uk, f"/applications/{ref}/edit/"),
+        (uk, f"/applications/{ref}/"),
+        (kr, f"/applications/{ref}/"),
+    ):
+        client.get(path)
+    print(
+        "\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL, warm)"
+    )
+    print(
+        f"{'request':<18} {'status':>6} {'wall ms':>8} {'CPU ms':>7} {'PG CPU':>7} "
+        f"{'SQL ms':>7} {'queries':>7} {'repeats':>7}"
+    )
+    totals = Counter()
+    for n, (label, client, method, path, data) in enumerate(steps, start=1):
         if data == "version":
             data = {"version": Application.objects.get(reference=ref).version}
+        pg0 = _pg_backend_cpu_ms(connection)
+        profiler = cProfile.Profile() if cprofile else None
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
+            c0, t = time.process_time(), time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             response = getattr(client, method)(path, data) if data is not None else client.get(path)
+            if profiler is not None:
+                profiler.disable()
             wall = (time.perf_counter() - t) * 1000
+            cpu = (time.process_time() - c0) * 1000
+        pg1 = _pg_backend_cpu_ms(connection)
+        pg = pg1 - pg0 if pg0 is not None and pg1 is not None else float("nan")
         sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        seen = Counter(q["sql"] for q in ctx.captured_queries)
+        repeats = sum(k - 1 for k in seen.values())
+        queries = len(ctx.captured_queries)
+        totals.update(wall=wall, cpu=cpu, pg=pg, sql=sql, queries=queries, repeats=repeats)
         print(
-            f"{label:<18} {response.status_code:>6} {wall:>8.1f} {sql:>7.1f} {len(ctx.captured_queries):>7}"
+            f"{label:<18} {response.status_code:>6} {wall:>8.1f} {cpu:>7.1f} {pg:>7.0f} "
+            f"{sql:>7.1f} {queries:>7} {repeats:>7}"
         )
+        if profiler is not None:
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("tottime").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(60)
+            out.write("\nqueries:\n")
+            for q in ctx.captured_queries:
+                out.write(f"{float(q['time']) * 1000:7.2f} ms  {q['sql'][:300]}\n")
+            (DATA_DIR / f"profile-{n}.txt").write_text(out.getvalue())
+    print(
+        f"{'all 7':<18} {'':>6} {totals['wall']:>8.1f} {totals['cpu']:>7.1f} {totals['pg']:>7.0f} "
+        f"{totals['sql']:>7.1f} {totals['queries']:>7} {totals['repeats']:>7}"
+    )
+    if cprofile:
+        print(f"cProfile and the queries of each request: {DATA_DIR}/profile-<n>.txt")
+
+
+def reset_rush(state: dict) -> None:
+    """Put the rush drafts back as ``setup`` left them, in seconds (not the minutes of ``setup``):
+    a draft that both leads signed at its current version, with its original title, no
+    snapshot and no stored eligibility. Leaves the 5,000 and the audit log as they are."""
+    django_setup()
+    from django.db import transaction
+
+    from accord.applications.enums import ApplicationState
+    from accord.applications.models import Application, EligibilityEvaluation, SignOff, Snapshot
+
+    refs = [p["reference"] for p in state["pairs"]]
+    with transaction.atomic():
+        apps = list(Application.objects.filter(reference__in=refs).prefetch_related("members"))
+        for number, pair in enumerate(state["pairs"]):
+            pair.setdefault("title", f"Rush project {number}")
+        titles = {p["reference"]: p["title"] for p in state["pairs"]}
+        for app in apps:
+            app.state = ApplicationState.DRAFT
+            app.submitted_at = None
+            app.title_en = titles[app.reference]
+        Application.objects.bulk_update(apps, ["state", "submitted_at", "title_en"])
+        ids = [a.pk for a in apps]
+        Snapshot.objects.filter(application_id__in=ids).delete()
+        EligibilityEvaluation.objects.filter(application_id__in=ids).delete()
+        signed = set(
+            SignOff.objects.filter(application_id__in=ids).values_list(
+                "application_id", "member_id", "version"
+            )
+        )
+        SignOff.objects.bulk_create(
+            [
+                SignOff(application_id=a.pk, member_id=m.pk, version=a.version)
+                for a in apps
+                for m in a.members.all()
+                if m.role == "lead" and (a.pk, m.pk, a.version) not in signed
+            ]
+        )
+    print(f"reset {len(apps)} rush drafts (draft, signed by both leads, original title)")
 
 
 # --- 2. pages ---------------------------------------------------------------------------------------
@@ -574,7 +700,7 @@ def csv_first_byte(state: dict) -> None:
 # --- 3. the rush ---------------------------------------------------------------------------------
 
 
-def rush(state: dict, concurrency: int = 30) -> None:
+def rush(state: dict, server: Server | None = None, concurrency: int = 30) -> None:
     latencies: list[float] = []
     statuses: list[int] = []
     lock = threading.Lock()
@@ -618,10 +744,12 @@ def rush(state: dict, concurrency: int = 30) -> None:
                 statuses.append(st)
 
     pairs = state["pairs"][:N_PAIRS]
+    cpu0 = server.cpu_ms() if server is not None else None
     t0 = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one_pair, pairs))
     elapsed = time.perf_counter() - t0
+    cpu1 = server.cpu_ms() if server is not None else None
     errors = sum(1 for s in statuses if s >= 400 or s == 0)
     print(f"\n3. Deadline rush: {len(pairs)} pairs × 7 requests, {concurrency} pairs at a time")
     print(
@@ -629,6 +757,11 @@ def rush(state: dict, concurrency: int = 30) -> None:
         f"p50 {pct(latencies, 50):.0f} ms, p95 {pct(latencies, 95):.0f} ms, max {max(latencies):.0f} ms; "
         f"HTTP errors {errors}"
     )
+    if cpu0 is not None and cpu1 is not None:
+        print(
+            f"gunicorn (master and workers) CPU: {(cpu1 - cpu0) / 1000:.1f} s = "
+            f"{(cpu1 - cpu0) / len(statuses):.1f} ms per request (PostgreSQL's not included)"
+        )
     django_setup()
     from accord.applications.enums import ApplicationState
     from accord.applications.models import Application, Snapshot
@@ -816,7 +949,7 @@ def run(quick: bool) -> None:
         )
         measure_pages(state, quick)
         print(machine())
-        rush(state)
+        rush(state, server)
         print(machine())
         faults(state, server)
     finally:
@@ -827,9 +960,16 @@ def run(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "what", choices=["setup", "run", "pages"], help="pages: only section 2 (non-destructive)"
+        "what",
+        choices=["setup", "run", "pages", "reset", "profile", "rush"],
+        help="pages: only section 2 (non-destructive); reset: the rush drafts back to drafts "
+        "(seconds, instead of setup again); profile: only section 1 (submits the last draft: "
+        "reset before the next); rush: only section 3 (reset before the next)",
     )
     parser.add_argument("--quick", action="store_true", help="fewer requests per page")
+    parser.add_argument(
+        "--cprofile", action="store_true", help="profile: write each request's cProfile"
+    )
     args = parser.parse_args()
     print(machine())
     with SmtpSink() as sink:
@@ -849,6 +989,21 @@ def _main(args: argparse.Namespace) -> None:
         server.start()
         try:
             measure_pages(state, args.quick)
+        finally:
+            server.stop()
+        print(machine())
+    elif args.what == "reset":
+        reset_rush(json.loads(STATE.read_text()))
+    elif args.what == "profile":
+        print(f"command: {sys.executable} bench/bench_pages.py profile")
+        profile_rush_requests(json.loads(STATE.read_text()), cprofile=args.cprofile)
+    elif args.what == "rush":
+        state = json.loads(STATE.read_text())
+        server = Server(workers=4)
+        server.start()
+        try:
+            print(machine())
+            rush(state, server)
         finally:
             server.stop()
         print(machine())
