@@ -389,6 +389,19 @@ class Server:
         )
         wait_up()
 
+    def wait_quiet(self, timeout: float = 180) -> float:
+        """Wait until the workers have finished warming up (each loads the text models in a
+        background thread, ~7 CPU-s: see accord.config.gunicorn): until gunicorn uses under 5 %
+        of a core for 3 s. Returns the CPU seconds the start-up took."""
+        start = last = self.cpu_ms()
+        quiet, end = 0, time.time() + timeout
+        while quiet < 3 and time.time() < end:
+            time.sleep(1)
+            now = self.cpu_ms()
+            quiet = quiet + 1 if now - last < 50 else 0
+            last = now
+        return (last - start) / 1000
+
     def worker_pids(self) -> list[int]:
         assert self.proc is not None
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True)
@@ -477,7 +490,7 @@ def _pg_backend_cpu_ms(connection) -> float | None:  # type: ignore[no-untyped-d
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def profile_rush_requests(state: dict, cprofile: bool = False) -> None:
+def profile_rush_requests(state: dict, cprofile: bool = False, repeat: int = 1) -> None:
     """Section 1: one rush pair's 7 requests in-process (the Django test client, PostgreSQL).
 
     Per request: wall, Python CPU of this process, CPU of its PostgreSQL backend (from /proc,
@@ -506,28 +519,8 @@ def profile_rush_requests(state: dict, cprofile: bool = False) -> None:
     uk, kr = Client(**proxied), Client(**proxied)
     uk.force_login(User.objects.get(pk=pair["uk_id"]))
     kr.force_login(User.objects.get(pk=pair["kr_id"]))
-    app = Application.objects.get(reference=ref)
-    edit = {
-        "version": app.version,
-        "title_en": "Profiled edit",
-        "summary_en": app.summary_en,
-        "title_ko": app.title_ko,
-        "summary_ko": app.summary_ko,
-        "case_for_support": app.case_for_support,
-        "keywords": app.keywords,
-        "duration_months": app.duration_months,
-        "areas": [a.pk for a in app.areas.all()],
-    }
-    steps = [
-        ("GET edit", uk, "get", f"/applications/{ref}/edit/", None),
-        ("POST edit", uk, "post", f"/applications/{ref}/edit/", edit),
-        ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
-        ("POST sign (UK)", uk, "post", f"/applications/{ref}/sign/", "version"),
-        ("POST sign (KR)", kr, "post", f"/applications/{ref}/sign/", "version"),
-        ("POST submit", uk, "post", f"/applications/{ref}/submit/", {}),
-        ("GET detail (KR)", kr, "get", f"/applications/{ref}/", None),
-    ]
     # Warm, as a preloaded gunicorn worker is (imports, templates, both catalogues): read-only.
+    reset_rush(state, [pair])
     for client, path in (
         (uk, f"/applications/{ref}/edit/"),
         (uk, f"/applications/{ref}/"),
@@ -535,56 +528,96 @@ def profile_rush_requests(state: dict, cprofile: bool = False) -> None:
     ):
         client.get(path)
     print(
-        "\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL, warm)"
+        "\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL, "
+        f"warm; median of {repeat} run(s), the draft reset before each)"
     )
     print(
         f"{'request':<18} {'status':>6} {'wall ms':>8} {'CPU ms':>7} {'PG CPU':>7} "
         f"{'SQL ms':>7} {'queries':>7} {'repeats':>7}"
     )
+    runs: list[list[tuple]] = []
+    for r in range(repeat):
+        if r:
+            reset_rush(state, [pair])
+        app = Application.objects.get(reference=ref)
+        edit = {
+            "version": app.version,
+            "title_en": "Profiled edit",
+            "summary_en": app.summary_en,
+            "title_ko": app.title_ko,
+            "summary_ko": app.summary_ko,
+            "case_for_support": app.case_for_support,
+            "keywords": app.keywords,
+            "duration_months": app.duration_months,
+            "areas": [a.pk for a in app.areas.all()],
+        }
+        steps = [
+            ("GET edit", uk, "get", f"/applications/{ref}/edit/", None),
+            ("POST edit", uk, "post", f"/applications/{ref}/edit/", edit),
+            ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
+            ("POST sign (UK)", uk, "post", f"/applications/{ref}/sign/", "version"),
+            ("POST sign (KR)", kr, "post", f"/applications/{ref}/sign/", "version"),
+            ("POST submit", uk, "post", f"/applications/{ref}/submit/", {}),
+            ("GET detail (KR)", kr, "get", f"/applications/{ref}/", None),
+        ]
+        rows = []
+        for n, (label, client, method, path, data) in enumerate(steps, start=1):
+            if data == "version":
+                data = {"version": Application.objects.get(reference=ref).version}
+            pg0 = _pg_backend_cpu_ms(connection)
+            profiler = cProfile.Profile() if cprofile and r == 0 else None
+            with CaptureQueriesContext(connection) as ctx:
+                c0, t = time.process_time(), time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
+                response = (
+                    getattr(client, method)(path, data) if data is not None else client.get(path)
+                )
+                if profiler is not None:
+                    profiler.disable()
+                wall = (time.perf_counter() - t) * 1000
+                cpu = (time.process_time() - c0) * 1000
+            pg1 = _pg_backend_cpu_ms(connection)
+            pg = pg1 - pg0 if pg0 is not None and pg1 is not None else float("nan")
+            sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+            seen = Counter(q["sql"] for q in ctx.captured_queries)
+            repeats = sum(k - 1 for k in seen.values())
+            queries = len(ctx.captured_queries)
+            rows.append((label, response.status_code, wall, cpu, pg, sql, queries, repeats))
+            if profiler is not None:
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out)
+                stats.sort_stats("tottime").print_stats(30)
+                stats.sort_stats("cumulative").print_stats(60)
+                out.write("\nqueries:\n")
+                for q in ctx.captured_queries:
+                    out.write(f"{float(q['time']) * 1000:7.2f} ms  {q['sql'][:300]}\n")
+                (DATA_DIR / f"profile-{n}.txt").write_text(out.getvalue())
+        runs.append(rows)
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
     totals = Counter()
-    for n, (label, client, method, path, data) in enumerate(steps, start=1):
-        if data == "version":
-            data = {"version": Application.objects.get(reference=ref).version}
-        pg0 = _pg_backend_cpu_ms(connection)
-        profiler = cProfile.Profile() if cprofile else None
-        with CaptureQueriesContext(connection) as ctx:
-            c0, t = time.process_time(), time.perf_counter()
-            if profiler is not None:
-                profiler.enable()
-            response = getattr(client, method)(path, data) if data is not None else client.get(path)
-            if profiler is not None:
-                profiler.disable()
-            wall = (time.perf_counter() - t) * 1000
-            cpu = (time.process_time() - c0) * 1000
-        pg1 = _pg_backend_cpu_ms(connection)
-        pg = pg1 - pg0 if pg0 is not None and pg1 is not None else float("nan")
-        sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-        seen = Counter(q["sql"] for q in ctx.captured_queries)
-        repeats = sum(k - 1 for k in seen.values())
-        queries = len(ctx.captured_queries)
+    for i, (label, status, *_rest) in enumerate(runs[0]):
+        wall, cpu, pg, sql, queries, repeats = (
+            median([run[i][k] for run in runs]) for k in range(2, 8)
+        )
         totals.update(wall=wall, cpu=cpu, pg=pg, sql=sql, queries=queries, repeats=repeats)
         print(
-            f"{label:<18} {response.status_code:>6} {wall:>8.1f} {cpu:>7.1f} {pg:>7.0f} "
+            f"{label:<18} {status:>6} {wall:>8.1f} {cpu:>7.1f} {pg:>7.0f} "
             f"{sql:>7.1f} {queries:>7} {repeats:>7}"
         )
-        if profiler is not None:
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("tottime").print_stats(30)
-            stats.sort_stats("cumulative").print_stats(60)
-            out.write("\nqueries:\n")
-            for q in ctx.captured_queries:
-                out.write(f"{float(q['time']) * 1000:7.2f} ms  {q['sql'][:300]}\n")
-            (DATA_DIR / f"profile-{n}.txt").write_text(out.getvalue())
     print(
         f"{'all 7':<18} {'':>6} {totals['wall']:>8.1f} {totals['cpu']:>7.1f} {totals['pg']:>7.0f} "
         f"{totals['sql']:>7.1f} {totals['queries']:>7} {totals['repeats']:>7}"
     )
+    reset_rush(state, [pair])
     if cprofile:
         print(f"cProfile and the queries of each request: {DATA_DIR}/profile-<n>.txt")
 
 
-def reset_rush(state: dict) -> None:
+def reset_rush(state: dict, pairs: list[dict] | None = None) -> None:
     """Put the rush drafts back as ``setup`` left them, in seconds (not the minutes of ``setup``):
     a draft that both leads signed at its current version, with its original title, no
     snapshot and no stored eligibility. Leaves the 5,000 and the audit log as they are."""
@@ -594,12 +627,10 @@ def reset_rush(state: dict) -> None:
     from accord.applications.enums import ApplicationState
     from accord.applications.models import Application, EligibilityEvaluation, SignOff, Snapshot
 
-    refs = [p["reference"] for p in state["pairs"]]
+    titles = {p["reference"]: f"Rush project {n}" for n, p in enumerate(state["pairs"])}
+    refs = [p["reference"] for p in (state["pairs"] if pairs is None else pairs)]
     with transaction.atomic():
         apps = list(Application.objects.filter(reference__in=refs).prefetch_related("members"))
-        for number, pair in enumerate(state["pairs"]):
-            pair.setdefault("title", f"Rush project {number}")
-        titles = {p["reference"]: p["title"] for p in state["pairs"]}
         for app in apps:
             app.state = ApplicationState.DRAFT
             app.submitted_at = None
@@ -621,7 +652,8 @@ def reset_rush(state: dict) -> None:
                 if m.role == "lead" and (a.pk, m.pk, a.version) not in signed
             ]
         )
-    print(f"reset {len(apps)} rush drafts (draft, signed by both leads, original title)")
+    if pairs is None:
+        print(f"reset {len(apps)} rush drafts (draft, signed by both leads, original title)")
 
 
 # --- 2. pages ---------------------------------------------------------------------------------------
@@ -939,12 +971,13 @@ def run(quick: bool) -> None:
     print(
         f"command: PYTHONPATH=src {sys.executable} bench/bench_pages.py run{' --quick' if quick else ''}"
     )
-    profile_rush_requests(state)
+    profile_rush_requests(state, repeat=5)
     server = Server(workers=4)
     server.start()
     try:
+        print(f"\ngunicorn workers warmed up ({server.wait_quiet():.1f} CPU-s after start)")
         print(
-            f"\ngunicorn -c python:accord.config.gunicorn, 4 workers, port {PORT}, DEBUG off, "
+            f"gunicorn -c python:accord.config.gunicorn, 4 workers, port {PORT}, DEBUG off, "
             "ACCORD_TASKS=database"
         )
         measure_pages(state, quick)
@@ -970,6 +1003,7 @@ def main() -> None:
     parser.add_argument(
         "--cprofile", action="store_true", help="profile: write each request's cProfile"
     )
+    parser.add_argument("--repeat", type=int, default=5, help="profile: runs (the median shown)")
     args = parser.parse_args()
     print(machine())
     with SmtpSink() as sink:
@@ -996,12 +1030,16 @@ def _main(args: argparse.Namespace) -> None:
         reset_rush(json.loads(STATE.read_text()))
     elif args.what == "profile":
         print(f"command: {sys.executable} bench/bench_pages.py profile")
-        profile_rush_requests(json.loads(STATE.read_text()), cprofile=args.cprofile)
+        profile_rush_requests(
+            json.loads(STATE.read_text()), cprofile=args.cprofile, repeat=args.repeat
+        )
     elif args.what == "rush":
         state = json.loads(STATE.read_text())
         server = Server(workers=4)
         server.start()
         try:
+            warm = server.wait_quiet()
+            print(f"gunicorn workers warmed up ({warm:.1f} CPU-s after start)")
             print(machine())
             rush(state, server)
         finally:
