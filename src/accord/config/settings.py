@@ -113,8 +113,8 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A process keeps its PostgreSQL connection between requests instead of opening one per
-    # request (a new backend process, authentication and session set-up each time: about a
-    # fifth of a short request's CPU, measured by bench/bench_pages.py). The connection is
+    # request (each new one costs a PostgreSQL backend process, authentication and Django's
+    # session set-up, on every request of the deadline rush). The connection is
     # checked when a request first uses it, so one cut by a database restart is replaced, or,
     # while the database is down, the request gets the calm 503 page as before.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
