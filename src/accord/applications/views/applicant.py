@@ -147,7 +147,7 @@ class ApplicationMixin(LoginRequiredMixin):
 
     def get_application(self) -> Application:
         visible = applications_visible_to(self.request.user)  # type: ignore[attr-defined]
-        qs = with_details(visible) if self.details else with_team(visible)
+        qs = with_details(visible, officers=False) if self.details else with_team(visible)
         try:
             application = qs.get(reference=self.kwargs["reference"])  # type: ignore[attr-defined]
         except Application.DoesNotExist:
