@@ -4,8 +4,11 @@
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run     # measure (bounded: ~10 min)
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run --quick
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py pages     # only the pages, repeatable
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py reset     # the rush drafts back (seconds)
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py profile [--cprofile] [--repeat N]
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py rush      # only the rush (reset first)
 
-``run`` submits the rush drafts: run ``setup`` again before another ``run``.
+``run`` and ``rush`` submit the rush drafts: ``reset`` them (or ``setup`` again) before the next.
 
 Production shape: PostgreSQL (127.0.0.1:55432, database ``accord_bench_pages`` — override with
 ``BENCH_DATABASE_URL``), gunicorn with ``accord.config.gunicorn`` and 4 workers,
@@ -21,7 +24,8 @@ written by the service (``store_evaluations``). One UK researcher leads 50 of th
 applications" for someone on 50 applications).
 
 Measured:
-1. where the time goes in each rush request (in-process, one user: wall ms, SQL ms, queries);
+1. where the time goes in each rush request (in-process, one user, median of 5 runs: wall ms,
+   Python CPU ms, PostgreSQL backend CPU ms, SQL ms, queries, repeated queries);
 2. every officer, applicant and public page: p50/p95 at 1 user and at 10 concurrent users,
    errors; the whole-call CSV: first byte and whole file;
 3. the deadline rush: 300 pairs of leads, each: open the edit page, edit, UK lead signs, Korean
@@ -996,8 +1000,8 @@ def main() -> None:
         "what",
         choices=["setup", "run", "pages", "reset", "profile", "rush"],
         help="pages: only section 2 (non-destructive); reset: the rush drafts back to drafts "
-        "(seconds, instead of setup again); profile: only section 1 (submits the last draft: "
-        "reset before the next); rush: only section 3 (reset before the next)",
+        "(seconds, instead of setup again); profile: only section 1 (leaves its draft as it "
+        "found it); rush: only section 3 (reset before the next)",
     )
     parser.add_argument("--quick", action="store_true", help="fewer requests per page")
     parser.add_argument(
