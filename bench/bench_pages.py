@@ -4,8 +4,11 @@
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run     # measure (bounded: ~10 min)
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py run --quick
     PYTHONPATH=src .venv/bin/python bench/bench_pages.py pages     # only the pages, repeatable
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py reset     # the rush drafts back (seconds)
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py profile [--cprofile] [--repeat N]
+    PYTHONPATH=src .venv/bin/python bench/bench_pages.py rush      # only the rush (reset first)
 
-``run`` submits the rush drafts: run ``setup`` again before another ``run``.
+``run`` and ``rush`` submit the rush drafts: ``reset`` them (or ``setup`` again) before the next.
 
 Production shape: PostgreSQL (127.0.0.1:55432, database ``accord_bench_pages`` — override with
 ``BENCH_DATABASE_URL``), gunicorn with ``accord.config.gunicorn`` and 4 workers,
@@ -21,7 +24,8 @@ written by the service (``store_evaluations``). One UK researcher leads 50 of th
 applications" for someone on 50 applications).
 
 Measured:
-1. where the time goes in each rush request (in-process, one user: wall ms, SQL ms, queries);
+1. where the time goes in each rush request (in-process, one user, median of 5 runs: wall ms,
+   Python CPU ms, PostgreSQL backend CPU ms, SQL ms, queries, repeated queries);
 2. every officer, applicant and public page: p50/p95 at 1 user and at 10 concurrent users,
    errors; the whole-call CSV: first byte and whole file;
 3. the deadline rush: 300 pairs of leads, each: open the edit page, edit, UK lead signs, Korean
@@ -389,10 +393,41 @@ class Server:
         )
         wait_up()
 
+    def wait_quiet(self, timeout: float = 180) -> float:
+        """Wait until the workers have finished warming up (each loads the text models in a
+        background thread, ~7 CPU-s: see accord.config.gunicorn): until gunicorn uses under 5 %
+        of a core for 3 s. Returns the CPU seconds the start-up took."""
+        start = last = self.cpu_ms()
+        quiet, end = 0, time.time() + timeout
+        while quiet < 3 and time.time() < end:
+            time.sleep(1)
+            now = self.cpu_ms()
+            quiet = quiet + 1 if now - last < 50 else 0
+            last = now
+        return (last - start) / 1000
+
     def worker_pids(self) -> list[int]:
         assert self.proc is not None
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
+
+    def cpu_ms(self) -> float:
+        """CPU (user + system) used so far by gunicorn: the master, its live workers and the
+        workers it has reaped."""
+        assert self.proc is not None
+        tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+        def stat(pid: int) -> list[str]:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return ["0"] * 20
+
+        master = stat(self.proc.pid)
+        total = sum(int(master[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        for pid in self.worker_pids():
+            total += sum(int(stat(pid)[i]) for i in (11, 12))
+        return total * tick
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -446,7 +481,33 @@ def pct(values: list[float], p: float) -> float:
 # --- 1. where the time goes --------------------------------------------------------------------
 
 
-def profile_rush_requests(state: dict) -> None:
+def _pg_backend_cpu_ms(connection) -> float | None:  # type: ignore[no-untyped-def]
+    """CPU time (user + system) the PostgreSQL backend of ``connection`` has used so far, from
+    /proc (the server runs on this machine); None when it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def profile_rush_requests(state: dict, cprofile: bool = False, repeat: int = 1) -> None:
+    """Section 1: one rush pair's 7 requests in-process (the Django test client, PostgreSQL).
+
+    Per request: wall, Python CPU of this process, CPU of its PostgreSQL backend (from /proc,
+    10 ms ticks: read it over several runs), SQL time as Django measures it, the number of
+    queries and how many of them repeat an earlier one exactly (N+1s, work done twice). With
+    ``cprofile``, each request's cProfile (top functions by own and by cumulative time) and its
+    queries are written to DATA_DIR/profile-<n>.txt (the CPU column then includes the profiler).
+    """
+    import cProfile
+    import io
+    import pstats
+    from collections import Counter
+
     django_setup()
     from django.db import connection
     from django.test import Client
@@ -462,40 +523,141 @@ def profile_rush_requests(state: dict) -> None:
     uk, kr = Client(**proxied), Client(**proxied)
     uk.force_login(User.objects.get(pk=pair["uk_id"]))
     kr.force_login(User.objects.get(pk=pair["kr_id"]))
-    app = Application.objects.get(reference=ref)
-    edit = {
-        "version": app.version,
-        "title_en": "Profiled edit",
-        "summary_en": app.summary_en,
-        "title_ko": app.title_ko,
-        "summary_ko": app.summary_ko,
-        "case_for_support": app.case_for_support,
-        "keywords": app.keywords,
-        "duration_months": app.duration_months,
-        "areas": [a.pk for a in app.areas.all()],
-    }
-    steps = [
-        ("GET edit", uk, "get", f"/applications/{ref}/edit/", None),
-        ("POST edit", uk, "post", f"/applications/{ref}/edit/", edit),
-        ("POST sign (UK)", uk, "post", f"/applications/{ref}/sign/", "version"),
-        ("POST sign (KR)", kr, "post", f"/applications/{ref}/sign/", "version"),
-        ("POST submit", uk, "post", f"/applications/{ref}/submit/", {}),
-        ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
-        ("GET detail (KR)", kr, "get", f"/applications/{ref}/", None),
-    ]
-    print("\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL)")
-    print(f"{'request':<18} {'status':>6} {'wall ms':>8} {'SQL ms':>7} {'queries':>7}")
-    for label, client, method, path, data in steps:
-        if data == "version":
-            data = {"version": Application.objects.get(reference=ref).version}
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            response = getattr(client, method)(path, data) if data is not None else client.get(path)
-            wall = (time.perf_counter() - t) * 1000
-        sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-        print(
-            f"{label:<18} {response.status_code:>6} {wall:>8.1f} {sql:>7.1f} {len(ctx.captured_queries):>7}"
+    # Warm, as a preloaded gunicorn worker is (imports, templates, both catalogues): read-only.
+    reset_rush(state, [pair])
+    for client, path in (
+        (uk, f"/applications/{ref}/edit/"),
+        (uk, f"/applications/{ref}/"),
+        (kr, f"/applications/{ref}/"),
+    ):
+        client.get(path)
+    print(
+        "\n1. Where the time goes in one rush pair (in-process, Django test client, PostgreSQL, "
+        f"warm; median of {repeat} run(s), the draft reset before each)"
+    )
+    print(
+        f"{'request':<18} {'status':>6} {'wall ms':>8} {'CPU ms':>7} {'PG CPU':>7} "
+        f"{'SQL ms':>7} {'queries':>7} {'repeats':>7}"
+    )
+    runs: list[list[tuple]] = []
+    for r in range(repeat):
+        if r:
+            reset_rush(state, [pair])
+        app = Application.objects.get(reference=ref)
+        edit = {
+            "version": app.version,
+            "title_en": "Profiled edit",
+            "summary_en": app.summary_en,
+            "title_ko": app.title_ko,
+            "summary_ko": app.summary_ko,
+            "case_for_support": app.case_for_support,
+            "keywords": app.keywords,
+            "duration_months": app.duration_months,
+            "areas": [a.pk for a in app.areas.all()],
+        }
+        steps = [
+            ("GET edit", uk, "get", f"/applications/{ref}/edit/", None),
+            ("POST edit", uk, "post", f"/applications/{ref}/edit/", edit),
+            ("GET detail (UK)", uk, "get", f"/applications/{ref}/", None),
+            ("POST sign (UK)", uk, "post", f"/applications/{ref}/sign/", "version"),
+            ("POST sign (KR)", kr, "post", f"/applications/{ref}/sign/", "version"),
+            ("POST submit", uk, "post", f"/applications/{ref}/submit/", {}),
+            ("GET detail (KR)", kr, "get", f"/applications/{ref}/", None),
+        ]
+        rows = []
+        for n, (label, client, method, path, data) in enumerate(steps, start=1):
+            if data == "version":
+                data = {"version": Application.objects.get(reference=ref).version}
+            pg0 = _pg_backend_cpu_ms(connection)
+            profiler = cProfile.Profile() if cprofile and r == 0 else None
+            with CaptureQueriesContext(connection) as ctx:
+                c0, t = time.process_time(), time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
+                response = (
+                    getattr(client, method)(path, data) if data is not None else client.get(path)
+                )
+                if profiler is not None:
+                    profiler.disable()
+                wall = (time.perf_counter() - t) * 1000
+                cpu = (time.process_time() - c0) * 1000
+            pg1 = _pg_backend_cpu_ms(connection)
+            pg = pg1 - pg0 if pg0 is not None and pg1 is not None else float("nan")
+            sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+            seen = Counter(q["sql"] for q in ctx.captured_queries)
+            repeats = sum(k - 1 for k in seen.values())
+            queries = len(ctx.captured_queries)
+            rows.append((label, response.status_code, wall, cpu, pg, sql, queries, repeats))
+            if profiler is not None:
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out)
+                stats.sort_stats("tottime").print_stats(30)
+                stats.sort_stats("cumulative").print_stats(60)
+                out.write("\nqueries:\n")
+                for q in ctx.captured_queries:
+                    out.write(f"{float(q['time']) * 1000:7.2f} ms  {q['sql'][:300]}\n")
+                (DATA_DIR / f"profile-{n}.txt").write_text(out.getvalue())
+        runs.append(rows)
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    totals = Counter()
+    for i, (label, status, *_rest) in enumerate(runs[0]):
+        wall, cpu, pg, sql, queries, repeats = (
+            median([run[i][k] for run in runs]) for k in range(2, 8)
         )
+        totals.update(wall=wall, cpu=cpu, pg=pg, sql=sql, queries=queries, repeats=repeats)
+        print(
+            f"{label:<18} {status:>6} {wall:>8.1f} {cpu:>7.1f} {pg:>7.0f} "
+            f"{sql:>7.1f} {queries:>7} {repeats:>7}"
+        )
+    print(
+        f"{'all 7':<18} {'':>6} {totals['wall']:>8.1f} {totals['cpu']:>7.1f} {totals['pg']:>7.0f} "
+        f"{totals['sql']:>7.1f} {totals['queries']:>7} {totals['repeats']:>7}"
+    )
+    reset_rush(state, [pair])
+    if cprofile:
+        print(f"cProfile and the queries of each request: {DATA_DIR}/profile-<n>.txt")
+
+
+def reset_rush(state: dict, pairs: list[dict] | None = None) -> None:
+    """Put the rush drafts back as ``setup`` left them, in seconds (not the minutes of ``setup``):
+    a draft that both leads signed at its current version, with its original title, no
+    snapshot and no stored eligibility. Leaves the 5,000 and the audit log as they are."""
+    django_setup()
+    from django.db import transaction
+
+    from accord.applications.enums import ApplicationState
+    from accord.applications.models import Application, EligibilityEvaluation, SignOff, Snapshot
+
+    titles = {p["reference"]: f"Rush project {n}" for n, p in enumerate(state["pairs"])}
+    refs = [p["reference"] for p in (state["pairs"] if pairs is None else pairs)]
+    with transaction.atomic():
+        apps = list(Application.objects.filter(reference__in=refs).prefetch_related("members"))
+        for app in apps:
+            app.state = ApplicationState.DRAFT
+            app.submitted_at = None
+            app.title_en = titles[app.reference]
+        Application.objects.bulk_update(apps, ["state", "submitted_at", "title_en"])
+        ids = [a.pk for a in apps]
+        Snapshot.objects.filter(application_id__in=ids).delete()
+        EligibilityEvaluation.objects.filter(application_id__in=ids).delete()
+        signed = set(
+            SignOff.objects.filter(application_id__in=ids).values_list(
+                "application_id", "member_id", "version"
+            )
+        )
+        SignOff.objects.bulk_create(
+            [
+                SignOff(application_id=a.pk, member_id=m.pk, version=a.version)
+                for a in apps
+                for m in a.members.all()
+                if m.role == "lead" and (a.pk, m.pk, a.version) not in signed
+            ]
+        )
+    if pairs is None:
+        print(f"reset {len(apps)} rush drafts (draft, signed by both leads, original title)")
 
 
 # --- 2. pages ---------------------------------------------------------------------------------------
@@ -574,7 +736,7 @@ def csv_first_byte(state: dict) -> None:
 # --- 3. the rush ---------------------------------------------------------------------------------
 
 
-def rush(state: dict, concurrency: int = 30) -> None:
+def rush(state: dict, server: Server | None = None, concurrency: int = 30) -> None:
     latencies: list[float] = []
     statuses: list[int] = []
     lock = threading.Lock()
@@ -618,10 +780,12 @@ def rush(state: dict, concurrency: int = 30) -> None:
                 statuses.append(st)
 
     pairs = state["pairs"][:N_PAIRS]
-    t0 = time.perf_counter()
+    cpu0 = server.cpu_ms() if server is not None else None
+    t0, client0 = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one_pair, pairs))
-    elapsed = time.perf_counter() - t0
+    elapsed, client = time.perf_counter() - t0, time.process_time() - client0
+    cpu1 = server.cpu_ms() if server is not None else None
     errors = sum(1 for s in statuses if s >= 400 or s == 0)
     print(f"\n3. Deadline rush: {len(pairs)} pairs × 7 requests, {concurrency} pairs at a time")
     print(
@@ -629,6 +793,12 @@ def rush(state: dict, concurrency: int = 30) -> None:
         f"p50 {pct(latencies, 50):.0f} ms, p95 {pct(latencies, 95):.0f} ms, max {max(latencies):.0f} ms; "
         f"HTTP errors {errors}"
     )
+    if cpu0 is not None and cpu1 is not None:
+        print(
+            f"gunicorn (master and workers) CPU: {(cpu1 - cpu0) / 1000:.1f} s = "
+            f"{(cpu1 - cpu0) / len(statuses):.1f} ms per request (PostgreSQL's not included); "
+            f"the bench's own clients, on the same cores: {client * 1000 / len(statuses):.1f} ms"
+        )
     django_setup()
     from accord.applications.enums import ApplicationState
     from accord.applications.models import Application, Snapshot
@@ -806,17 +976,18 @@ def run(quick: bool) -> None:
     print(
         f"command: PYTHONPATH=src {sys.executable} bench/bench_pages.py run{' --quick' if quick else ''}"
     )
-    profile_rush_requests(state)
+    profile_rush_requests(state, repeat=5)
     server = Server(workers=4)
     server.start()
     try:
+        print(f"\ngunicorn workers warmed up ({server.wait_quiet():.1f} CPU-s after start)")
         print(
-            f"\ngunicorn -c python:accord.config.gunicorn, 4 workers, port {PORT}, DEBUG off, "
+            f"gunicorn -c python:accord.config.gunicorn, 4 workers, port {PORT}, DEBUG off, "
             "ACCORD_TASKS=database"
         )
         measure_pages(state, quick)
         print(machine())
-        rush(state)
+        rush(state, server)
         print(machine())
         faults(state, server)
     finally:
@@ -827,9 +998,17 @@ def run(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "what", choices=["setup", "run", "pages"], help="pages: only section 2 (non-destructive)"
+        "what",
+        choices=["setup", "run", "pages", "reset", "profile", "rush"],
+        help="pages: only section 2 (non-destructive); reset: the rush drafts back to drafts "
+        "(seconds, instead of setup again); profile: only section 1 (leaves its draft as it "
+        "found it); rush: only section 3 (reset before the next)",
     )
     parser.add_argument("--quick", action="store_true", help="fewer requests per page")
+    parser.add_argument(
+        "--cprofile", action="store_true", help="profile: write each request's cProfile"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="profile: runs (the median shown)")
     args = parser.parse_args()
     print(machine())
     with SmtpSink() as sink:
@@ -849,6 +1028,25 @@ def _main(args: argparse.Namespace) -> None:
         server.start()
         try:
             measure_pages(state, args.quick)
+        finally:
+            server.stop()
+        print(machine())
+    elif args.what == "reset":
+        reset_rush(json.loads(STATE.read_text()))
+    elif args.what == "profile":
+        print(f"command: {sys.executable} bench/bench_pages.py profile")
+        profile_rush_requests(
+            json.loads(STATE.read_text()), cprofile=args.cprofile, repeat=args.repeat
+        )
+    elif args.what == "rush":
+        state = json.loads(STATE.read_text())
+        server = Server(workers=4)
+        server.start()
+        try:
+            warm = server.wait_quiet()
+            print(f"gunicorn workers warmed up ({warm:.1f} CPU-s after start)")
+            print(machine())
+            rush(state, server)
         finally:
             server.stop()
         print(machine())

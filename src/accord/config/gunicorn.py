@@ -9,7 +9,13 @@
 - ``when_ready`` warms the master before the first fork: every Accord module (and numpy/scipy
   behind them) imported, every template compiled, both catalogues loaded — measured on the
   bench machine, a worker's first request otherwise took 7–8 s of imports.
-- ``max_requests`` with jitter recycles workers one at a time, bounding memory growth.
+- ``max_requests`` with jitter recycles workers one at a time, bounding memory growth. Each new
+  worker loads the text models again (~7 CPU-s, see ``post_fork``): at 2,000 requests a deadline
+  rush at 60 requests/s recycled a worker every half minute, spending about a tenth of the two
+  cores on reloading; 10,000 keeps that to about 2 %.
+- Sync workers, ``2 × cores``: in the rush (``bench/bench_pages.py rush``, 2 cores) 4 sync
+  workers used 36.5 ms of gunicorn CPU per request, 2 gthread workers × 4 threads 41.0 ms
+  for the same throughput; requests are short and mostly CPU, so threads only add GIL switching.
 
 Every value can be changed with the usual ``GUNICORN_CMD_ARGS`` or on the command line; the
 number of workers also with ``ACCORD_WEB_WORKERS``.
@@ -28,8 +34,8 @@ preload_app = True
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("ACCORD_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accord.accounts.rules import is_administrator
-from accord.applications.models import Application, Invitation, TeamMember
-from accord.programmes.models import Call
+from accord.applications.models import Application, BudgetLine, Invitation, TeamMember
+from accord.programmes.models import Call, CallSide
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
@@ -34,13 +34,17 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     return qs.filter(condition)
 
 
-def with_details(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """Everything the detail pages and eligibility need, in a fixed number of queries."""
+def with_details(qs: QuerySet[Application], *, officers: bool = True) -> QuerySet[Application]:
+    """Everything the detail pages and eligibility need, in a fixed number of queries.
+
+    ``officers=False``: without the call's review criteria and the funders' checks, which only
+    the officers' pages and the API show (the applicants' pages: two queries fewer)."""
     return qs.select_related("call__programme").prefetch_related(
-        "call__sides__funder",
+        # Joined, not prefetched level by level: one query each instead of two.
+        Prefetch("call__sides", queryset=CallSide.objects.select_related("funder")),
         "call__rules",
         "call__areas",
-        "call__criteria",
+        *(["call__criteria"] if officers else []),
         "areas",
         Prefetch(
             "members",
@@ -48,13 +52,19 @@ def with_details(qs: QuerySet[Application]) -> QuerySet[Application]:
                 "country", "role", "id"
             ),
         ),
-        "budget_lines__organisation",
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("organisation")),
         "documents",
         "signoffs",
         "invitations",
         "eligibility_overrides",
-        "funder_checks",
+        *(["funder_checks"] if officers else []),
     )
+
+
+def with_team(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """What the permission rules read (the call and the team), for the actions that change an
+    application without showing it (sign, submit, save): two queries instead of sixteen."""
+    return qs.select_related("call").prefetch_related("members")
 
 
 def my_applications(user: Any) -> QuerySet[Application]:

@@ -35,11 +35,11 @@ from accord.applications.models import (
     RuleOutcome,
     TeamMember,
 )
-from accord.applications.selectors import with_details
 from accord.applications.selectors.eligibility import (
     INACTIVE_STATES,
     core_rule,
     facts_for,
+    for_evaluation,
     rule_label,
 )
 from accord.common.models import AuditAction, RunState
@@ -78,7 +78,7 @@ def store_evaluations(application_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     applications = list(
-        with_details(
+        for_evaluation(
             Application.objects.filter(pk__in=ids).exclude(state__in=STORED_EXCLUDED)
         ).order_by("pk")
     )

@@ -8,6 +8,7 @@ else gets 404; changes need ``applications.change_application`` (team member, dr
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NoReturn
 
 from django.contrib import messages
@@ -39,6 +40,7 @@ from accord.applications.selectors import (
     open_invitations,
     public_calls,
     with_details,
+    with_team,
 )
 from accord.applications.selectors.budget import budget_summary
 from accord.applications.selectors.eligibility import evaluate_application, is_eligible
@@ -139,9 +141,13 @@ class ApplicationMixin(LoginRequiredMixin):
     # A team member refused because the application no longer takes changes is told so (and
     # sent to the application); an action that is not about changing it (withdraw) is a 403.
     explain_when_closed = True
+    # Pages that show the application read everything about it; actions that only change it
+    # (and redirect) read what the permission rules need (``with_team``).
+    details = True
 
     def get_application(self) -> Application:
-        qs = with_details(applications_visible_to(self.request.user))  # type: ignore[attr-defined]
+        visible = applications_visible_to(self.request.user)  # type: ignore[attr-defined]
+        qs = with_details(visible, officers=False) if self.details else with_team(visible)
         try:
             application = qs.get(reference=self.kwargs["reference"])  # type: ignore[attr-defined]
         except Application.DoesNotExist:
@@ -251,6 +257,7 @@ def _sides(application: Application) -> list[tuple[str, str]]:
 class EditView(ApplicationMixin, TemplateView):
     permission_required = "applications.change_application"
     template_name = "applications/edit.html"
+    details = False  # the form reads the application's own fields, its areas and the call's
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = kwargs.pop("application", None) or self.get_application()
@@ -259,7 +266,9 @@ class EditView(ApplicationMixin, TemplateView):
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
-        form = ApplicationForm(request.POST, instance=Application.objects.get(pk=application.pk))
+        # The form writes the posted values into its instance: a copy, so that ``application``
+        # stays as read (the service locks and reads the row again).
+        form = ApplicationForm(request.POST, instance=copy.copy(application))
         if form.is_valid():
             data = form.cleaned_data
             values = {name: data[name] for name in ApplicationForm.Meta.fields}
@@ -569,6 +578,7 @@ class DocumentDownloadView(ApplicationMixin, View):
 
 class SignView(ApplicationMixin, View):
     permission_required = "applications.sign_application"
+    details = False
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         application = self.get_application()
@@ -594,6 +604,7 @@ class TransitionView(ApplicationMixin, View):
     """Submit (a team member, once both leads signed) or withdraw (a lead); anyone else: 404."""
 
     target: str = ""
+    details = False
 
     def get_application(self) -> Application:
         submitting = self.target == ApplicationState.SUBMITTED
