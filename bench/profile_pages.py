@@ -2,7 +2,8 @@
 
     BENCH_DATABASE_URL=postgres://... BENCH_DATA_DIR=... python bench/profile_pages.py [--queries N] [--repeat R]
 
-For each page: wall ms (best and median of ``--repeat``), SQL ms, queries; with ``--queries N``
+For each page: wall ms (best and median of ``--repeat``), the web process's CPU ms (best: Python
+and the driver, not PostgreSQL's), SQL ms (wall, as the driver waited), queries; with ``--queries N``
 the N slowest queries of the last request, with their SQL. Reads the state that
 ``bench_pages.py setup`` wrote (the officer's and the busy applicant's sessions).
 """
@@ -48,22 +49,27 @@ def main() -> None:
             c.cookies[settings.SESSION_COOKIE_NAME] = state[who]
         clients[who] = c
     print(machine())
-    print(f"{'page':<26} {'status':>6} {'best ms':>8} {'med ms':>8} {'SQL ms':>7} {'queries':>7}")
+    print(
+        f"{'page':<26} {'status':>6} {'best ms':>8} {'med ms':>8} {'CPU ms':>7} {'SQL ms':>7} "
+        f"{'queries':>7}"
+    )
     for who, label, path in pages(state):
         if args.only and args.only not in label:
             continue
         client = clients[who]
         client.get(path)  # warm
-        walls = []
+        walls, cpus = [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 walls.append((time.perf_counter() - t) * 1000)
+                cpus.append((time.process_time() - c) * 1000)
         sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
         print(
             f"{label:<26} {response.status_code:>6} {min(walls):>8.1f} "
-            f"{statistics.median(walls):>8.1f} {sql:>7.1f} {len(ctx.captured_queries):>7}"
+            f"{statistics.median(walls):>8.1f} {min(cpus):>7.1f} {sql:>7.1f} "
+            f"{len(ctx.captured_queries):>7}"
         )
         if args.queries:
             slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[: args.queries]

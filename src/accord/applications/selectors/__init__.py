@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from accord.accounts.rules import is_administrator
-from accord.applications.enums import ApplicationState
-from accord.applications.models import Application, Invitation, TeamMember
+from accord.applications.enums import ApplicationState, MemberRole
+from accord.applications.models import (
+    Application,
+    BudgetLine,
+    FunderCheck,
+    Invitation,
+    TeamMember,
+)
 from accord.programmes.models import Call, CallSide
 
 
@@ -114,40 +129,84 @@ def with_application_counts(calls: QuerySet[Call]) -> QuerySet[Call]:
     )
 
 
+#: What the officers' list and CSV read of an application (not its texts or case for support).
+LIST_COLUMNS = ("id", "call_id", "reference", "state", "title_en", "title_ko", "submitted_at")
+
+
 def call_applications(
     call: Call, *, state: str = "", area: str = "", side: str = "", query: str = ""
 ) -> QuerySet[Application]:
-    """An officer's list of a call's applications, filtered, with what the list shows prefetched."""
+    """An officer's list of a call's applications, filtered, with what the list shows prefetched.
+
+    Ordered by reference on the (call, reference) index, each filter a condition on the
+    application (area and side as ``EXISTS``), so a page is an index range with a LIMIT and the
+    count a plain ``COUNT(*)``: no DISTINCT over the joined rows, whatever the call's size. Only
+    the columns the list shows are read; ``application_rows`` attaches the call itself.
+    """
     qs = (
         Application.objects.filter(call=call, submitted_at__isnull=False)  # drafts are the team's
-        .select_related("call")
+        .only(*LIST_COLUMNS)
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=TeamMember.objects.select_related("person", "organisation").order_by(
-                    "country", "role"
-                ),
+                queryset=TeamMember.objects.filter(role=MemberRole.LEAD)
+                .select_related("person", "organisation")
+                .only(
+                    "application_id",
+                    "role",
+                    "country",
+                    "person__name_en",
+                    "person__name_ko",
+                    "organisation__name_en",
+                    "organisation__short_name",
+                )
+                .order_by("country", "id"),
+                to_attr="list_leads",
             ),
             "areas",
-            "budget_lines__organisation",
-            "call__sides",
-            "funder_checks",
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related("organisation").only(
+                    "application_id",
+                    "country",
+                    "category",
+                    "amount",
+                    "organisation__size",
+                    "organisation__kind",
+                ),
+            ),
+            Prefetch(
+                "funder_checks",
+                queryset=FunderCheck.objects.only("application_id", "country", "status"),
+            ),
         )
         .order_by("reference")
     )
     if state:
         qs = qs.filter(state=state)
     if area:
-        qs = qs.filter(areas__slug=area)
+        qs = qs.filter(
+            Exists(
+                Application.areas.through.objects.filter(
+                    application_id=OuterRef("pk"), technologyarea__slug=area
+                )
+            )
+        )
     if side:
-        qs = qs.filter(members__country=side, members__role="lead")
+        qs = qs.filter(
+            Exists(
+                TeamMember.objects.filter(
+                    application_id=OuterRef("pk"), country=side, role=MemberRole.LEAD
+                )
+            )
+        )
     if query:
         qs = qs.filter(
             Q(title_en__icontains=query)
             | Q(title_ko__icontains=query)
             | Q(reference__icontains=query)
         )
-    return qs.distinct()
+    return qs
 
 
 def public_calls() -> QuerySet[Call]:

@@ -130,7 +130,10 @@ def application_rows(call: Call, applications: Iterable[Application]) -> Iterato
     """One row per application of the officers' list (and CSV): leads, budget and checks per side."""
     sides = list(call.sides.all())
     for application in applications:
-        members = list(application.members.all())
+        application.call = call  # the one call, its sides prefetched, for every row's budget
+        members = getattr(application, "list_leads", None)
+        if members is None:
+            members = list(application.members.all())
         leads = {m.country: m for m in members if m.role == MemberRole.LEAD}
         budget = budget_summary(application)
         checks = {c.country: c for c in application.funder_checks.all()}
