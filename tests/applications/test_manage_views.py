@@ -579,7 +579,7 @@ def test_dashboard_query_count_is_flat(client, call, rs_officer, n):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call", call))
     assert response.context["eligibility"]["count"] == n
-    assert len(ctx.captured_queries) == 19
+    assert len(ctx.captured_queries) == 16
 
 
 def test_dashboard_counts_by_state_area_side_and_rule(client, two, rs_officer):

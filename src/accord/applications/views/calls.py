@@ -115,10 +115,13 @@ class CallDashboardView(OfficerMixin, TemplateView):
         call = self.get_call(
             officer_calls(self.request.user).prefetch_related("sides__funder", "rules", "areas")
         )
+        rules = list(call.rules.all())
+        dashboard = call_dashboard(call, rules)
+        eligibility = eligibility_summary(call, rules, dashboard.pop("eligibility"))
         return super().get_context_data(
             call=call,
-            **call_dashboard(call),
-            eligibility=eligibility_summary(call, list(call.rules.all())),
+            **dashboard,
+            eligibility=eligibility,
             can_recompute=self.request.user.has_perm(  # type: ignore[union-attr]
                 "applications.recompute_eligibility", call
             ),
