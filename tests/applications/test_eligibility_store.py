@@ -13,10 +13,16 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from accord.applications.enums import ApplicationState
-from accord.applications.models import Application, EligibilityEvaluation, EligibilityRun
+from accord.applications.models import (
+    Application,
+    EligibilityEvaluation,
+    EligibilityRun,
+    RuleOutcome,
+)
 from accord.applications.selectors.eligibility import evaluate_application
+from accord.applications.selectors.officer import CHECKED_STATES
 from accord.applications.services.checks import override_eligibility
-from accord.applications.services.eligibility_store import CHECKED_STATES, eligibility_summary
+from accord.applications.services.eligibility_store import eligibility_summary
 from accord.applications.services.lifecycle import transition_application
 from accord.common.models import RunState
 from accord.programmes.services.calls import delete_rule, set_rule
@@ -152,7 +158,8 @@ def test_the_summary_query_count_is_flat(call, funding, n):
     with CaptureQueriesContext(connection) as ctx:
         summary = eligibility_summary(call, rules)
     assert summary["count"] == n
-    assert len(ctx.captured_queries) == 6
+    # counts by state (with stored and problem counts), outcomes per rule, overrides, the run
+    assert len(ctx.captured_queries) == 4
 
 
 def test_a_recompute_whose_worker_died_is_shown_failed_with_a_retry(client, call, funding):
@@ -172,3 +179,23 @@ def test_a_recompute_whose_worker_died_is_shown_failed_with_a_retry(client, call
     assert "Recomputing the results after a change to the rules failed:" in html
     assert "The background worker stopped working on this run" in html
     assert "Recompute the eligibility results" in html
+
+
+def test_the_dashboard_lists_what_could_not_be_checked(client, call, funding):
+    fine = make_joint_application(call=call, state=ApplicationState.SUBMITTED, reference="A-1")
+    broken = make_joint_application(call=call, state=ApplicationState.SUBMITTED, reference="A-2")
+    # what store_evaluations records when the rules cannot be evaluated: a problem, no outcome
+    EligibilityEvaluation.objects.filter(application=broken).update(
+        passed=None, problem="Rule 'budgets' has no maximum."
+    )
+    RuleOutcome.objects.filter(application=broken).delete()
+    summary = eligibility_summary(call, list(call.rules.all()))
+    assert [(a.reference, problem) for a, problem in summary["problems"]] == [
+        ("A-2", "Rule 'budgets' has no maximum.")
+    ]
+    assert (summary["count"], summary["not_evaluated"]) == (2, 0)
+    client.force_login(officer_of("royal-society"))
+    html = client.get(reverse("manage:call", args=[call.slug])).content.decode()
+    assert "Could not be checked" in html
+    assert f"{fine.reference}</a>" not in html
+    assert ">A-2</a>: Rule &#x27;budgets&#x27; has no maximum.</li>" in html

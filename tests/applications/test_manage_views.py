@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accord.accounts.enums import Role
-from accord.applications.enums import ApplicationState, CheckStatus
+from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
 from accord.applications.models import Application, EligibilityOverride, FunderCheck
 from accord.applications.selectors.eligibility import evaluate_application
 from accord.applications.services.checks import record_funder_check
@@ -27,7 +27,12 @@ from accord.partnerships.models import TechnologyArea
 from accord.programmes.models import Call
 from tests.applications.conftest import officer_of
 from tests.factories.accounts import UserFactory
-from tests.factories.applications import make_applicant, make_joint_application, make_researcher
+from tests.factories.applications import (
+    TeamMemberFactory,
+    make_applicant,
+    make_joint_application,
+    make_researcher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -503,6 +508,39 @@ def test_list_filters_and_htmx_swaps_only_the_table(client, two, nrf_officer):
     assert "Download CSV" in html and "format=csv" in html
 
 
+def test_list_filters_by_side_and_area_list_each_application_once(client, two, rs_officer):
+    secret, other = two
+    # a second member on the British side of each: the side filter matches leads only, once each
+    TeamMemberFactory(application=secret, person=make_researcher("GB"))
+    TeamMemberFactory(
+        application=other, person=make_researcher("GB"), role=MemberRole.CO_INVESTIGATOR
+    )
+    client.force_login(rs_officer)
+    for query, references, count in [
+        ("?side=GB", ["ICA-2025-0001", "ICA-2025-0002"], "2 applications"),
+        ("?side=KR&area=data", ["ICA-2025-0002"], "1 application "),
+        ("?area=ai", ["ICA-2025-0002"], "1 application "),
+        ("?side=JP", [], "0 applications"),
+    ]:
+        response = client.get(url("call_applications", two[0].call, query=query))
+        assert [row["application"].reference for row in response.context["rows"]] == references
+        assert f'<p class="summary">{count}' in response.content.decode()
+
+
+def test_list_shows_each_sides_lead_not_the_other_members(client, two, rs_officer):
+    secret, _other = two
+    member = TeamMemberFactory(application=secret, person=make_researcher("GB"))
+    client.force_login(rs_officer)
+    response = client.get(url("call_applications", secret.call))
+    row = response.context["rows"][0]
+    gb_lead = secret.members.get(role=MemberRole.LEAD, country="GB")
+    assert [(side.country, lead.pk if lead else None) for side, lead in row["leads"]] == [
+        ("GB", gb_lead.pk),
+        ("KR", secret.members.get(role=MemberRole.LEAD, country="KR").pk),
+    ]
+    assert member.person.name_en not in response.content.decode()
+
+
 def test_list_shows_korean_title_to_korean_readers(client, two, nrf_officer):
     client.force_login(nrf_officer)
     english = client.get(url("call_applications", two[0].call)).content.decode()
@@ -523,12 +561,12 @@ def test_list_and_csv_query_counts_are_flat(client, call, rs_officer, n):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call_applications", call))
     assert len(response.context["rows"]) == n
-    assert len(ctx.captured_queries) == 15
+    assert len(ctx.captured_queries) == 13
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call_applications", call, query="?format=csv"))
         content = response.getvalue()  # the rows are read while streaming
     assert len(content.decode("utf-8-sig").splitlines()) == n + 1
-    assert len(ctx.captured_queries) == 14
+    assert len(ctx.captured_queries) == 12
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -541,7 +579,7 @@ def test_dashboard_query_count_is_flat(client, call, rs_officer, n):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("call", call))
     assert response.context["eligibility"]["count"] == n
-    assert len(ctx.captured_queries) == 19
+    assert len(ctx.captured_queries) == 16
 
 
 def test_dashboard_counts_by_state_area_side_and_rule(client, two, rs_officer):

@@ -104,6 +104,19 @@ def test_example_config_lists_every_setting():
 
 
 def test_a_run_timeout_below_three_heartbeats_is_refused_with_the_fix():
-    with pytest.raises(ImproperlyConfigured, match="ACCORD_RUN_STALE_SECONDS must be a whole number"):
+    with pytest.raises(
+        ImproperlyConfigured, match="ACCORD_RUN_STALE_SECONDS must be a whole number"
+    ):
         load({"ACCORD_DEBUG": "true", "ACCORD_RUN_STALE_SECONDS": "10"})
-    assert load({"ACCORD_DEBUG": "true", "ACCORD_RUN_STALE_SECONDS": "600"}).str("RUN_STALE_SECONDS") == "600"
+    assert (
+        load({"ACCORD_DEBUG": "true", "ACCORD_RUN_STALE_SECONDS": "600"}).str("RUN_STALE_SECONDS")
+        == "600"
+    )
+
+
+def test_database_connection_age_is_a_whole_number_of_seconds():
+    with pytest.raises(ImproperlyConfigured, match="ACCORD_DATABASE_CONN_MAX_AGE must be a whole"):
+        load({"ACCORD_DEBUG": "true", "ACCORD_DATABASE_CONN_MAX_AGE": "forever"})
+    config = load({"ACCORD_DEBUG": "true", "ACCORD_DATABASE_CONN_MAX_AGE": "60"})
+    assert config.str("DATABASE_CONN_MAX_AGE") == "60"
+    assert load({"ACCORD_DEBUG": "true"}).str("DATABASE_CONN_MAX_AGE") == "0"

@@ -72,6 +72,12 @@ class Application(TimeStampedModel):
         ordering = ["reference"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        indexes = [
+            # A call's page of the officers' list: an index range in reference order, LIMIT 50.
+            models.Index(fields=["call", "reference"], name="application_call_reference"),
+            # The dashboard's counts by state (an index-only scan of the call's entries).
+            models.Index(fields=["call", "state"], name="application_call_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title_en}"

@@ -55,6 +55,11 @@ SETTINGS: dict[str, tuple[object, str]] = {
         "Server time zone. Dates are stored in UTC and shown in Europe/London and Asia/Seoul.",
     ),
     "LANGUAGE_CODE": ("en", "Default interface language: en or ko."),
+    "DATABASE_CONN_MAX_AGE": (
+        "0",
+        "Seconds a web process keeps its database connection between requests (PostgreSQL; "
+        "0: a new connection per request). The gunicorn settings make it 60 for web workers.",
+    ),
     "RUN_STALE_SECONDS": (
         "300",
         "A background run with no heartbeat for this many seconds is marked failed (worker died).",
@@ -180,6 +185,11 @@ def load(environ: dict[str, str] | None = None) -> Config:
         )
     if config.str("DATABASE_URL"):
         database_config(config.str("DATABASE_URL"))
+    if not config.str("DATABASE_CONN_MAX_AGE").isdigit():
+        raise ImproperlyConfigured(
+            f"ACCORD_DATABASE_CONN_MAX_AGE must be a whole number of seconds (0: close after "
+            f"each request), not {config.str('DATABASE_CONN_MAX_AGE')!r}."
+        )
     if not config.str("RUN_STALE_SECONDS").isdigit() or int(config.str("RUN_STALE_SECONDS")) < 30:
         raise ImproperlyConfigured(
             f"ACCORD_RUN_STALE_SECONDS must be a whole number of seconds, at least 30 "

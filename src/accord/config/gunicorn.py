@@ -27,6 +27,10 @@ import multiprocessing
 import os
 from typing import Any
 
+# Web workers keep their database connection between requests (not ``accord db_worker``,
+# which does not read this file); an operator's own value wins.
+os.environ.setdefault("ACCORD_DATABASE_CONN_MAX_AGE", "60")
+
 wsgi_app = "accord.config.wsgi:application"
 bind = os.environ.get("ACCORD_WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("ACCORD_WEB_WORKERS", 2 * multiprocessing.cpu_count()))

@@ -12,16 +12,24 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, OuterRef, Q, Subquery, Sum
 
 from accord.applications.enums import ApplicationState, CheckStatus, MemberRole
-from accord.applications.models import Application, BudgetLine, FunderCheck, TeamMember
+from accord.applications.models import (
+    Application,
+    BudgetLine,
+    EligibilityEvaluation,
+    EligibilityOverride,
+    FunderCheck,
+    RuleOutcome,
+    TeamMember,
+)
 from accord.applications.selectors.budget import CENT, budget_summary, funding_rate
-from accord.applications.selectors.eligibility import evaluate_application
+from accord.applications.selectors.eligibility import evaluate_application, rule_label
 from accord.directory.models import Organisation
 from accord.partnerships.models import TechnologyArea
 from accord.programmes.call_templates import TEMPLATES
-from accord.programmes.models import Call, Programme, ProgrammeFunder
+from accord.programmes.models import Call, EligibilityRule, Programme, ProgrammeFunder
 
 
 def templates_for(user: Any) -> list[tuple[str, str]]:
@@ -82,17 +90,97 @@ def side_totals(call: Call, sides: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def call_dashboard(call: Call) -> dict[str, Any]:
-    """Counts by state, area and side, and the funders' checks per side (a fixed number of
-    queries, whatever the number of applications)."""
-    sides = list(call.sides.all())
-    state_counts = dict(
-        Application.objects.filter(call=call)
+#: States whose eligibility the officers are deciding or have decided: the dashboard summary.
+CHECKED_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.ELIGIBLE,
+    ApplicationState.INELIGIBLE,
+)
+
+
+def state_rows(call: Call) -> dict[str, dict[str, int]]:
+    """Per state: applications, those with a stored evaluation, and those whose evaluation
+    records a problem — one query on the (call, state) index joined to the evaluations."""
+    return {
+        row["state"]: row
+        for row in Application.objects.filter(call=call)
         .values("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
+        .annotate(
+            n=Count("id"),
+            stored=Count("eligibility_evaluation"),
+            problems=Count("eligibility_evaluation", filter=~Q(eligibility_evaluation__problem="")),
+        )
         .order_by()
-    )
+    }
+
+
+def eligibility_counts(
+    call: Call, rules: list[EligibilityRule], states: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
+    """Per rule, how many checked applications pass and fail it (overrides applied), from the
+    stored results: one aggregate over their outcomes, the few overrides, and the applications
+    that could not be checked only when there are some. ``states``: ``state_rows(call)``, if
+    the caller has it already."""
+    states = state_rows(call) if states is None else states
+    checked = [states[s] for s in CHECKED_STATES if s in states]
+    in_checked = Q(application__call=call, application__state__in=CHECKED_STATES)
+    counts: dict[str, dict[str, int]] = {
+        row["rule_key"]: {"passed": row["passed_n"], "failed": row["failed_n"]}
+        for row in RuleOutcome.objects.filter(in_checked)
+        .values("rule_key")
+        .annotate(
+            passed_n=Count("id", filter=Q(passed=True)),
+            failed_n=Count("id", filter=Q(passed=False)),
+        )
+        .order_by()
+    }
+    # Overrides are few: move each overridden outcome to the side the officers decided.
+    automatic = RuleOutcome.objects.filter(
+        application_id=OuterRef("application_id"), rule_key=OuterRef("rule_key")
+    ).values("passed")[:1]
+    for override in (
+        EligibilityOverride.objects.filter(in_checked)
+        .annotate(automatic=Subquery(automatic, output_field=BooleanField()))
+        .values("rule_key", "passed", "automatic")
+    ):
+        if override["automatic"] is None or override["automatic"] == override["passed"]:
+            continue
+        row = counts.setdefault(override["rule_key"], {"passed": 0, "failed": 0})
+        moved_from, moved_to = ("failed", "passed") if override["passed"] else ("passed", "failed")
+        row[moved_from] -= 1
+        row[moved_to] += 1
+    total = sum(r["n"] for r in checked)
+    problems: list[tuple[Application, str]] = []
+    if any(r["problems"] for r in checked):
+        problems = [
+            (e.application, e.problem)
+            for e in EligibilityEvaluation.objects.filter(in_checked)
+            .exclude(problem="")
+            .select_related("application")
+            .order_by("application__reference")[:50]
+        ]
+    return {
+        "count": total,
+        "not_evaluated": total - sum(r["stored"] for r in checked),
+        "rows": [
+            {
+                "rule": r,
+                "label": rule_label(r.kind),
+                "passed": counts.get(r.key, {}).get("passed", 0),
+                "failed": counts.get(r.key, {}).get("failed", 0),
+            }
+            for r in rules
+        ],
+        "problems": problems,
+    }
+
+
+def call_dashboard(call: Call, rules: list[EligibilityRule] | None = None) -> dict[str, Any]:
+    """Counts by state, area and side, the funders' checks per side and (given the call's
+    ``rules``) the eligibility counts: a fixed number of aggregate queries, whatever the number
+    of applications, none of them evaluating an application."""
+    sides = list(call.sides.all())
+    states = state_rows(call)
     areas = (
         TechnologyArea.objects.filter(applications__call=call)
         .annotate(n=Count("applications"))
@@ -105,10 +193,11 @@ def call_dashboard(call: Call) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     }
-    return {
-        "total": sum(state_counts.values()),
+    dashboard: dict[str, Any] = {
+        "total": sum(r["n"] for r in states.values()),
         "by_state": [
-            (value, label, state_counts.get(value, 0)) for value, label in ApplicationState.choices
+            (value, label, states[value]["n"] if value in states else 0)
+            for value, label in ApplicationState.choices
         ],
         "by_area": list(areas),
         "by_side": side_totals(call, sides),
@@ -124,13 +213,19 @@ def call_dashboard(call: Call) -> dict[str, Any]:
             for side in sides
         ],
     }
+    if rules is not None:
+        dashboard["eligibility"] = eligibility_counts(call, rules, states)
+    return dashboard
 
 
 def application_rows(call: Call, applications: Iterable[Application]) -> Iterator[dict[str, Any]]:
     """One row per application of the officers' list (and CSV): leads, budget and checks per side."""
     sides = list(call.sides.all())
     for application in applications:
-        members = list(application.members.all())
+        application.call = call  # the one call, its sides prefetched, for every row's budget
+        members = getattr(application, "list_leads", None)
+        if members is None:
+            members = list(application.members.all())
         leads = {m.country: m for m in members if m.role == MemberRole.LEAD}
         budget = budget_summary(application)
         checks = {c.country: c for c in application.funder_checks.all()}
@@ -182,11 +277,14 @@ def application_overview(application: Application, side: str) -> dict[str, Any]:
 
 
 __all__ = [
+    "CHECKED_STATES",
     "application_overview",
     "application_rows",
     "call_dashboard",
+    "eligibility_counts",
     "has_submitted_applications",
     "officer_zone",
     "side_totals",
+    "state_rows",
     "templates_for",
 ]

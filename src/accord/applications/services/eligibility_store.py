@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,6 @@ from accord.applications.enums import ApplicationState
 from accord.applications.models import (
     Application,
     EligibilityEvaluation,
-    EligibilityOverride,
     EligibilityRun,
     RuleOutcome,
     TeamMember,
@@ -40,8 +39,8 @@ from accord.applications.selectors.eligibility import (
     core_rule,
     facts_for,
     for_evaluation,
-    rule_label,
 )
+from accord.applications.selectors.officer import eligibility_counts
 from accord.common.models import AuditAction, RunState
 from accord.common.services.audit import log_action
 from accord.common.services.runs import checked
@@ -49,12 +48,6 @@ from accord.common.tasking import enqueue_on_commit
 from accord.core import eligibility as core
 from accord.programmes.models import Call, EligibilityRule
 
-#: States whose eligibility the officers are deciding or have decided: the dashboard summary.
-CHECKED_STATES = (
-    ApplicationState.SUBMITTED,
-    ApplicationState.ELIGIBLE,
-    ApplicationState.INELIGIBLE,
-)
 #: Applications with stored results: every one that has left the draft.
 STORED_EXCLUDED = (ApplicationState.DRAFT,)
 #: Applications evaluated per step of a background recompute (one progress update each).
@@ -185,52 +178,13 @@ def recompute_call(*, run: EligibilityRun) -> EligibilityRun:
     return run
 
 
-def eligibility_summary(call: Call, rules: list[EligibilityRule]) -> dict[str, Any]:
-    """Per rule, how many checked applications pass and fail it (overrides applied), from SQL."""
-    in_checked = Q(application__call=call, application__state__in=CHECKED_STATES)
-    counts: dict[str, dict[str, int]] = {
-        row["rule_key"]: {"passed": row["passed_n"], "failed": row["failed_n"]}
-        for row in RuleOutcome.objects.filter(in_checked)
-        .values("rule_key")
-        .annotate(
-            passed_n=Count("id", filter=Q(passed=True)),
-            failed_n=Count("id", filter=Q(passed=False)),
-        )
-        .order_by()
-    }
-    # Overrides are few: move each overridden outcome to the side the officers decided.
-    automatic = RuleOutcome.objects.filter(
-        application_id=OuterRef("application_id"), rule_key=OuterRef("rule_key")
-    ).values("passed")[:1]
-    for override in (
-        EligibilityOverride.objects.filter(in_checked)
-        .annotate(automatic=Subquery(automatic, output_field=BooleanField()))
-        .values("rule_key", "passed", "automatic")
-    ):
-        if override["automatic"] is None or override["automatic"] == override["passed"]:
-            continue
-        row = counts.setdefault(override["rule_key"], {"passed": 0, "failed": 0})
-        moved_from, moved_to = ("failed", "passed") if override["passed"] else ("passed", "failed")
-        row[moved_from] -= 1
-        row[moved_to] += 1
-    total = Application.objects.filter(call=call, state__in=CHECKED_STATES).count()
-    stored = EligibilityEvaluation.objects.filter(in_checked)
-    problems = [
-        (e.application, e.problem)
-        for e in stored.exclude(problem="").select_related("application")[:50]
-    ]
+def eligibility_summary(
+    call: Call, rules: list[EligibilityRule], counts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Per rule, how many checked applications pass and fail it (overrides applied), from SQL
+    (``selectors.officer.eligibility_counts``; ``counts`` if the caller has them), and the
+    call's last recompute run, reaped first if its worker died."""
     return {
-        "count": total,
-        "not_evaluated": total - stored.count(),
-        "rows": [
-            {
-                "rule": r,
-                "label": rule_label(r.kind),
-                "passed": counts.get(r.key, {}).get("passed", 0),
-                "failed": counts.get(r.key, {}).get("failed", 0),
-            }
-            for r in rules
-        ],
-        "problems": problems,
+        **(counts if counts is not None else eligibility_counts(call, rules)),
         "run": checked(EligibilityRun.objects.filter(call=call).first()),
     }

@@ -36,7 +36,7 @@ from accord.applications.models import Application, BudgetLine, Invitation
 from accord.applications.rules import is_team_member
 from accord.applications.selectors import (
     applications_visible_to,
-    my_applications,
+    my_application_list,
     open_invitations,
     public_calls,
     with_details,
@@ -130,7 +130,7 @@ class MyApplicationsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            applications=my_applications(self.request.user),
+            applications=my_application_list(self.request.user),
             invitations=open_invitations(self.request.user),
             **kwargs,
         )

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.generic import TemplateView
 
 from accord.applications.enums import ApplicationState
 from accord.applications.forms_manage import NewCallForm, add_service_errors
-from accord.applications.selectors import call_applications
+from accord.applications.selectors import call_applications, with_application_counts
 from accord.applications.selectors.budget import CENT
 from accord.applications.selectors.officer import (
     application_rows,
@@ -59,15 +58,7 @@ class CallListView(OfficerMixin, TemplateView):
     template_name = "applications/manage/calls.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        calls = officer_calls(self.request.user).annotate(
-            submitted_count=Count(
-                "applications",
-                filter=~Q(
-                    applications__state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]
-                ),
-                distinct=True,
-            )
-        )
+        calls = with_application_counts(officer_calls(self.request.user))
         return super().get_context_data(
             calls=list(calls), can_open=bool(templates_for(self.request.user)), **kwargs
         )
@@ -124,10 +115,13 @@ class CallDashboardView(OfficerMixin, TemplateView):
         call = self.get_call(
             officer_calls(self.request.user).prefetch_related("sides__funder", "rules", "areas")
         )
+        rules = list(call.rules.all())
+        dashboard = call_dashboard(call, rules)
+        eligibility = eligibility_summary(call, rules, dashboard.pop("eligibility"))
         return super().get_context_data(
             call=call,
-            **call_dashboard(call),
-            eligibility=eligibility_summary(call, list(call.rules.all())),
+            **dashboard,
+            eligibility=eligibility,
             can_recompute=self.request.user.has_perm(  # type: ignore[union-attr]
                 "applications.recompute_eligibility", call
             ),

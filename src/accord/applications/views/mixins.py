@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from accord.accounts.rules import Side, is_administrator
@@ -19,11 +19,7 @@ from accord.programmes.models import Call
 def officer_calls(user: Any) -> QuerySet[Call]:
     """The calls this user manages: their funders' calls; every call for an administrator."""
     if is_administrator(user):
-        return (
-            Call.objects.select_related("programme")
-            .annotate(application_count=Count("applications", distinct=True))
-            .order_by("-closes_at")
-        )
+        return Call.objects.select_related("programme").order_by("-closes_at")
     return calls_of_officer(user)
 
 
