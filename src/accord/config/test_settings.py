@@ -14,7 +14,7 @@ if _worker and _data_dir.name != _worker:
 # `accord` subprocesses they start, which inherit this).
 os.environ.setdefault("ACCORD_DEBUG", "true")
 
-from accord.config.settings import *  # noqa: F403 -- test settings extend the one settings module
+from accord.config.settings import *  # noqa: E402, F403 -- test settings extend the one settings module (after the environment above)
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only
