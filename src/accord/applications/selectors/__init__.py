@@ -26,6 +26,7 @@ from accord.applications.models import (
     Invitation,
     TeamMember,
 )
+from accord.applications.selectors.eligibility import team_and_budget
 from accord.programmes.models import Call, CallSide
 
 
@@ -63,13 +64,7 @@ def with_details(qs: QuerySet[Application], *, officers: bool = True) -> QuerySe
         "call__areas",
         *(["call__criteria"] if officers else []),
         "areas",
-        Prefetch(
-            "members",
-            queryset=TeamMember.objects.select_related("person", "organisation").order_by(
-                "country", "role", "id"
-            ),
-        ),
-        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("organisation")),
+        *team_and_budget(),
         "documents",
         "signoffs",
         "invitations",

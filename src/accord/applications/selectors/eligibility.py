@@ -36,14 +36,10 @@ class EligibilityLine:
     override_reason: str
 
 
-def for_evaluation(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """What ``facts_for`` and the call's rules read, prefetched (the stored evaluation of an
-    application: on submission, on a later change, in a whole-call recompute)."""
-    return qs.select_related("call").prefetch_related(
-        "call__sides",
-        "call__rules",
-        "call__areas",
-        "areas",
+def team_and_budget() -> list[Prefetch]:
+    """The team (in the order the pages list it) and the budget lines, each with its
+    organisation: what eligibility reads of an application, and the detail pages show."""
+    return [
         Prefetch(
             "members",
             queryset=TeamMember.objects.select_related("person", "organisation").order_by(
@@ -51,6 +47,14 @@ def for_evaluation(qs: QuerySet[Application]) -> QuerySet[Application]:
             ),
         ),
         Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("organisation")),
+    ]
+
+
+def for_evaluation(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """What ``facts_for`` and the call's rules read, prefetched (the stored evaluation of an
+    application: on submission, on a later change, in a whole-call recompute)."""
+    return qs.select_related("call").prefetch_related(
+        "call__sides", "call__rules", "call__areas", "areas", *team_and_budget()
     )
 
 
