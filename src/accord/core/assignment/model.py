@@ -200,13 +200,13 @@ def load_npz(path: str | os.PathLike[str]) -> AssignmentInstance:
             )
         try:
             with open(path, "rb") as raw_file:
-                arrays = {
+                stored: dict[str, np.ndarray | None] = {
                     name: _read_stored(raw_file, data.zip.getinfo(f"{name}.npy"))
                     for name in REQUIRED_ARRAYS
                     if f"{name}.npy" in data.zip.namelist()
                 }
-            arrays = {
-                name: data[name] if arrays.get(name) is None else arrays[name]
+            arrays: dict[str, Any] = {
+                name: data[name] if stored.get(name) is None else stored[name]
                 for name in REQUIRED_ARRAYS
             }
             names: tuple[str, str] = DEFAULT_COUNTRY_NAMES
@@ -268,7 +268,7 @@ def _read_stored(handle: Any, info: zipfile.ZipInfo) -> np.ndarray | None:
         return None
     if count * dtype.itemsize < MAP_BYTES:
         arr = np.empty(count, dtype=dtype)
-        if count and handle.readinto(memoryview(arr).cast("B")) != arr.nbytes:
+        if count and handle.readinto(arr.data.cast("B")) != arr.nbytes:
             return None
     else:
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
