@@ -43,6 +43,7 @@ test: $(VENV)/.installed-dev ## set up and run the whole test suite (ACCORD_DATA
 
 lint: $(VENV)/.installed-dev ## ruff, formatting, mypy --strict on the numeric core
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev ## run the benchmarks in bench/ (each prints its figures and the machine)

@@ -186,7 +186,9 @@ def test_applicants_need_no_second_factor_and_next_stays_on_site(client, officer
         "/accounts/two-factor/",
         {"token": str(current_code(device)).zfill(6), "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("work")  # an outside "next" falls back to the own work page
+    assert response["Location"] == reverse(
+        "work"
+    )  # an outside "next" falls back to the own work page
 
 
 @override_settings(ACCORD_STAFF_TOTP=False)

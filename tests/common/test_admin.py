@@ -14,10 +14,24 @@ def test_admin_edit_is_audited(client):
     org = OrganisationFactory(name_en="Old", country="GB", kind="university")
     client.force_login(staff)
     url = reverse("admin:directory_organisation_change", args=[org.pk])
-    response = client.post(url, {"slug": org.slug, "name_en": "New name", "name_ko": org.name_ko, "country": "GB", "kind": "university"})
+    response = client.post(
+        url,
+        {
+            "slug": org.slug,
+            "name_en": "New name",
+            "name_ko": org.name_ko,
+            "country": "GB",
+            "kind": "university",
+        },
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="update", object_id=str(org.pk))
-    assert (entry.actor, entry.before, entry.after, entry.reason) == (staff, {"name_en": "Old"}, {"name_en": "New name"}, "admin")
+    assert (entry.actor, entry.before, entry.after, entry.reason) == (
+        staff,
+        {"name_en": "Old"},
+        {"name_en": "New name"},
+        "admin",
+    )
     assert Organisation.objects.get(pk=org.pk).name_en == "New name"
 
 

@@ -119,9 +119,15 @@ def test_eligibility_filter_reads_the_call_once(community, extra, django_assert_
 
     me, kr_quantum, kr_bio, _uk_other, _quantum = community
     for i in range(extra):
-        PublicationFactory(person=make_researcher("KR", career_stage="early"), title=f"Quantum topic {i}", year=2024)
+        PublicationFactory(
+            person=make_researcher("KR", career_stage="early"),
+            title=f"Quantum topic {i}",
+            year=2024,
+        )
     call = CallFactory()
-    EligibilityRuleFactory(call=call, kind="career_stage", params={"country": "KR", "stages": ["early"]})
+    EligibilityRuleFactory(
+        call=call, kind="career_stage", params={"country": "KR", "stages": ["early"]}
+    )
     build_index()
     with django_assert_num_queries(4):
         matches = find_partners(person=me, other_country="KR", call=call)

@@ -56,5 +56,11 @@ class AuditedAdmin(admin.ModelAdmin):
         from accord.common.services.audit import log_action, snapshot
 
         with transaction.atomic():
-            log_action(actor=request.user, action=AuditAction.DELETE, instance=obj, before=snapshot(obj), reason="admin")
+            log_action(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                instance=obj,
+                before=snapshot(obj),
+                reason="admin",
+            )
             super().delete_model(request, obj)

@@ -46,8 +46,13 @@ def _account(person: Person) -> User:
         return user
     first, _, last = person.name_en.partition(" ")
     return create_user(
-        username=person.slug, email=person.email or f"{person.slug}@accord.example", password=None,  # type: ignore[arg-type]
-        first_name=first, last_name=last, person=person, preferred_language="ko" if person.country == "KR" else "en",
+        username=person.slug,
+        email=person.email or f"{person.slug}@accord.example",
+        password=None,  # type: ignore[arg-type]
+        first_name=first,
+        last_name=last,
+        person=person,
+        preferred_language="ko" if person.country == "KR" else "en",
     )
 
 
@@ -87,8 +92,13 @@ def seed_review() -> dict[str, int]:
     demo = _link_demo_accounts(pool)
     criteria = list(call.criteria.all())
     written = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
-        invitations = invite_reviewers(call=call, people=pool, due=dt.date(2025, 7, 15), max_load=5, actor=officer)
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        invitations = invite_reviewers(
+            call=call, people=pool, due=dt.date(2025, 7, 15), max_load=5, actor=officer
+        )
         for invitation in invitations:
             answer_invitation(invitation=invitation, user=_account(invitation.person), accept=True)
         run = compute_assignment(run=create_assignment_run(call=call, mode="total", actor=officer))
@@ -96,26 +106,49 @@ def seed_review() -> dict[str, int]:
             raise RuntimeError(f"demo assignment failed: {run.message}")
         publish_assignments(call=call, actor=officer)
         left = {demo[name].pk for name in ("reviewer", "reviewer-kr") if name in demo}
-        for assignment in Assignment.objects.filter(call=call, state=AssignmentState.PUBLISHED).select_related("reviewer", "application").order_by("pk"):
+        for assignment in (
+            Assignment.objects.filter(call=call, state=AssignmentState.PUBLISHED)
+            .select_related("reviewer", "application")
+            .order_by("pk")
+        ):
             if assignment.reviewer_id in left:
                 continue  # left for the demo reviewers: declare, then review
             user = _account(assignment.reviewer)
             declare_conflict(assignment=assignment, user=user, has_conflict=False)
-            base = 2 + _digest(assignment.application.reference) % 4  # the application's "true" quality, 2..5
+            base = (
+                2 + _digest(assignment.application.reference) % 4
+            )  # the application's "true" quality, 2..5
             lean = _digest(assignment.reviewer.slug) % 3 - 1  # a reviewer's leniency, −1..+1
             # keyed by the application's reference and the reviewer, not by ids (stable whatever the order rows are made in)
             pair = (assignment.application.reference, assignment.reviewer.slug)
-            scores = {c.key: max(call.score_min, min(call.score_max, base + lean + (_digest(*pair, c.key) % 3 - 1))) for c in criteria}
+            scores = {
+                c.key: max(
+                    call.score_min,
+                    min(call.score_max, base + lean + (_digest(*pair, c.key) % 3 - 1)),
+                )
+                for c in criteria
+            }
             save_review(
-                assignment=assignment, user=user, scores=scores, confidence=3 + _digest(*pair) % 3,
+                assignment=assignment,
+                user=user,
+                scores=scores,
+                confidence=3 + _digest(*pair) % 3,
                 comments_applicant="A clear joint plan; the exchange of researchers between the two groups is well thought out.",
-                comments_panel="Solid proposal; budget balanced between the two sides.", submit=True, now=NOW,
+                comments_panel="Solid proposal; budget balanced between the two sides.",
+                submit=True,
+                now=NOW,
             )
             written += 1
-        panel = [p for p in (demo.get("panel"),) if p is not None] + [p for p in pool if p.country == "GB"][:2]
+        panel = [p for p in (demo.get("panel"),) if p is not None] + [
+            p for p in pool if p.country == "GB"
+        ][:2]
         add_panel_members(call=call, people=panel, actor=officer)
-        for application in Application.objects.filter(call=call, state=ApplicationState.IN_REVIEW).order_by("pk"):
-            transition_application(application=application, to=ApplicationState.AT_PANEL, actor=officer, now=NOW)
+        for application in Application.objects.filter(
+            call=call, state=ApplicationState.IN_REVIEW
+        ).order_by("pk"):
+            transition_application(
+                application=application, to=ApplicationState.AT_PANEL, actor=officer, now=NOW
+            )
         # The teams read the anonymised reviews and may answer them: the window opened after the
         # reviews were in and stays open until the 2026–27 round closes, so the demo's applicants
         # (applicant-reviews) can write their response now.
@@ -132,14 +165,29 @@ def seed_decisions() -> dict[str, int]:
     from accord.decisions.services.portfolio import run_scenario
 
     call = Call.objects.filter(slug=CALL).first()
-    if call is None or call.scenarios.exists() or not Application.objects.filter(call=call, state=ApplicationState.AT_PANEL).exists():
+    if (
+        call is None
+        or call.scenarios.exists()
+        or not Application.objects.filter(call=call, state=ApplicationState.AT_PANEL).exists()
+    ):
         return {"awards": 0}
-    officers = {"GB": User.objects.get(username="officer-rs"), "KR": User.objects.get(username="officer-nrf")}
+    officers = {
+        "GB": User.objects.get(username="officer-rs"),
+        "KR": User.objects.get(username="officer-nrf"),
+    }
     budgets = {"GB": Decimal("1500000"), "KR": Decimal("3000000000")}
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
-        scenario = run_scenario(call=call, name="2025 round — both budgets", budgets=budgets, actor=officers["GB"])
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        scenario = run_scenario(
+            call=call, name="2025 round — both budgets", budgets=budgets, actor=officers["GB"]
+        )
         funded = list(scenario.funded)
-        at_panel = {a.reference: a for a in Application.objects.filter(call=call, state=ApplicationState.AT_PANEL)}
+        at_panel = {
+            a.reference: a
+            for a in Application.objects.filter(call=call, state=ApplicationState.AT_PANEL)
+        }
         from accord.applications.selectors.budget import budget_summary
 
         for reference in funded[:-1]:
@@ -147,16 +195,37 @@ def seed_decisions() -> dict[str, int]:
             summary = budget_summary(application)
             for country, officer in officers.items():
                 record_decision(
-                    application=application, country=country, verdict="approve", amount=summary[country].requested,
-                    feedback_en="Funded: the panel rated the joint plan highly.", feedback_ko="지원 확정: 평가위원회가 공동 연구 계획을 높이 평가했습니다.",
-                    actor=officer, starts_on=dt.date(2025, 10, 1),
+                    application=application,
+                    country=country,
+                    verdict="approve",
+                    amount=summary[country].requested,
+                    feedback_en="Funded: the panel rated the joint plan highly.",
+                    feedback_ko="지원 확정: 평가위원회가 공동 연구 계획을 높이 평가했습니다.",
+                    actor=officer,
+                    starts_on=dt.date(2025, 10, 1),
                 )
-        if funded:  # the last funded one: the UK approves, Korea has not agreed yet — a disagreement
+        if (
+            funded
+        ):  # the last funded one: the UK approves, Korea has not agreed yet — a disagreement
             last = at_panel[funded[-1]]
-            record_decision(application=last, country="GB", verdict="approve", amount=budget_summary(last)["GB"].requested,
-                            feedback_en="Recommended for funding.", feedback_ko="지원 추천.", actor=officers["GB"])
-            record_decision(application=last, country="KR", verdict="decline", amount=None,
-                            feedback_en="Not within the Korean side's priorities this round.", feedback_ko="이번 공모의 한국 측 우선순위에 해당하지 않습니다.", actor=officers["KR"])
+            record_decision(
+                application=last,
+                country="GB",
+                verdict="approve",
+                amount=budget_summary(last)["GB"].requested,
+                feedback_en="Recommended for funding.",
+                feedback_ko="지원 추천.",
+                actor=officers["GB"],
+            )
+            record_decision(
+                application=last,
+                country="KR",
+                verdict="decline",
+                amount=None,
+                feedback_en="Not within the Korean side's priorities this round.",
+                feedback_ko="이번 공모의 한국 측 우선순위에 해당하지 않습니다.",
+                actor=officers["KR"],
+            )
         for award in Award.objects.filter(application__call=call):
             set_published(award=award, published=True, actor=officers["GB"])
             accept_award(award=award, actor=officers["GB"], on_behalf=True)  # the leads accepted

@@ -281,7 +281,9 @@ class ReviewView(LoginRequiredMixin, View):
                 else:
                     messages.success(
                         request,
-                        _("Your review is submitted. Thank you.") if self.submit else _("Draft saved."),
+                        _("Your review is submitted. Thank you.")
+                        if self.submit
+                        else _("Draft saved."),
                     )
                 return redirect("review:review", pk=assignment.pk)
         return self.render_page(request, assignment, form)
