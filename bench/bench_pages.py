@@ -1027,6 +1027,10 @@ def _main(args: argparse.Namespace) -> None:
         server = Server(workers=4)
         server.start()
         try:
+            # As `run` and `rush` do: each new worker loads the text models in a background
+            # thread (~7 CPU-s); pages measured during that minute measure the warm-up.
+            print(f"gunicorn workers warmed up ({server.wait_quiet():.1f} CPU-s after start)")
+            print(machine())
             measure_pages(state, args.quick)
         finally:
             server.stop()
