@@ -210,3 +210,48 @@ def test_submission_normalisation_ranks_a_close_submission_above_one_close_to_ev
 def test_normalisation_prior_must_not_be_negative() -> None:
     with pytest.raises(AffinityError, match="normalisation_prior"):
         AffinityConfig(normalisation_prior=-1.0)
+
+
+QUBITS_THEN_SOLAR = " ".join(
+    ["Transmon qubits lose coherence to two-level systems in amorphous oxides."] * 25
+    + ["Perovskite solar cells degrade under humidity and ultraviolet light."] * 25
+)
+
+
+@pytest.mark.parametrize("in_full", [False, True])
+def test_publications_are_read_up_to_their_first_window_unless_in_full(in_full: bool) -> None:
+    from accord.core.affinity import Embedders, join_text
+    from accord.core.text import EmbeddingCache, MiniLMEmbedder
+
+    english = MiniLMEmbedder(max_tokens=64, stride=16)
+    head = english.first_window()
+    long_pub = Publication("Qubits, then solar cells", QUBITS_THEN_SOLAR, 2022)
+    long_sub = Submission("long", "Solar cells, after qubits", QUBITS_THEN_SOLAR)
+    solar = Submission("solar", "Perovskite solar cells", "Humidity and ultraviolet degradation")
+    config = AffinityConfig(
+        backend="dense", submission_normalisation=False, publications_in_full=in_full
+    )
+    cache = EmbeddingCache()
+    res = compute_affinity(
+        [Reviewer("r", (long_pub,))], [long_sub, solar],
+        config=config, cache=cache, embedders=Embedders(english=english),
+    )  # fmt: skip
+    pub_text = join_text(long_pub.title, long_pub.abstract)
+    sub_text = join_text(long_sub.title, long_sub.abstract)
+    pub_model = english if in_full else head
+    other = head if in_full else english
+    assert cache.get_many(english.model_id, [sub_text], 384)[0] is not None  # always in full
+    assert cache.get_many(pub_model.model_id, [pub_text], 384)[0] is not None
+    assert cache.get_many(other.model_id, [pub_text], 384)[0] is None
+    # Cut at 64 pieces the publication is only about qubits: the solar submission scores lower.
+    full = compute_affinity(
+        [Reviewer("r", (long_pub,))], [long_sub, solar],
+        config=AffinityConfig(
+            backend="dense", submission_normalisation=False, publications_in_full=True
+        ),
+        cache=cache, embedders=Embedders(english=english),
+    )  # fmt: skip
+    if in_full:
+        np.testing.assert_allclose(res.scores, full.scores)
+    else:
+        assert float(res.scores[1, 0]) < float(full.scores[1, 0]) - 0.02

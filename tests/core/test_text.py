@@ -171,6 +171,33 @@ def test_minilm_reads_a_long_text_in_windows_and_a_short_one_as_is() -> None:
     assert chunked.model_id != cut.model_id  # cached vectors of one never serve the other
 
 
+def test_minilm_first_window_reads_like_a_cut_model_on_the_same_session() -> None:
+    from accord.core.text import MiniLMEmbedder
+
+    chunked = MiniLMEmbedder(max_tokens=64, stride=16)
+    head = chunked.first_window()
+    cut = MiniLMEmbedder(max_tokens=64, chunk=False)
+    assert head._session is chunked._session  # no second copy of the model
+    assert (head.chunk, head.model_id) == (False, cut.model_id)
+    assert chunked.chunk and chunked.model_id.endswith("/max64/v1/chunk16")  # left as it was
+    np.testing.assert_allclose(head.embed([LONG_ABSTRACT]), cut.embed([LONG_ABSTRACT]), atol=1e-6)
+    assert cut.first_window() is cut
+
+
+def test_english_stop_list_is_the_shipped_list_plus_research_words() -> None:
+    from accord.core.text import (
+        _SCIENCE_STOPWORDS,
+        STOPWORDS_PATH,
+        _english_stopwords,
+        tokenize_english,
+    )
+
+    listed = [w for w in STOPWORDS_PATH.read_text().splitlines() if w and not w.startswith("#")]
+    assert len(listed) == 318 and {"the", "between", "whereas", "yourselves"} <= set(listed)
+    assert _english_stopwords() == frozenset(listed) | _SCIENCE_STOPWORDS
+    assert tokenize_english("Whereas the qubits themselves decohere") == ["qubit", "decohere"]
+
+
 def test_minilm_threads_give_the_same_vectors() -> None:
     from accord.core.text import MiniLMEmbedder
 

@@ -119,14 +119,21 @@ class RecordingEmbedder:
         out = np.array(rng, dtype=np.float32).reshape(len(texts), self.dim)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    def first_window(self):
+        if self.model_id.endswith("/head"):
+            return self
+        if not hasattr(self, "head"):
+            self.head = RecordingEmbedder(self.model_id + "/head")
+        return self.head
+
 
 @pytest.mark.parametrize(
     ("sub_langs", "pub_langs", "models"),
     [
-        (["en", "en"], ["en", "en"], {"english"}),
-        (["en", "en"], ["en", "ko"], {"english", "multilingual"}),
+        (["en", "en"], ["en", "en"], {"english", "english-head"}),
+        (["en", "en"], ["en", "ko"], {"english", "english-head", "multilingual"}),
         (["ko"], ["ko", "ko"], {"multilingual"}),
-        (["en", "ko"], ["en"], {"english", "multilingual"}),
+        (["en", "ko"], ["en"], {"english", "english-head", "multilingual"}),
     ],
     ids=["english-only", "korean-publication", "korean-only", "korean-submission"],
 )
@@ -151,8 +158,17 @@ def test_planned_texts_are_exactly_what_the_core_embeds(sub_langs, pub_langs, mo
     )
     planned = texts_to_embed(reviewers, submissions)
     assert set(planned) == models
+    head = english.first_window()
     assert sorted(planned.get("english", [])) == sorted(set(english.texts))
+    assert sorted(planned.get("english-head", [])) == sorted(set(head.texts))
     assert sorted(planned.get("multilingual", [])) == sorted(set(multilingual.texts))
+    # Publications read in full: one English model for both sides.
+    config = core_affinity.AffinityConfig(publications_in_full=True)
+    in_full = texts_to_embed(reviewers, submissions, config)
+    assert set(in_full) == models - {"english-head"}
+    assert sorted(in_full.get("english", [])) == sorted(
+        set(planned.get("english", []) + planned.get("english-head", []))
+    )
 
 
 def test_lexical_runs_embed_nothing():
@@ -184,10 +200,16 @@ def test_batched_run_ends_done_with_the_scores_of_one_compute(
         run_matching.name,
         embed_chunk.name,
         embed_chunk.name,
+        embed_chunk.name,
         finish_matching.name,
     ]
     chunks = [kwargs for name, kwargs in enqueued if name == embed_chunk.name]
-    assert [(c["model"], len(c["texts"])) for c in chunks] == [("english", 64), ("english", 7)]
+    # The submissions in full, the publications up to their first window (the core's choice).
+    assert [(c["model"], len(c["texts"])) for c in chunks] == [
+        ("english", 2),
+        ("english-head", 64),
+        ("english-head", 5),
+    ]
     assert len(embedding_cache()) == 71
     got = scores_of(call)
     assert got.keys() == expected.keys()
@@ -243,20 +265,23 @@ def test_chunks_count_progress_and_only_the_last_enqueues_scoring(
     (plan,) = dummy_backend.results
     run_task(plan)
     run.refresh_from_db()
-    assert (run.state, run.stage, run.done, run.total) == (RunState.RUNNING, "embedding", 0, 2)
+    assert (run.state, run.stage, run.done, run.total) == (RunState.RUNNING, "embedding", 0, 3)
     chunks = dummy_backend.results[1:]
-    assert [r.task.name for r in chunks] == [embed_chunk.name, embed_chunk.name]
+    assert [r.task.name for r in chunks] == [embed_chunk.name] * 3
 
     # Workers may finish chunks in any order; only the one that completes the count enqueues.
-    assert run_task(chunks[1]) == 7
+    assert run_task(chunks[2]) == 5
     run.refresh_from_db()
-    assert (run.stage, run.done, run.total, run.percent) == ("embedding", 1, 2, 50)
-    assert [r.task.name for r in dummy_backend.results[3:]] == []
-    assert run_task(chunks[0]) == 64
-    finals = dummy_backend.results[3:]
+    assert (run.stage, run.done, run.total, run.percent) == ("embedding", 1, 3, 33)
+    assert run_task(chunks[0]) == 2
+    run.refresh_from_db()
+    assert (run.stage, run.done, run.total, run.percent) == ("embedding", 2, 3, 66)
+    assert [r.task.name for r in dummy_backend.results[4:]] == []
+    assert run_task(chunks[1]) == 64
+    finals = dummy_backend.results[4:]
     assert [r.task.name for r in finals] == [finish_matching.name]
     run.refresh_from_db()
-    assert (run.stage, run.done, run.total, run.percent) == ("embedding", 2, 2, 100)
+    assert (run.stage, run.done, run.total, run.percent) == ("embedding", 3, 3, 100)
 
     with CaptureQueriesContext(connection) as queries:
         run_task(finals[0])
@@ -281,11 +306,12 @@ def test_a_failing_chunk_still_counts_and_scoring_embeds_what_is_missing(
     run = MatchRun.objects.create(call=call)
     run_matching.enqueue(run_id=run.pk)
     run_task(dummy_backend.results[0])
-    first, second = dummy_backend.results[1:3]
+    first, *others = dummy_backend.results[1:4]
     broken = first.kwargs | {"texts": [None]}  # not text: the model refuses it
     embed_chunk.call(**broken)
-    run_task(second)
-    (final,) = dummy_backend.results[3:]
+    for chunk in others:
+        run_task(chunk)
+    (final,) = dummy_backend.results[4:]
     run_task(final)
     run.refresh_from_db()
     assert run.state == RunState.DONE
@@ -310,6 +336,8 @@ def test_a_run_with_unreadable_conflict_settings_fails_before_embedding(
 
 def test_process_models_are_loaded_once():
     assert embedder("english") is embedder("english")
+    head = embedder("english-head")
+    assert head is embedder("english-head") and head._session is embedder("english")._session
     with pytest.raises(ValueError, match="unknown embedding model 'french'"):
         embedder("french")
 
@@ -335,6 +363,7 @@ def test_database_backend_workers_share_the_chunks(seventy_publications, setting
     paths = list(DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", "status"))
     assert paths == [
         (run_matching.module_path, "SUCCESSFUL"),
+        (embed_chunk.module_path, "SUCCESSFUL"),
         (embed_chunk.module_path, "SUCCESSFUL"),
         (embed_chunk.module_path, "SUCCESSFUL"),
         (finish_matching.module_path, "SUCCESSFUL"),

@@ -15,6 +15,7 @@ Arrays in, arrays out; every public function states and checks its shapes.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import os
@@ -108,16 +109,21 @@ _SCIENCE_STOPWORDS = {
 }  # fmt: skip
 
 
+#: scikit-learn's English stop list (the Glasgow IR group's), shipped as a file.
+STOPWORDS_PATH = Path(__file__).resolve().parent / "data" / "stopwords_en.txt"
+
+
 @functools.cache
 def _english_stopwords() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | _SCIENCE_STOPWORDS
+    lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
+    listed = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+    return frozenset(listed) | _SCIENCE_STOPWORDS
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]")
 
 
+@functools.lru_cache(maxsize=65536)
 def light_stem(word: str) -> str:
     """A conservative English stemmer: plurals, -ing, -ed, -ly, -ation/-ations.
 
@@ -318,6 +324,11 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> FloatArray: ...
 
+    def first_window(self) -> Embedder:
+        """The same model reading only the start of each text (its first window); a model that
+        reads nothing more than that returns itself."""
+        ...
+
 
 def _check_embedding(out: FloatArray, n: int, dim: int, model_id: str) -> FloatArray:
     if out.shape != (n, dim):
@@ -368,11 +379,9 @@ class MiniLMEmbedder:
             raise TextError(f"threads must be >= 1, got {threads}")
         self.max_tokens = max_tokens
         self.chunk = chunk
+        self.stride = stride
         self.threads = threads or _default_threads()
-        # The cache key names what changes a vector: the model, the window and the chunking.
-        self.model_id = f"all-MiniLM-L6-v2/onnx-int8-fused/max{max_tokens}/v1" + (
-            f"/chunk{stride}" if chunk else ""
-        )
+        self.model_id = self._model_id()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -393,6 +402,22 @@ class MiniLMEmbedder:
         self._session = ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
+
+    def _model_id(self) -> str:
+        # The cache key names what changes a vector: the model, the window and the chunking.
+        return f"all-MiniLM-L6-v2/onnx-int8-fused/max{self.max_tokens}/v1" + (
+            f"/chunk{self.stride}" if self.chunk else ""
+        )
+
+    def first_window(self) -> MiniLMEmbedder:
+        """The same model reading only each text's first ``max_tokens`` pieces (as with
+        ``chunk=False``), sharing this one's session: no second copy of the model is loaded."""
+        if not self.chunk:
+            return self
+        head = copy.copy(self)
+        head.chunk = False
+        head.model_id = head._model_id()
+        return head
 
     def _windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
         """Word-piece ids of every window, and the text each window belongs to."""
@@ -475,6 +500,9 @@ class E5Embedder:
                 self._model.query(chunk), dtype=np.float32
             ).reshape(len(chunk), self.dim)
         return _check_embedding(out, n, self.dim, self.model_id)
+
+    def first_window(self) -> E5Embedder:
+        return self  # e5 reads the start of a text only
 
 
 def content_key(model_id: str, text: str) -> str:

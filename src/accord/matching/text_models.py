@@ -25,12 +25,17 @@ _warm: dict[str, threading.Thread] = {}
 
 @cache
 def embedder(kind: str) -> core_text.Embedder:
-    """The process's English (MiniLM) or multilingual (e5) model, loaded on first use."""
+    """The process's English (MiniLM) or multilingual (e5) model, loaded on first use;
+    "english-head" is MiniLM reading only each text's first window (reviewers' publications)."""
     if kind == "english":
         return core_text.MiniLMEmbedder()
+    if kind == "english-head":
+        return embedder("english").first_window()
     if kind == "multilingual":
         return core_text.E5Embedder()
-    raise ValueError(f"unknown embedding model {kind!r}: use 'english' or 'multilingual'")
+    raise ValueError(
+        f"unknown embedding model {kind!r}: use 'english', 'english-head' or 'multilingual'"
+    )
 
 
 def warm_up() -> float:
@@ -42,6 +47,7 @@ def warm_up() -> float:
     start = time.perf_counter()
     embedder("multilingual").embed(["query warm-up"])
     embedder("english").embed(["warm-up"])
+    embedder("english-head")
     core_text.tokenize_korean("반도체 소자")
     core_text.load_lexicon()
     return time.perf_counter() - start

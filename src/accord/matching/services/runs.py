@@ -132,10 +132,12 @@ def texts_to_embed(
     submissions: Sequence[core_affinity.Submission],
     config: core_affinity.AffinityConfig | None = None,
 ) -> dict[str, list[str]]:
-    """The texts ``compute_affinity`` will embed, per model ("english", "multilingual"), unique.
+    """The texts ``compute_affinity`` will embed, per model ("english", "english-head",
+    "multilingual"), unique.
 
     Follows ``core.affinity.compute_affinity`` / ``pair_similarity``: MiniLM embeds the English
-    submissions and publications when there is an English–English pair; e5 embeds the Korean
+    submissions and publications when there is an English–English pair (the publications only
+    up to their first window unless ``config.publications_in_full``); e5 embeds the Korean
     texts and, when the other side has Korean, the English ones too. A lexical-only config
     embeds nothing.
     """
@@ -164,9 +166,13 @@ def texts_to_embed(
     s_ko = np.array([lang == "ko" for lang in sub_langs], dtype=bool)
     p_ko = np.array([lang == "ko" for lang in pub_langs], dtype=bool)
     if (~s_ko).any() and (~p_ko).any():
-        texts = [t for t, ko in zip(sub_texts, s_ko, strict=True) if not ko]
-        texts += [t for t, ko in zip(pub_texts, p_ko, strict=True) if not ko]
-        work["english"] = list(dict.fromkeys(texts))
+        subs = [t for t, ko in zip(sub_texts, s_ko, strict=True) if not ko]
+        pubs = [t for t, ko in zip(pub_texts, p_ko, strict=True) if not ko]
+        if config.publications_in_full:
+            work["english"] = list(dict.fromkeys(subs + pubs))
+        else:
+            work["english"] = list(dict.fromkeys(subs))
+            work["english-head"] = list(dict.fromkeys(pubs))
     if s_ko.any() or p_ko.any():  # a Korean–Korean or English–Korean pair exists
         s_need = s_ko | bool(p_ko.any())
         p_need = p_ko | bool(s_ko.any())
