@@ -86,6 +86,11 @@ def main() -> None:
         ("previous default (lex 0.2, no norm., cut at 256)", previous, truncating),
         ("  without submission normalisation", replace(base, submission_normalisation=False), None),
         ("  normalisation without prior", replace(base, normalisation_prior=0.0), None),
+        (
+            "  publications read in full too (windows)",
+            replace(base, publications_in_full=True),
+            None,
+        ),
         ("  MiniLM cut at 256 pieces (no chunking)", base, truncating),
         ("  dense only (lexical share 0)", replace(base, lexical_weight_en=0.0), None),
         ("  lexical share 0.2", replace(base, lexical_weight_en=0.2), None),
