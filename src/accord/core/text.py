@@ -440,8 +440,12 @@ class MiniLMEmbedder:
         result = self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(result[0], dtype=np.float32)
 
-    def embed(self, texts: Sequence[str], batch_size: int = 16) -> FloatArray:
-        """float32[N, 384], L2-normalised (mean pooling + normalisation are inside the graph)."""
+    def embed(self, texts: Sequence[str], batch_size: int = 4) -> FloatArray:
+        """float32[N, 384], L2-normalised (mean pooling + normalisation are inside the graph).
+
+        Small batches: the windows of a 64-text chunk sorted by length, 16 at a time, were 5 %
+        padding on the contract bench's input; 4 at a time, 1 %. The last batch of a chunk, run
+        while the other thread has nothing left, is also shorter."""
         n = len(texts)
         out = np.zeros((n, self.dim), dtype=np.float32)
         if n == 0:
