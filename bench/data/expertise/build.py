@@ -5,6 +5,10 @@
 Reads profiles.txt, submissions.txt and ratings.txt (beside this file) and writes, in the
 `accord affinity` input format: reviewers.jsonl, submissions.jsonl, and ratings.csv
 (reviewer_id,submission_id,rating,split). See README.md for provenance and the split.
+
+Also reads the Korean translations, profiles_ko.txt and submissions_ko.txt (same format, same
+ids, years and order), and writes reviewers_ko.jsonl and submissions_ko.jsonl, with
+"language": "ko" on every publication and submission; the ratings are the same.
 """
 
 from __future__ import annotations
@@ -71,6 +75,29 @@ def main() -> None:
         w.writerow(["reviewer_id", "submission_id", "rating", "split"])
         w.writerows(ratings)
     print(f"{len(reviewers)} reviewers, {len(submissions)} submissions, {len(ratings)} ratings")
+    write_korean(reviewers, submissions)
+
+
+def write_korean(reviewers: list[dict], submissions: list[dict]) -> None:
+    """The Korean version: same ids, years and structure, every text translated."""
+    ko_reviewers = parse_profiles((HERE / "profiles_ko.txt").read_text(encoding="utf-8"))
+    ko_submissions = parse_submissions((HERE / "submissions_ko.txt").read_text(encoding="utf-8"))
+    assert [r["id"] for r in ko_reviewers] == [r["id"] for r in reviewers], "reviewer ids"
+    for en, ko in zip(reviewers, ko_reviewers, strict=True):
+        years = [p["year"] for p in en["publications"]]
+        assert [p["year"] for p in ko["publications"]] == years, f"{ko['id']}: publications"
+    assert [s["id"] for s in ko_submissions] == [s["id"] for s in submissions], "submission ids"
+    with (HERE / "reviewers_ko.jsonl").open("w", encoding="utf-8") as fh:
+        for r in ko_reviewers:
+            pubs = [{**p, "language": "ko"} for p in r["publications"]]
+            fh.write(json.dumps({"id": r["id"], "publications": pubs}, ensure_ascii=False) + "\n")
+    with (HERE / "submissions_ko.jsonl").open("w", encoding="utf-8") as fh:
+        for s in ko_submissions:
+            fh.write(json.dumps({**s, "language": "ko"}, ensure_ascii=False) + "\n")
+    n_pubs = sum(len(r["publications"]) for r in ko_reviewers)
+    print(
+        f"Korean: {len(ko_reviewers)} reviewers ({n_pubs} publications), {len(ko_submissions)} submissions"
+    )
 
 
 if __name__ == "__main__":
