@@ -22,7 +22,8 @@ ids, ratings and split with the Korean translations (reviewers_ko.jsonl, submiss
 default config only: KO reviewers × KO submissions, EN × KO, KO × EN, and a mixed input
 (odd-numbered reviewers' publications in Korean, even in English; odd-numbered submissions in
 Korean, even in English). Also the lexicon coverage of the Korean texts (as
-bench_crosslingual.py prints it).
+bench_crosslingual.py prints it), and, for the mixed input, the loss over pairs of submissions
+in the same language and in different languages (all 16 reviewers).
 """
 
 from __future__ import annotations
@@ -186,9 +187,35 @@ def korean_table(loaded, ratings, cache) -> None:  # type: ignore[no-untyped-def
             f"{label:<58} {lo['tune/all']:7.4f} {lo['tune/hard']:7.4f} "
             f"{lo['test/all']:7.4f} {lo['test/hard']:7.4f}"
         )
+        if label.startswith("mixed"):
+            mixed_scores = (res.scores, s_index, r_index)
+    scores, s_index, r_index = mixed_scores
+    same = pair_loss(scores, s_index, r_index, ratings, lambda a, b: odd(a) == odd(b))
+    cross = pair_loss(scores, s_index, r_index, ratings, lambda a, b: odd(a) != odd(b))
+    print(
+        f"mixed input, all 16 reviewers: loss over pairs of submissions in the same language "
+        f"{same:.4f}, in different languages {cross:.4f}"
+    )
     korean = [p.title + " " + p.abstract for r in ko.reviewers for p in r.publications]
     korean += [s.title + " " + s.abstract for s in ko.submissions]
     print(f"Korean texts ({len(korean)} titles + abstracts): {lexicon_overlap(korean)}")
+
+
+def pair_loss(scores, s_index, r_index, ratings, keep) -> float:  # type: ignore[no-untyped-def]
+    """The Stelmakh loss over only those pairs of one reviewer's rated submissions (s1, s2)
+    for which keep(s1, s2) holds (e.g. the two submissions are in different languages)."""
+    cost = total = 0.0
+    for rid in sorted({r for r, _, _, _ in ratings}):
+        rows = [(s, y) for r, s, y, _ in ratings if r == rid]
+        for i, (s1, y1) in enumerate(rows):
+            for s2, y2 in rows[i + 1 :]:
+                if y1 == y2 or not keep(s1, s2):
+                    continue
+                d = scores[s_index[s1], r_index[rid]] - scores[s_index[s2], r_index[rid]]
+                agree = np.sign(y1 - y2) * np.sign(d)
+                total += abs(y1 - y2)
+                cost += abs(y1 - y2) * (1.0 if agree < 0 else 0.5 if agree == 0 else 0.0)
+    return cost / total
 
 
 if __name__ == "__main__":
