@@ -255,3 +255,22 @@ def test_publications_are_read_up_to_their_first_window_unless_in_full(in_full: 
         np.testing.assert_allclose(res.scores, full.scores)
     else:
         assert float(res.scores[1, 0]) < float(full.scores[1, 0]) - 0.02
+
+
+def test_korean_pairs_blend_the_korean_lexical_score_by_default() -> None:
+    from dataclasses import replace
+
+    reviewer = Reviewer(
+        "ko", (Publication("초전도 트랜스몬 큐비트의 결맞음", "이준위 결함이 큐비트 결맞음 시간을 제한한다", 2022, "ko"),)
+    )  # fmt: skip
+    subs = [
+        Submission("near", "트랜스몬 큐비트 결맞음과 이준위 결함", "", "ko"),
+        Submission("far", "페로브스카이트 태양전지의 습도 열화", "", "ko"),
+    ]
+    default = compute_affinity([reviewer], subs)
+    dense_only = compute_affinity(
+        [reviewer], subs, config=replace(AffinityConfig(), lexical_weight_ko=0.0)
+    )
+    assert AffinityConfig().lexical_weight_ko == 0.3
+    assert default.scores[0, 0] > default.scores[1, 0]
+    assert not np.allclose(default.scores, dense_only.scores)
