@@ -110,19 +110,31 @@ def test_flow_path_brings_in_pairs_beyond_the_pool() -> None:
 
 @pytest.mark.parametrize("family", ["uniform", "popular", "topics", "tight", "conflicts"])
 @pytest.mark.parametrize(
-    ("small_cells", "prune_min_pairs"),
-    [(10_000_000, 100_000), (0, 100_000), (10_000_000, 0), (0, 0)],
-    ids=["default", "not-small", "prune-always", "large-settings"],
+    ("small_cells", "prune_min_pairs", "prune_hub_share"),
+    [
+        (10_000_000, 100_000, 0.001),
+        (0, 100_000, 0.001),
+        (10_000_000, 0, 0.001),
+        (0, 0, 0.001),
+        (0, 0, 1.0),
+    ],
+    ids=["default", "not-small", "prune-always", "large-settings", "prune-after-hubs"],
 )
 def test_flow_path_is_exact_whatever_the_size_settings(
-    family: str, small_cells: int, prune_min_pairs: int, monkeypatch: pytest.MonkeyPatch
+    family: str,
+    small_cells: int,
+    prune_min_pairs: int,
+    prune_hub_share: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The size switches (every reviewer's best proposals on small instances; pruning only
-    large networks) change the rounds, never the optimum: each setting on each family against
-    the MILP over every pair. Small instances would otherwise never take the large path."""
+    large networks, and after rounds with little hub flow) change the rounds, never the
+    optimum: each setting on each family against the MILP over every pair. Small instances
+    would otherwise never take the large path."""
     solve_module = importlib.import_module("accord.core.assignment.solve")
     monkeypatch.setattr(solve_module, "SMALL_CELLS", small_cells)
     monkeypatch.setattr(solve_module, "FLOW_PRUNE_MIN_PAIRS", prune_min_pairs)
+    monkeypatch.setattr(solve_module, "FLOW_PRUNE_HUB_SHARE", prune_hub_share)
     inst = make_instance(family, 60, seed=5)
     expected = milp_optimum(inst)
     result = solve(inst)

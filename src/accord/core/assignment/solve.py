@@ -88,6 +88,11 @@ FLOW_PRUNE = 0.01
 #: same whatever its size, and pruning only adds rounds (chosen on the five families at 2,000,
 #: seed 0: 2-6 rounds with pruning, 2-5 without; neutral at 5,000).
 FLOW_PRUNE_MIN_PAIRS = 100_000
+#: ... and only after a flow that sent at most this share of the k * P units through the hubs
+#: (the duals are distorted near those units; pruning after rounds with more hub flow gave more
+#: rounds). 0.001 chosen on `tight` at 10,000, seed 0 (its 4th network: 180k pairs instead of
+#: 436k, same 6 rounds); same rounds on the four skewed families at 5,000.
+FLOW_PRUNE_HUB_SHARE = 0.001
 #: On an instance of at most SMALL_CELLS pairs that is not crowded, every reviewer gets its
 #: best ``min_load + SMALL_PER_LOAD * max_load`` proposals among the first candidates (chosen on
 #: the five families at 2,000, seed 0: uniform 2 -> 1 round, topics and tight 5 -> 4, popular
@@ -689,10 +694,18 @@ def _solve_weighted_flow(
         if iterations > max_iterations:
             raise SolverError(f"column generation did not converge in {max_iterations} rounds")
         t = time.perf_counter()
-        if last is not None and not last[0].unfilled and keys.size > FLOW_PRUNE_MIN_PAIRS:
+        if (
+            last is not None
+            and last[0].unfilled <= FLOW_PRUNE_HUB_SHARE * instance.k * n_props
+            and keys.size > FLOW_PRUNE_MIN_PAIRS
+        ):
             keys, pool = _prune(instance, last[1], keys, last[2], pool, bonus_keys, bonus, prune)
         costs = -np.rint(_weights(instance, keys, bonus_keys, bonus) * unit).astype(np.int64)
-        out = net.solve(keys, costs, hub_cost=hub_cost, start=start)
+        # Once a flow used no hub, the hubs can go: every later network keeps that flow's pairs
+        # (pruning never drops a used pair), so it stays feasible without them (and a network
+        # without hubs solves faster).
+        hubs = last is None or last[0].unfilled > 0
+        out = net.solve(keys, costs, hub_cost=hub_cost if hubs else None, start=start)
         timings["lp"] += time.perf_counter() - t
         if not out.feasible:
             break
