@@ -15,6 +15,10 @@ import tempfile
 from collections.abc import Callable
 from typing import IO
 
+# The solver uses no BLAS; OpenBLAS would start a thread per core at numpy's import (~0.08 s of
+# CPU, which a busy 2-core machine pays in wall time). Set before numpy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from accord.core.assignment import (
     InfeasibleAssignmentError,
     InstanceError,
