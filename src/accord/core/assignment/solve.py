@@ -97,7 +97,9 @@ FLOW_PRUNE_HUB_SHARE = 0.001
 #: best ``min_load + SMALL_PER_LOAD * max_load`` proposals among the first candidates (chosen on
 #: the five families at 2,000, seed 0: uniform 2 -> 1 round, topics and tight 5 -> 4, popular
 #: and conflicts unchanged; 1 and 4 tried; at 5,000 it changed no round count, so it stays off
-#: above this size, where the extra pass over the matrix costs more).
+#: above this size, where the extra pass over the matrix costs more). On such an instance the
+#: whole matrix is also priced after every round (no pool-only rounds: popular 3 -> 2 rounds at
+#: 2,000, the others unchanged).
 SMALL_CELLS = 10_000_000
 SMALL_PER_LOAD = 2
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
@@ -717,7 +719,12 @@ def _solve_weighted_flow(
         new, pool, top_rc = _from_pool(
             instance, duals, pool, 1.0, bonus_keys, bonus, -slack, per_pool
         )
-        if top_rc > tolerance and new.size > FLOW_POOL_ENOUGH * keys.size and not out.unfilled:
+        if (
+            top_rc > tolerance
+            and new.size > FLOW_POOL_ENOUGH * keys.size
+            and not out.unfilled
+            and n_props * n_revs > SMALL_CELLS  # small: a full pass costs little, saves rounds
+        ):
             timings["pricing"] += time.perf_counter() - t
             keys = _merge(keys, new)
             continue
