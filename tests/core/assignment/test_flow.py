@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from bench.generators import make_instance
@@ -104,3 +106,48 @@ def test_flow_path_brings_in_pairs_beyond_the_pool() -> None:
     assert result.n_candidates > first.size
     assert result.objective == pytest.approx(expected, abs=1e-9)
     assert result.relative_gap <= 1e-9
+
+
+@pytest.mark.parametrize("family", ["uniform", "popular", "topics", "tight", "conflicts"])
+@pytest.mark.parametrize(
+    ("small_cells", "prune_min_pairs", "prune_hub_share"),
+    [
+        (10_000_000, 100_000, 0.001),
+        (0, 100_000, 0.001),
+        (10_000_000, 0, 0.001),
+        (0, 0, 0.001),
+        (0, 0, 1.0),
+    ],
+    ids=["default", "not-small", "prune-always", "large-settings", "prune-after-hubs"],
+)
+def test_flow_path_is_exact_whatever_the_size_settings(
+    family: str,
+    small_cells: int,
+    prune_min_pairs: int,
+    prune_hub_share: float,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The size switches (every reviewer's best proposals on small instances; pruning only
+    large networks, and after rounds with little hub flow) change the rounds, never the
+    optimum: each setting on each family against the MILP over every pair. Small instances
+    would otherwise never take the large path."""
+    solve_module = importlib.import_module("accord.core.assignment.solve")
+    monkeypatch.setattr(solve_module, "SMALL_CELLS", small_cells)
+    monkeypatch.setattr(solve_module, "FLOW_PRUNE_MIN_PAIRS", prune_min_pairs)
+    monkeypatch.setattr(solve_module, "FLOW_PRUNE_HUB_SHARE", prune_hub_share)
+    inst = make_instance(family, 60, seed=5)
+    expected = milp_optimum(inst)
+    result = solve(inst)
+    assert check_assignment(inst, result.pairs) == []
+    assert result.objective == pytest.approx(expected, abs=1e-9)
+    assert result.relative_gap <= 1e-9
+
+
+def test_small_instances_give_every_reviewer_its_best_proposals() -> None:
+    inst = make_instance("topics", 60, seed=5)
+    keys = candidates(inst, 6, per_reviewer=2, crowded=False)[0]
+    masked = np.where(inst.conflict, -np.inf, inst.affinity)
+    for r in range(inst.n_reviewers):
+        want = int(inst.min_load[r] + 2 * inst.max_load[r])
+        best = np.argsort(-masked[:, r], kind="stable")[:want]
+        assert set((best * inst.n_reviewers + r).tolist()) <= set(keys.tolist()), r

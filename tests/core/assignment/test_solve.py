@@ -261,7 +261,7 @@ def test_uniform_instances_are_not_crowded() -> None:
             assert candidates(inst, per_country, per_reviewer=2)[1] is False
 
 
-@pytest.mark.parametrize("n_cols", [200, 67])
+@pytest.mark.parametrize("n_cols", [200, 150, 67])
 def test_best_proposals_are_each_reviewers_best(n_cols: int) -> None:
     """The chunked floor search returns exactly each reviewer's best non-conflicted proposals."""
     rng = np.random.default_rng(11)

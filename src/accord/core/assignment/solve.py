@@ -84,6 +84,24 @@ FLOW_POOL_PER_COUNTRY = 30
 #: the pool: a smaller network solves faster, and the full pricing brings any back that comes to
 #: price positive (exactness unchanged).
 FLOW_PRUNE = 0.01
+#: ... but only networks of more than this many pairs: below it a min-cost flow costs about the
+#: same whatever its size, and pruning only adds rounds (chosen on the five families at 2,000,
+#: seed 0: 2-6 rounds with pruning, 2-5 without; neutral at 5,000).
+FLOW_PRUNE_MIN_PAIRS = 100_000
+#: ... and only after a flow that sent at most this share of the k * P units through the hubs
+#: (the duals are distorted near those units; pruning after rounds with more hub flow gave more
+#: rounds). 0.001 chosen on `tight` at 10,000, seed 0 (its 4th network: 180k pairs instead of
+#: 436k, same 6 rounds); same rounds on the four skewed families at 5,000.
+FLOW_PRUNE_HUB_SHARE = 0.001
+#: On an instance of at most SMALL_CELLS pairs that is not crowded, every reviewer gets its
+#: best ``min_load + SMALL_PER_LOAD * max_load`` proposals among the first candidates (chosen on
+#: the five families at 2,000, seed 0: uniform 2 -> 1 round, topics and tight 5 -> 4, popular
+#: and conflicts unchanged; 1 and 4 tried; at 5,000 it changed no round count, so it stays off
+#: above this size, where the extra pass over the matrix costs more). On such an instance the
+#: whole matrix is also priced after every round (no pool-only rounds: popular 3 -> 2 rounds at
+#: 2,000, the others unchanged).
+SMALL_CELLS = 10_000_000
+SMALL_PER_LOAD = 2
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
@@ -151,7 +169,9 @@ def candidates_and_pool(
     gets its ``want`` best proposals, so the spill-over from saturated popular reviewers is in the
     first LP. Otherwise, each reviewer reached by fewer than ``min_load + per_reviewer`` of
     them (and needing them: ``per_reviewer > 0`` or ``min_load > 0``) gets its ``min_load +
-    max(per_reviewer, per_country)`` best proposals. Plus ``extra_keys``. The solver is exact
+    max(per_reviewer, per_country)`` best proposals; on a small instance (at most
+    :data:`SMALL_CELLS` pairs) every reviewer gets its ``min_load + SMALL_PER_LOAD * max_load``
+    best instead. Plus ``extra_keys``. The solver is exact
     whatever the candidates; these only save rounds. ``crowded``: force the choice (None:
     detect it). The third value, the *pool*: each proposal's best ``pool_per_country``
     reviewers of each country (sorted keys, found in the same pass; empty when 0), the pairs
@@ -220,6 +240,11 @@ def candidates_and_pool(
         needy = np.flatnonzero(have < instance.min_load + max(per_reviewer, 0))
         needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
     needy = needy[want[needy] > 0]
+    if not crowded and n_props * n_revs <= SMALL_CELLS:
+        # small: every reviewer, so the first network can usually route every unit without
+        # the hubs (one pass over the matrix costs little here)
+        want = np.minimum(n_props, instance.min_load + SMALL_PER_LOAD * instance.max_load)
+        needy = np.flatnonzero(want > 0)
     if needy.size:
         parts.append(_best_proposals(instance, needy, want[needy]))
     if extra_keys is not None:
@@ -230,6 +255,65 @@ def candidates_and_pool(
     return np.unique(np.concatenate(parts).astype(np.int64, copy=False)), crowded, pool_keys
 
 
+#: :func:`_best_proposals` reads every column when asked for more than this share of them.
+BEST_ALL_COLUMNS = 0.5
+
+
+class _ColumnTop:
+    """Each column's ``take`` best rows, fed row chunk by row chunk (see :func:`_best_proposals`).
+
+    Only the cells at or above a per-column floor are kept (one comparison per cell): the floor
+    is the ``take``-th best value among the cells seen so far (first: in the first chunk), a
+    lower bound on the column's ``take``-th best; the collection is ranked per column (and the
+    floor raised) after chunks 1, 2, 4, 8, ... and at the end. Ties: the lower row first.
+    """
+
+    def __init__(self, n_cols: int, take: int) -> None:
+        self.take = take
+        self.floor = np.full(n_cols, -np.inf)
+        self.rows = np.zeros(0, dtype=np.int64)
+        self.which = np.zeros(0, dtype=np.int64)
+        self.vals = np.zeros(0)
+        self.rank = np.zeros(0, dtype=np.int64)
+        self.parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+        self.fed = 0
+
+    def feed(self, block: FloatArray, start: int) -> None:
+        """``block``: float[rows, n_cols], rows ``start ...`` of the matrix (-inf: excluded)."""
+        i, n_rows = self.fed, block.shape[0]
+        self.fed += 1
+        if i == 0 and n_rows > self.take:  # the first floor: the chunk's take-th best
+            self.floor = np.partition(block, n_rows - self.take, axis=0)[n_rows - self.take]
+        r_idx, c_idx = np.nonzero(block >= self.floor[None, :])
+        self.parts.append((r_idx + start, c_idx, block[r_idx, c_idx]))
+        if (i + 1) & i == 0:  # after chunks 1, 2, 4, 8, ...
+            self._rank()
+
+    def _rank(self) -> None:
+        parts, self.parts = self.parts, []
+        rows = np.concatenate([self.rows, *(p[0] for p in parts)])
+        which = np.concatenate([self.which, *(p[1] for p in parts)])
+        vals = np.concatenate([self.vals, *(p[2] for p in parts)])
+        # by column, best first; stable, so ties keep row order (lower row first)
+        order = np.lexsort((-vals, which))
+        rows, which, vals = rows[order], which[order], vals[order]
+        rank = np.arange(which.size) - np.searchsorted(which, which, side="left")
+        keep = rank < self.take
+        self.rows, self.which, self.vals = rows[keep], which[keep], vals[keep]
+        self.rank = rank[keep]
+        last = self.rank == self.take - 1
+        self.floor[self.which[last]] = self.vals[last]
+
+    def keys(self, want: IntArray, col_ids: IntArray, n_revs: int) -> IntArray:
+        """Keys ``row * n_revs + col_ids[j]`` of each column j's ``want[j]`` best finite rows
+        (``want``: int[n_cols], at most ``take``)."""
+        if self.parts:
+            self._rank()
+        keep = (self.rank < want[self.which]) & np.isfinite(self.vals)
+        keys: IntArray = self.rows[keep] * n_revs + col_ids[self.which[keep]]
+        return keys
+
+
 def _best_proposals(
     instance: AssignmentInstance, cols: IntArray, want: IntArray, *, step: int = 0
 ) -> IntArray:
@@ -237,50 +321,28 @@ def _best_proposals(
     proposals.
 
     The matrix is row-major, so reading whole columns would be a strided gather over all of it
-    (~1.4 s at 5,000 x 5,000). Instead, row chunk by row chunk, only the cells at or above a
-    per-column floor are collected (one comparison per cell): the floor is the ``take``-th best
-    value among the cells seen so far (first: in the first chunk), a lower bound on the
-    column's ``take``-th best; the collection is ranked per column (and the floor raised)
-    after chunks 1, 2, 4, 8, ... ``step``: rows per chunk (0: a few million cells).
+    (~1.4 s at 5,000 x 5,000). Instead the rows are read chunk by chunk (``step`` rows; 0: a
+    few million cells) into a :class:`_ColumnTop`. When most columns are asked for, whole rows
+    are read (views, no copies) and the other columns ignored.
     """
     aff, con = instance.affinity, instance.conflict
     n_props, n_revs = aff.shape
-    n_cols = cols.size
-    take = int(want.max())
-    step = max(take, step or chunk_rows(n_cols))
-    every = n_cols == n_revs
-    floor = np.full(n_cols, -np.inf)
-    rows = np.zeros(0, dtype=np.int64)
-    which = np.zeros(0, dtype=np.int64)
-    vals = np.zeros(0)
-    rank = np.zeros(0, dtype=np.int64)
-    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
-    starts = list(range(0, n_props, step))
-    for i, start in enumerate(starts):
+    every = cols.size == n_revs or cols.size > BEST_ALL_COLUMNS * n_revs
+    take = int(want.max()) if want.size else 0
+    if take == 0:
+        return np.zeros(0, dtype=np.int64)
+    step = max(take, step or chunk_rows(n_revs if every else cols.size))
+    top = _ColumnTop(n_revs if every else cols.size, take)
+    for start in range(0, n_props, step):
         stop = min(n_props, start + step)
         a = aff[start:stop] if every else aff[start:stop, cols]
         c = con[start:stop] if every else con[start:stop, cols]
-        block = np.where(c, -np.inf, a)
-        if i == 0 and stop - start > take:  # the first floor: the chunk's take-th best
-            floor = np.partition(block, stop - start - take, axis=0)[stop - start - take]
-        r_idx, c_idx = np.nonzero(block >= floor[None, :])
-        parts.append((r_idx + start, c_idx, block[r_idx, c_idx]))
-        if (i + 1) & i == 0 or i == len(starts) - 1:  # after chunks 1, 2, 4, 8, ... and the last
-            rows = np.concatenate([rows, *(p[0] for p in parts)])
-            which = np.concatenate([which, *(p[1] for p in parts)])
-            vals = np.concatenate([vals, *(p[2] for p in parts)])
-            parts = []
-            # by column, best first; stable, so ties keep row order (lower row first)
-            order = np.lexsort((-vals, which))
-            rows, which, vals = rows[order], which[order], vals[order]
-            rank = np.arange(which.size) - np.searchsorted(which, which, side="left")
-            keep = rank < take
-            rows, which, vals, rank = rows[keep], which[keep], vals[keep], rank[keep]
-            last = rank == take - 1
-            floor[which[last]] = vals[last]
-    keep = (rank < want[which]) & np.isfinite(vals)
-    keys: IntArray = rows[keep] * n_revs + cols[which[keep]]
-    return keys
+        top.feed(np.where(c, -np.inf, a), start)
+    if every:
+        every_want = np.zeros(n_revs, dtype=np.int64)
+        every_want[cols] = want
+        return top.keys(every_want, np.arange(n_revs), n_revs)
+    return top.keys(want, cols, n_revs)
 
 
 def _solve_lp(
@@ -634,10 +696,18 @@ def _solve_weighted_flow(
         if iterations > max_iterations:
             raise SolverError(f"column generation did not converge in {max_iterations} rounds")
         t = time.perf_counter()
-        if last is not None and not last[0].unfilled:
+        if (
+            last is not None
+            and last[0].unfilled <= FLOW_PRUNE_HUB_SHARE * instance.k * n_props
+            and keys.size > FLOW_PRUNE_MIN_PAIRS
+        ):
             keys, pool = _prune(instance, last[1], keys, last[2], pool, bonus_keys, bonus, prune)
         costs = -np.rint(_weights(instance, keys, bonus_keys, bonus) * unit).astype(np.int64)
-        out = net.solve(keys, costs, hub_cost=hub_cost, start=start)
+        # Once a flow used no hub, the hubs can go: every later network keeps that flow's pairs
+        # (pruning never drops a used pair), so it stays feasible without them (and a network
+        # without hubs solves faster).
+        hubs = last is None or last[0].unfilled > 0
+        out = net.solve(keys, costs, hub_cost=hub_cost if hubs else None, start=start)
         timings["lp"] += time.perf_counter() - t
         if not out.feasible:
             break
@@ -649,7 +719,12 @@ def _solve_weighted_flow(
         new, pool, top_rc = _from_pool(
             instance, duals, pool, 1.0, bonus_keys, bonus, -slack, per_pool
         )
-        if top_rc > tolerance and new.size > FLOW_POOL_ENOUGH * keys.size and not out.unfilled:
+        if (
+            top_rc > tolerance
+            and new.size > FLOW_POOL_ENOUGH * keys.size
+            and not out.unfilled
+            and n_props * n_revs > SMALL_CELLS  # small: a full pass costs little, saves rounds
+        ):
             timings["pricing"] += time.perf_counter() - t
             keys = _merge(keys, new)
             continue
