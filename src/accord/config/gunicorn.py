@@ -7,7 +7,8 @@
   2-core bench machine at load 18, see ``bench/bench_pages.py``);
   long work (matching, assignment, award letters) runs in ``accord db_worker``, never here.
 - ``when_ready`` warms the master before the first fork: every Accord module (and numpy/scipy
-  behind them) imported, every template compiled, both catalogues loaded — measured on the
+  behind them) imported, every template compiled, both catalogues and both languages' URL
+  reverse lookups loaded — measured on the
   bench machine, a worker's first request otherwise took 7–8 s of imports.
 - ``max_requests`` with jitter recycles workers one at a time, bounding memory growth. Each new
   worker loads the text models again (~7 CPU-s, see ``post_fork``): at 2,000 requests a deadline
@@ -52,12 +53,13 @@ def when_ready(server: Any) -> None:
     from pathlib import Path
 
     from django.template import engines
-    from django.urls import get_resolver
+    from django.urls import URLResolver, get_resolver
     from django.utils import translation
 
     import accord
 
-    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports every view module
     for module in pkgutil.walk_packages(accord.__path__, "accord."):
         name = module.name
         if (
@@ -75,6 +77,14 @@ def when_ready(server: Any) -> None:
     for language in ("en", "ko"):
         with translation.override(language):
             translation.gettext("Accord")
+            # The reverse lookups of every URL name (one per resolver, namespaces included), built
+            # per language on the first reverse(): ~80 ms of each worker's first request
+            # otherwise (measured on the call dashboard).
+            resolvers = [resolver]
+            while resolvers:
+                current = resolvers.pop()
+                current.reverse_dict  # noqa: B018
+                resolvers += [p for p in current.url_patterns if isinstance(p, URLResolver)]
     engine = engines["django"]
     for folder in engine.template_dirs:
         root = Path(folder)
