@@ -76,7 +76,11 @@ def test_hub_arcs_carry_the_places_the_candidates_cannot_fill() -> None:
 
 @pytest.mark.parametrize("family", ["uniform", "popular", "topics", "tight", "conflicts"])
 def test_flow_path_is_exact_on_every_generator_family(family: str) -> None:
-    inst = make_instance(family, 40, seed=3)
+    assert_exact(make_instance(family, 40, seed=3))
+
+
+def assert_exact(inst: AssignmentInstance) -> None:
+    """``solve`` gives a valid assignment with the MILP's optimum over every pair, certified."""
     expected = milp_optimum(inst)
     result = solve(inst)
     assert check_assignment(inst, result.pairs) == []
@@ -135,12 +139,7 @@ def test_flow_path_is_exact_whatever_the_size_settings(
     monkeypatch.setattr(solve_module, "SMALL_CELLS", small_cells)
     monkeypatch.setattr(solve_module, "FLOW_PRUNE_MIN_PAIRS", prune_min_pairs)
     monkeypatch.setattr(solve_module, "FLOW_PRUNE_HUB_SHARE", prune_hub_share)
-    inst = make_instance(family, 60, seed=5)
-    expected = milp_optimum(inst)
-    result = solve(inst)
-    assert check_assignment(inst, result.pairs) == []
-    assert result.objective == pytest.approx(expected, abs=1e-9)
-    assert result.relative_gap <= 1e-9
+    assert_exact(make_instance(family, 60, seed=5))
 
 
 def test_small_instances_give_every_reviewer_its_best_proposals() -> None:
