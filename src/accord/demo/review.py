@@ -115,9 +115,8 @@ def seed_review() -> dict[str, int]:
                 continue  # left for the demo reviewers: declare, then review
             user = _account(assignment.reviewer)
             declare_conflict(assignment=assignment, user=user, has_conflict=False)
-            base = (
-                2 + _digest(assignment.application.reference) % 4
-            )  # the application's "true" quality, 2..5
+            # the application's "true" quality, 2..5
+            base = 2 + _digest(assignment.application.reference) % 4
             lean = _digest(assignment.reviewer.slug) % 3 - 1  # a reviewer's leniency, −1..+1
             # keyed by the application's reference and the reviewer, not by ids (stable whatever the order rows are made in)
             pair = (assignment.application.reference, assignment.reviewer.slug)
@@ -204,9 +203,8 @@ def seed_decisions() -> dict[str, int]:
                     actor=officer,
                     starts_on=dt.date(2025, 10, 1),
                 )
-        if (
-            funded
-        ):  # the last funded one: the UK approves, Korea has not agreed yet — a disagreement
+        # The last funded one: the UK approves, Korea has not agreed yet — a disagreement.
+        if funded:
             last = at_panel[funded[-1]]
             record_decision(
                 application=last,
