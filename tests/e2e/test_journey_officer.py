@@ -61,3 +61,39 @@ def test_officer_walks_the_calls(tour, username, language):
     scenario.click()
     visit(land)
     assert not failures, "\n".join(failures)
+
+
+def test_a_matching_run_seen_by_both_officers_and_not_by_an_applicant(tour):
+    """The UK officer recomputes expertise matching on the closed call (the run reads the
+    applications in full and the reviewers' publications up to their first window, in separate
+    batches); the Korean officer reads the finished run in Korean; an applicant is not told the
+    page exists."""
+    matching = f"{CLOSED}/matching/"
+    uk = tour.page("en")
+    sign_in(uk, "officer-rs")
+    go(uk, matching)
+    uk.get_by_role("button", name="Recompute affinities and conflicts").click()
+    land(uk)
+    expect(uk.locator("#run-state")).to_have_text("Finished", timeout=120_000)
+    expect(uk.locator("#run")).to_contain_text("applications and")
+    expect(uk.locator("#run")).to_contain_text("conflicts found.")
+
+    kr = tour.page("ko")
+    sign_in(kr, "officer-nrf")
+    go(kr, matching)
+    expect(kr.locator("#run-state")).to_have_text("완료")
+    expect(kr.locator("#run")).to_contain_text("이해충돌")
+    # The suggested reviewers of an application at the panel (the run matches the applications
+    # still being decided) come from this run, with their expertise.
+    go(kr, f"{CLOSED}/applications/?state=at_panel")
+    link = kr.locator("table tbody tr a[href*='/manage/applications/']").first
+    reference = link.inner_text()
+    go(kr, f"/manage/applications/{reference}/reviewers/")
+    expect(kr.locator("table tbody tr").first).to_be_visible()
+
+    applicant = tour.page("en")
+    sign_in(applicant, "applicant-uk")
+    applicant.guard.allow(404, matching)
+    response = applicant.goto(applicant.base + matching)
+    assert response.status == 404
+    land(applicant)
