@@ -381,7 +381,6 @@ class MiniLMEmbedder:
         self.chunk = chunk
         self.stride = stride
         self.threads = threads or _default_threads()
-        self.model_id = self._model_id()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -403,7 +402,8 @@ class MiniLMEmbedder:
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def _model_id(self) -> str:
+    @property
+    def model_id(self) -> str:
         # The cache key names what changes a vector: the model, the window and the chunking.
         return f"all-MiniLM-L6-v2/onnx-int8-fused/max{self.max_tokens}/v1" + (
             f"/chunk{self.stride}" if self.chunk else ""
@@ -416,7 +416,6 @@ class MiniLMEmbedder:
             return self
         head = copy.copy(self)
         head.chunk = False
-        head.model_id = head._model_id()
         return head
 
     def _windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
