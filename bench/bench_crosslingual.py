@@ -118,7 +118,8 @@ def pruned_lexicon(korean: list[str]):  # type: ignore[no-untyped-def]
         for k, v in lex.entries.items()
         if not any(s[i : i + len(k)] == k for s in seqs for i in range(len(s) - len(k) + 1))
     }
-    return Lexicon(keep, max((len(k) for k in keep), default=0))
+    glosses = {k: v for k, v in lex.glosses.items() if k in keep}
+    return Lexicon(keep, max((len(k) for k in keep), default=0), glosses)
 
 
 def main() -> None:
@@ -129,7 +130,10 @@ def main() -> None:
     variants = {
         "default": base,
         "without submission normalisation": replace(base, submission_normalisation=False),
-        "e5 only (no translated lexical)": replace(base, lexical_weight_cross=0.0),
+        "e5 only (no translated lexical, no gloss)": replace(
+            base, lexical_weight_cross=0.0, gloss_weight_cross=0.0
+        ),
+        "without the glossed MiniLM": replace(base, gloss_weight_cross=0.0),
         "without the cross-language offset": replace(base, cross_language_offset=0.0),
         "translated lexical only (backend='lexical')": replace(base, backend="lexical"),
     }
@@ -167,11 +171,19 @@ def main() -> None:
         pruned = pruned_lexicon([t + " " + a for t, a in ko])
         core_text.load_lexicon = lambda path=None, lex=pruned: lex  # type: ignore[assignment]
         try:
-            hits = top1(matrix(en, ko, base, cache, embedders), n)
+            pruned_hits = {
+                label: top1(matrix(en, ko, cfg, cache, embedders), n)
+                for label, cfg in (
+                    ("default", base),
+                    ("without the glossed MiniLM", variants["without the glossed MiniLM"]),
+                )
+            }
         finally:
             core_text.load_lexicon = shipped  # type: ignore[assignment]
-        label = f"default, lexicon minus this set's {len(load_lexicon()) - len(pruned)} keys"
-        print(f"   {label:<44} " + "  ".join(f"{k} {h.mean():6.1%}" for k, h in hits.items()))
+        removed = len(load_lexicon()) - len(pruned)
+        for which, hits in pruned_hits.items():
+            label = f"{which}, lexicon minus this set's {removed} keys"
+            print(f"   {label:<44} " + "  ".join(f"{k} {h.mean():6.1%}" for k, h in hits.items()))
     print(machine())
 
 

@@ -274,3 +274,41 @@ def test_korean_pairs_blend_the_korean_lexical_score_by_default() -> None:
     assert AffinityConfig().lexical_weight_ko == 0.3
     assert default.scores[0, 0] > default.scores[1, 0]
     assert not np.allclose(default.scores, dense_only.scores)
+
+
+def test_english_korean_pairs_blend_the_glossed_minilm_score_by_the_gloss_coverage() -> None:
+    from dataclasses import replace
+
+    from accord.core.affinity import gloss_pairs
+    from accord.core.text import Gloss
+
+    covered = Publication("초전도 트랜스몬 큐비트의 결맞음", "", 2022, "ko")
+    unknown = Publication("가나다라 마바사", "", 2022, "ko")  # no lexicon word: coverage 0
+    subs = [
+        Submission("near", "Coherence of superconducting transmon qubits", "", "en"),
+        Submission("far", "Humidity degradation of perovskite solar cells", "", "en"),
+    ]
+    no_gloss = replace(AffinityConfig(), gloss_weight_cross=0.0)
+    reviewers = [Reviewer("covered", (covered,)), Reviewer("unknown", (unknown,))]
+    default = compute_affinity(reviewers, subs)
+    without = compute_affinity(reviewers, subs, config=no_gloss)
+    assert AffinityConfig().gloss_weight_cross == 0.65
+    # the well-covered Korean profile: the gloss changes its scores, and ranks as before
+    assert not np.isclose(default.scores[0, 0], without.scores[0, 0])
+    assert default.scores[0, 0] > default.scores[1, 0]
+    # a Korean text the gloss renders nothing of: the gloss takes no share at all (alone: the
+    # submissions are normalised over every publication of the input)
+    alone = [Reviewer("unknown", (unknown,))]
+    np.testing.assert_allclose(
+        compute_affinity(alone, subs).scores, compute_affinity(alone, subs, config=no_gloss).scores
+    )
+    # what MiniLM reads: the English submissions as they are, the Korean side glossed
+    s_idx, s_gloss, p_idx, p_gloss = gloss_pairs(
+        [s.text for s in subs], np.array([False, False]),
+        [covered.text, unknown.text], np.array([True, True]),
+    )  # fmt: skip
+    assert s_idx.tolist() == [0, 1] and p_idx.tolist() == [0, 1]
+    assert [g.coverage for g in s_gloss] == [1.0, 1.0]
+    assert s_gloss[0] == Gloss(subs[0].text, 1.0)
+    assert p_gloss[1] == Gloss("", 0.0)
+    assert {"superconducting", "transmon", "qubit"} <= set(p_gloss[0].text.split())

@@ -18,7 +18,9 @@ from accord.core.affinity import (
 )
 from accord.core.text import (
     LEXICON_PATH,
+    Gloss,
     TextError,
+    gloss_korean_many,
     light_stem,
     load_lexicon,
     parse_lexicon,
@@ -91,6 +93,28 @@ def test_translation_drops_unmatched_prefixes_but_matches_prefixed_terms() -> No
 def test_translate_many_equals_one_by_one() -> None:
     texts = ["반도체 결함 예측", "양자 오류 정정", "위성 궤도 결정"]
     assert translate_korean_many(texts) == [translate_korean(t) for t in texts]
+
+
+def test_gloss_gives_the_lexicon_words_as_written_and_its_coverage() -> None:
+    lexicon = parse_lexicon(
+        ["강화 학습\tReinforcement learning", "로봇\trobot robotic", "기반\t", "보행\tlocomotion"]
+    )
+    # words as written (lowercased, not stemmed); 기반 carries no topic: neither word nor count
+    assert gloss_korean_many(["강화학습 기반 로봇"], lexicon) == [
+        Gloss("reinforcement learning robot robotic", 1.0)
+    ]
+    # Latin-script words are kept and count as rendered; an unknown Korean noun is dropped
+    # and counts against the coverage: 2 of 3 content words (LSTM, 보행; not 사족)
+    assert gloss_korean_many(["LSTM 사족 보행"], lexicon) == [Gloss("lstm locomotion", 2 / 3)]
+    assert gloss_korean_many(["사족"], lexicon) == [Gloss("", 0.0)]
+
+
+def test_gloss_of_compounds_and_the_shipped_lexicon() -> None:
+    lexicon = parse_lexicon(["이황화\tdisulfide", "몰리브덴\tmolybdenum"])
+    assert gloss_korean_many(["이황화몰리브덴"], lexicon) == [Gloss("disulfide molybdenum", 1.0)]
+    (shipped,) = gloss_korean_many(["초전도 큐비트의 오류 정정"])
+    assert shipped.coverage == 1.0
+    assert {"superconducting", "qubit", "error", "correction"} <= set(shipped.text.split())
 
 
 @given(

@@ -34,10 +34,12 @@ from accord.core.text import (
     E5Embedder,
     Embedder,
     EmbeddingCache,
+    Gloss,
     MiniLMEmbedder,
     ShapeError,
     detect_language,
     embed_cached,
+    gloss_korean_many,
     lexical_similarity,
     normalise_language,
     tokenize,
@@ -162,6 +164,21 @@ class AffinityConfig:
     # top-1 on the even rows of bench/data/bilingual_titles.tsv (odd rows held out); 0.2–0.3
     # are equally good there, larger shares start to lose English → Korean.
     lexical_weight_cross: float = 0.2
+    # Share of "glossed MiniLM" in English–Korean pairs: the Korean side becomes a word-for-word
+    # English gloss through the same lexicon (accord.core.text.gloss_korean_many) and MiniLM
+    # compares it with the English side, as it compares two English texts. 0.65: chosen on the
+    # tune reviewers of the dev set's three cross-language inputs (EN × KO, KO × EN, mixed),
+    # summed tune loss 0.2420 without it; 0.2 / 0.35 / 0.5 / 0.65 / 0.8 / 1.0: 0.2002 / 0.1936 /
+    # 0.1694 / 0.1606 / 0.1617 / 0.1848 (cross_language_offset 0.5; 0.25 and 0.75 no better).
+    # The lexicon was not written from those texts.
+    gloss_weight_cross: float = 0.65
+    # ... scaled down for a Korean text whose gloss renders less than this share of its content
+    # words (linearly, to 0 at none): a gloss of a text the lexicon barely covers is a few
+    # generic words, and trusting it breaks retrieval (with every term of a test set removed
+    # from the lexicon, mixed-pool top-1 fell from 62 % to 13 % before this scaling). 0.3: the
+    # largest value that costs nothing on the tune reviewers (the dev set's Korean texts render
+    # 41 % of their content words at the 10th percentile; 0.5 / 0.7 cost 0.0066 / 0.0165).
+    gloss_full_coverage: float = 0.3
     # Stems of the translated-lexical comparison are cut to this many letters (None: whole),
     # which conflates "detection"/"detect" and "superconductor"/"superconducting".
     cross_stem_length: int | None = 6
@@ -180,6 +197,8 @@ class AffinityConfig:
             "lexical_weight_en",
             "lexical_weight_ko",
             "lexical_weight_cross",
+            "gloss_weight_cross",
+            "gloss_full_coverage",
             "unknown_year_weight",
         ):
             v = getattr(self, name)
@@ -202,6 +221,9 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     # abstracts give (0.009, 0.026). Printed by bench/bench_crosslingual.py.
     ("lexical-x", "en-ko"): (0.008, 0.030),
     ("minilm", "en-en"): (0.072, 0.113),
+    # MiniLM of a Korean text's English gloss against an English text: off-diagonal pairs of
+    # the even rows of bench/data/bilingual_titles.tsv (printed by bench/calibrate_affinity.py).
+    ("minilm-gloss", "en-ko"): (0.056, 0.101),
     ("e5", "en-en"): (0.0, 0.094),
     ("e5", "en-ko"): (0.0, 0.080),
     ("e5", "ko-ko"): (0.0, 0.092),
@@ -338,10 +360,13 @@ def _standardise(values: FloatArray, component: str, pair: str) -> FloatArray:
     return (values - mean) / std
 
 
-def _blend(a: FloatArray, b: FloatArray, weight_b: float) -> FloatArray:
+def _blend(a: FloatArray, b: FloatArray, weight_b: float | FloatArray) -> FloatArray:
+    """``a`` and ``b`` mixed with share ``weight_b`` of ``b`` (a number, or one per element),
+    rescaled to unit variance for two components correlated as :data:`_BLEND_CORRELATION`."""
     wa = 1.0 - weight_b
-    norm = math.sqrt(wa * wa + weight_b * weight_b + 2 * wa * weight_b * _BLEND_CORRELATION)
-    return (wa * a + weight_b * b) / norm
+    norm = np.sqrt(wa * wa + weight_b * weight_b + 2 * wa * weight_b * _BLEND_CORRELATION)
+    result: FloatArray = (wa * a + weight_b * b) / norm
+    return result
 
 
 _language_means: dict[str, FloatArray] | None = None
@@ -522,6 +547,13 @@ def pair_similarity(
             )  # fmt: skip
         out[np.ix_(s_idx, p_idx)] = z
 
+    glossed: tuple[FloatArray, FloatArray] | None = None
+    if masks["en-ko"].any() and config.backend == "hybrid" and config.gloss_weight_cross > 0:
+        note("glossing Korean terms")
+        glossed = _gloss_similarity(
+            sub_texts, s_ko, pub_texts, p_ko, config=config, cache=cache, embedders=embedders
+        )
+
     if masks["ko-ko"].any() or masks["en-ko"].any():
         model = embedders.get_multilingual()
         # Only texts that meet Korean on the other side need the (slow) multilingual model.
@@ -556,9 +588,62 @@ def pair_similarity(
                     z = _blend(
                         z, _standardise(cross[m], "lexical-x", "en-ko"), config.lexical_weight_cross
                     )
+                if glossed is not None:
+                    z = _blend(
+                        z, _standardise(glossed[0][m], "minilm-gloss", "en-ko"), glossed[1][m]
+                    )
                 z = z + config.cross_language_offset
             out[m] = z
     return out
+
+
+def gloss_pairs(
+    sub_texts: Sequence[str],
+    s_ko: npt.NDArray[np.bool_],
+    pub_texts: Sequence[str],
+    p_ko: npt.NDArray[np.bool_],
+) -> tuple[IntArray, list[Gloss], IntArray, list[Gloss]]:
+    """The texts MiniLM reads for the English–Korean pairs: ``(submission rows, their glosses,
+    publication rows, their glosses)`` — a Korean text as its English gloss
+    (:func:`accord.core.text.gloss_korean_many`), an English one as it is (coverage 1); only
+    the texts that meet the other language."""
+    s_idx = np.flatnonzero(np.where(s_ko, bool((~p_ko).any()), bool(p_ko.any())))
+    p_idx = np.flatnonzero(np.where(p_ko, bool((~s_ko).any()), bool(s_ko.any())))
+    korean = [sub_texts[int(i)] for i in s_idx if s_ko[i]]
+    korean += [pub_texts[int(i)] for i in p_idx if p_ko[i]]
+    glosses = iter(gloss_korean_many(korean))
+    s_out = [next(glosses) if s_ko[i] else Gloss(sub_texts[int(i)], 1.0) for i in s_idx]
+    p_out = [next(glosses) if p_ko[i] else Gloss(pub_texts[int(i)], 1.0) for i in p_idx]
+    return s_idx, s_out, p_idx, p_out
+
+
+def _gloss_similarity(
+    sub_texts: Sequence[str],
+    s_ko: npt.NDArray[np.bool_],
+    pub_texts: Sequence[str],
+    p_ko: npt.NDArray[np.bool_],
+    *,
+    config: AffinityConfig,
+    cache: EmbeddingCache,
+    embedders: Embedders,
+) -> tuple[FloatArray, FloatArray]:
+    """float[S, P] twice: the MiniLM cosine of each English–Korean pair, the Korean side glossed,
+    and the pair's share of it in the blend (``gloss_weight_cross``, scaled down by the Korean
+    side's coverage below ``gloss_full_coverage``); 0 elsewhere. Submissions are read in full,
+    publications as in the English–English pairs."""
+    s_idx, s_gloss, p_idx, p_gloss = gloss_pairs(sub_texts, s_ko, pub_texts, p_ko)
+    model = embedders.get_english()
+    pub_model = model if config.publications_in_full else model.first_window()
+    s_vec = embed_cached(model, [g.text for g in s_gloss], cache).astype(np.float64)
+    p_vec = embed_cached(pub_model, [g.text for g in p_gloss], cache).astype(np.float64)
+    cos = np.zeros((len(sub_texts), len(pub_texts)))
+    cos[np.ix_(s_idx, p_idx)] = s_vec @ p_vec.T
+    full = max(config.gloss_full_coverage, 1e-9)
+    s_trust = np.minimum(1.0, np.array([g.coverage for g in s_gloss]) / full)
+    p_trust = np.minimum(1.0, np.array([g.coverage for g in p_gloss]) / full)
+    weight = np.zeros_like(cos)
+    weight[np.ix_(s_idx, p_idx)] = config.gloss_weight_cross * np.outer(s_trust, p_trust)
+    return cos, weight
 
 
 def normalise_submissions(z: FloatArray, prior: float = 10.0) -> FloatArray:

@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -671,10 +671,13 @@ class Lexicon:
     entries: key = tuple of Korean units (as :func:`_korean_units` makes them), value = tuple
     of English stems (as :func:`tokenize_english` makes them; empty = the term carries no topic).
     max_len: the longest key, in units.
+    glosses: the same keys → the English words as written (lowercased, not stemmed), for
+    :func:`gloss_korean_many`.
     """
 
     entries: dict[tuple[str, ...], tuple[str, ...]]
     max_len: int
+    glosses: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -709,9 +712,11 @@ def parse_lexicon(lines: Iterable[str], source: str = "<lexicon>") -> Lexicon:
             raise TextError(f"{source}, line {number}: the Korean term is empty")
         rows.append((number, fields[0].strip(), fields[1]))
     entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+    glosses: dict[tuple[str, ...], tuple[str, ...]] = {}
     analysed = _korean_units_many([term for _, term, _ in rows])
     for (_, term, english), units in zip(rows, analysed, strict=True):
         value = tuple(dict.fromkeys(tokenize_english(english)))
+        words = tuple(dict.fromkeys(_GLOSS_WORD.findall(english.lower())))
         keys: list[tuple[str, ...]] = []
         if any(keep for _, keep in units):  # skip analyses like 주기 → 주다 ("give")
             keys.append(tuple(u for u, _ in units))
@@ -719,7 +724,8 @@ def parse_lexicon(lines: Iterable[str], source: str = "<lexicon>") -> Lexicon:
             keys.append((term,))
         for key in keys:
             entries[key] = tuple(dict.fromkeys(entries.get(key, ()) + value))
-    return Lexicon(entries, max((len(k) for k in entries), default=0))
+            glosses[key] = tuple(dict.fromkeys(glosses.get(key, ()) + words))
+    return Lexicon(entries, max((len(k) for k in entries), default=0), glosses)
 
 
 @functools.cache
@@ -763,18 +769,61 @@ def translate_korean(text: str, lexicon: Lexicon | None = None) -> list[str]:
 def translate_korean_many(texts: Sequence[str], lexicon: Lexicon | None = None) -> list[list[str]]:
     """:func:`translate_korean` of each text (one kiwi batch)."""
     lex = lexicon if lexicon is not None else load_lexicon()
-    return [_translate_units(units, lex) for units in _korean_units_many(texts)]
+    return [_translate_units(units, lex, lex.entries)[0] for units in _korean_units_many(texts)]
 
 
-def _translate_units(units: Sequence[tuple[str, bool]], lex: Lexicon) -> list[str]:
+#: An English word of a lexicon value, for glosses.
+_GLOSS_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """A Korean text as English words: ``text``, and ``coverage``, the share of its content
+    words that the gloss renders (lexicon terms that carry a topic, Latin-script words) against
+    those it drops (Korean words the lexicon lacks); 0 when it has none."""
+
+    text: str
+    coverage: float
+
+
+def gloss_korean_many(texts: Sequence[str], lexicon: Lexicon | None = None) -> list[Gloss]:
+    """Each Korean text as a word-for-word English gloss, for an English model to read.
+
+    The terms :func:`translate_korean` finds become their English words as the lexicon writes
+    them (not stems); Latin-script words in the text (acronyms, names: "CNN", "GaN") are kept;
+    the rest (Korean words the lexicon lacks, affixes, numbers) is dropped: "강화학습 기반 로봇
+    제어" → "reinforcement learning robot robotic control" (기반, "based on", carries no topic).
+    """
+    lex = lexicon if lexicon is not None else load_lexicon()
+    out: list[Gloss] = []
+    for units in _korean_units_many(texts):
+        words, covered, dropped = _translate_units(units, lex, lex.glosses)
+        known = covered + dropped
+        out.append(
+            Gloss(" ".join(w for w in words if w.isascii()), covered / known if known else 0.0)
+        )
+    return out
+
+
+def _translate_units(
+    units: Sequence[tuple[str, bool]],
+    lex: Lexicon,
+    table: dict[tuple[str, ...], tuple[str, ...]],
+) -> tuple[list[str], int, int]:
+    """The lexicon's ``table`` values (stems or glosses) of the terms in ``units``, and how
+    many content units were rendered (by a term that carries a topic, or kept because they
+    are Latin-script) and how many were kept only as Korean."""
     out: list[str] = []
+    covered = dropped = 0
     i = 0
     while i < len(units):
         for n in range(min(lex.max_len, len(units) - i), 0, -1):
             key = tuple(u for u, _ in units[i : i + n])
-            hit = lex.entries.get(key)
+            hit = table.get(key)
             if hit is not None:
                 out.extend(hit)
+                if hit:
+                    covered += sum(keep for _, keep in units[i : i + n])
                 i += n
                 break
         else:
@@ -782,11 +831,16 @@ def _translate_units(units: Sequence[tuple[str, bool]], lex: Lexicon) -> list[st
             parts = _split_compound(unit, lex) if keep and len(unit) >= 4 else None
             if parts is not None:
                 for p in parts:
-                    out.extend(lex.entries[p])
+                    out.extend(table[p])
+                covered += 1
             elif keep:
                 out.append(unit)
+                if unit.isascii():
+                    covered += 1
+                else:
+                    dropped += 1
             i += 1
-    return out
+    return out, covered, dropped
 
 
 def truncate_stems(tokens: Sequence[str], length: int | None) -> list[str]:
