@@ -150,7 +150,8 @@ def main() -> None:
 def korean_table(loaded, ratings, cache) -> None:  # type: ignore[no-untyped-def]
     """Default config on the Korean translations and on cross-language mixes (tune/test split by
     reviewer as in the first table; ``lexical_weight_ko``, ``cross_language_offset``,
-    ``gloss_weight_cross`` and ``gloss_full_coverage`` were chosen on tune)."""
+    ``gloss_weight_cross``, ``gloss_full_coverage`` and ``gloss_weight_ko`` were chosen on
+    tune)."""
     ko = load_inputs(DATA / "reviewers_ko.jsonl", DATA / "submissions_ko.jsonl")
     assert [r.id for r in ko.reviewers] == [r.id for r in loaded.reviewers]
     assert [s.id for s in ko.submissions] == [s.id for s in loaded.submissions]
@@ -173,9 +174,10 @@ def korean_table(loaded, ratings, cache) -> None:  # type: ignore[no-untyped-def
     print(
         "Korean and cross-language, default config — the Korean lexical share "
         "(lexical_weight_ko) and cross_language_offset were chosen on the tune reviewers' rows "
-        "(odd reviewers) of the first and fourth inputs, the glossed-MiniLM share and its "
-        "coverage scaling (gloss_weight_cross, gloss_full_coverage) on those of the second to "
-        "fourth; the test columns chose nothing; no lexicon entry was chosen on these texts"
+        "(odd reviewers) of the first and fourth inputs, the glossed-MiniLM shares and their "
+        "coverage scaling (gloss_weight_cross, gloss_full_coverage: second to fourth inputs; "
+        "gloss_weight_ko: first and fourth); the test columns chose nothing; no lexicon entry "
+        "was chosen on these texts"
     )
     print(f"{'input':<58} {'tune':>7} {'tune≥2':>7} {'test':>7} {'test≥2':>7}")
     base = AffinityConfig()

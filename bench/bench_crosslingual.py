@@ -131,9 +131,9 @@ def main() -> None:
         "default": base,
         "without submission normalisation": replace(base, submission_normalisation=False),
         "e5 only (no translated lexical, no gloss)": replace(
-            base, lexical_weight_cross=0.0, gloss_weight_cross=0.0
+            base, lexical_weight_cross=0.0, gloss_weight_cross=0.0, gloss_weight_ko=0.0
         ),
-        "without the glossed MiniLM": replace(base, gloss_weight_cross=0.0),
+        "without the glossed MiniLM": replace(base, gloss_weight_cross=0.0, gloss_weight_ko=0.0),
         "without the cross-language offset": replace(base, cross_language_offset=0.0),
         "translated lexical only (backend='lexical')": replace(base, backend="lexical"),
     }

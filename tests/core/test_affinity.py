@@ -305,10 +305,37 @@ def test_english_korean_pairs_blend_the_glossed_minilm_score_by_the_gloss_covera
     # what MiniLM reads: the English submissions as they are, the Korean side glossed
     s_idx, s_gloss, p_idx, p_gloss = gloss_pairs(
         [s.text for s in subs], np.array([False, False]),
-        [covered.text, unknown.text], np.array([True, True]),
+        [covered.text, unknown.text], np.array([True, True]), AffinityConfig(),
     )  # fmt: skip
     assert s_idx.tolist() == [0, 1] and p_idx.tolist() == [0, 1]
     assert [g.coverage for g in s_gloss] == [1.0, 1.0]
     assert s_gloss[0] == Gloss(subs[0].text, 1.0)
     assert p_gloss[1] == Gloss("", 0.0)
     assert {"superconducting", "transmon", "qubit"} <= set(p_gloss[0].text.split())
+
+
+def test_korean_pairs_blend_the_glossed_minilm_score_of_both_sides() -> None:
+    from dataclasses import replace
+
+    from accord.core.affinity import gloss_pairs
+
+    reviewer = Reviewer("ko", (Publication("초전도 트랜스몬 큐비트의 결맞음", "", 2022, "ko"),))
+    subs = [
+        Submission("near", "트랜스몬 큐비트 결맞음과 이준위 결함", "", "ko"),
+        Submission("far", "페로브스카이트 태양전지의 습도 열화", "", "ko"),
+    ]
+    default = compute_affinity([reviewer], subs)
+    without = compute_affinity(
+        [reviewer], subs, config=replace(AffinityConfig(), gloss_weight_ko=0.0)
+    )
+    assert AffinityConfig().gloss_weight_ko == 0.35
+    assert not np.allclose(default.scores, without.scores)
+    assert default.scores[0, 0] > default.scores[1, 0]
+    # which texts MiniLM reads: every Korean text here (no English one), only when glossed
+    ko = np.array([True, True]), np.array([True])
+    texts = ([s.text for s in subs], [reviewer.publications[0].text])
+    s_idx, _, p_idx, _ = gloss_pairs(texts[0], ko[0], texts[1], ko[1], AffinityConfig())
+    assert s_idx.tolist() == [0, 1] and p_idx.tolist() == [0]
+    off = replace(AffinityConfig(), gloss_weight_ko=0.0)
+    s_idx, _, p_idx, _ = gloss_pairs(texts[0], ko[0], texts[1], ko[1], off)
+    assert s_idx.size == 0 and p_idx.size == 0

@@ -132,7 +132,7 @@ class RecordingEmbedder:
     [
         (["en", "en"], ["en", "en"], {"english", "english-head"}),
         (["en", "en"], ["en", "ko"], {"english", "english-head", "multilingual"}),
-        (["ko"], ["ko", "ko"], {"multilingual"}),
+        (["ko"], ["ko", "ko"], {"english", "english-head", "multilingual"}),
         (["en", "ko"], ["en"], {"english", "english-head", "multilingual"}),
     ],
     ids=["english-only", "korean-publication", "korean-only", "korean-submission"],

@@ -179,6 +179,10 @@ class AffinityConfig:
     # largest value that costs nothing on the tune reviewers (the dev set's Korean texts render
     # 41 % of their content words at the 10th percentile; 0.5 / 0.7 cost 0.0066 / 0.0165).
     gloss_full_coverage: float = 0.3
+    # Share of glossed MiniLM (both sides glossed) in Korean–Korean pairs. 0.35: chosen on the
+    # tune reviewers of the dev set's Korean × Korean and mixed inputs, summed tune loss 0.1254
+    # without it; 0.2 / 0.35 / 0.5 / 0.65 / 0.8: 0.1243 / 0.1078 / 0.1089 / 0.1177 / 0.1430.
+    gloss_weight_ko: float = 0.35
     # Stems of the translated-lexical comparison are cut to this many letters (None: whole),
     # which conflates "detection"/"detect" and "superconductor"/"superconducting".
     cross_stem_length: int | None = 6
@@ -199,6 +203,7 @@ class AffinityConfig:
             "lexical_weight_cross",
             "gloss_weight_cross",
             "gloss_full_coverage",
+            "gloss_weight_ko",
             "unknown_year_weight",
         ):
             v = getattr(self, name)
@@ -224,6 +229,7 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     # MiniLM of a Korean text's English gloss against an English text: off-diagonal pairs of
     # the even rows of bench/data/bilingual_titles.tsv (printed by bench/calibrate_affinity.py).
     ("minilm-gloss", "en-ko"): (0.056, 0.101),
+    ("minilm-gloss", "ko-ko"): (0.072, 0.107),  # two glosses; the same rows
     ("e5", "en-en"): (0.0, 0.094),
     ("e5", "en-ko"): (0.0, 0.080),
     ("e5", "ko-ko"): (0.0, 0.092),
@@ -548,7 +554,10 @@ def pair_similarity(
         out[np.ix_(s_idx, p_idx)] = z
 
     glossed: tuple[FloatArray, FloatArray] | None = None
-    if masks["en-ko"].any() and config.backend == "hybrid" and config.gloss_weight_cross > 0:
+    if config.backend == "hybrid" and (
+        (masks["en-ko"].any() and config.gloss_weight_cross > 0)
+        or (masks["ko-ko"].any() and config.gloss_weight_ko > 0)
+    ):
         note("glossing Korean terms")
         glossed = _gloss_similarity(
             sub_texts, s_ko, pub_texts, p_ko, config=config, cache=cache, embedders=embedders
@@ -583,6 +592,8 @@ def pair_similarity(
                 z = _blend(
                     z, _standardise(lexical[m], "lexical", "ko-ko"), config.lexical_weight_ko
                 )
+            if pair == "ko-ko" and glossed is not None:
+                z = _blend(z, _standardise(glossed[0][m], "minilm-gloss", "ko-ko"), glossed[1][m])
             if pair == "en-ko":
                 if cross is not None:
                     z = _blend(
@@ -602,16 +613,23 @@ def gloss_pairs(
     s_ko: npt.NDArray[np.bool_],
     pub_texts: Sequence[str],
     p_ko: npt.NDArray[np.bool_],
+    config: AffinityConfig,
 ) -> tuple[IntArray, list[Gloss], IntArray, list[Gloss]]:
-    """The texts MiniLM reads for the English–Korean pairs: ``(submission rows, their glosses,
-    publication rows, their glosses)`` — a Korean text as its English gloss
-    (:func:`accord.core.text.gloss_korean_many`), an English one as it is (coverage 1); only
-    the texts that meet the other language."""
-    s_idx = np.flatnonzero(np.where(s_ko, bool((~p_ko).any()), bool(p_ko.any())))
-    p_idx = np.flatnonzero(np.where(p_ko, bool((~s_ko).any()), bool(s_ko.any())))
-    korean = [sub_texts[int(i)] for i in s_idx if s_ko[i]]
-    korean += [pub_texts[int(i)] for i in p_idx if p_ko[i]]
-    glosses = iter(gloss_korean_many(korean))
+    """The texts MiniLM reads for the pairs with Korean that ``config`` glosses (English–Korean
+    when ``gloss_weight_cross`` > 0, Korean–Korean when ``gloss_weight_ko`` > 0):
+    ``(submission rows, their glosses, publication rows, their glosses)`` — a Korean text as its
+    English gloss (:func:`accord.core.text.gloss_korean_many`), an English one as it is
+    (coverage 1); only the texts in such a pair."""
+    cross = config.backend == "hybrid" and config.gloss_weight_cross > 0
+    korean = config.backend == "hybrid" and config.gloss_weight_ko > 0
+    s_any_en, s_any_ko = bool((~s_ko).any()), bool(s_ko.any())
+    p_any_en, p_any_ko = bool((~p_ko).any()), bool(p_ko.any())
+    s_need = np.where(s_ko, (cross and p_any_en) or (korean and p_any_ko), cross and p_any_ko)
+    p_need = np.where(p_ko, (cross and s_any_en) or (korean and s_any_ko), cross and s_any_ko)
+    s_idx, p_idx = np.flatnonzero(s_need), np.flatnonzero(p_need)
+    texts = [sub_texts[int(i)] for i in s_idx if s_ko[i]]
+    texts += [pub_texts[int(i)] for i in p_idx if p_ko[i]]
+    glosses = iter(gloss_korean_many(texts))
     s_out = [next(glosses) if s_ko[i] else Gloss(sub_texts[int(i)], 1.0) for i in s_idx]
     p_out = [next(glosses) if p_ko[i] else Gloss(pub_texts[int(i)], 1.0) for i in p_idx]
     return s_idx, s_out, p_idx, p_out
@@ -627,11 +645,12 @@ def _gloss_similarity(
     cache: EmbeddingCache,
     embedders: Embedders,
 ) -> tuple[FloatArray, FloatArray]:
-    """float[S, P] twice: the MiniLM cosine of each English–Korean pair, the Korean side glossed,
-    and the pair's share of it in the blend (``gloss_weight_cross``, scaled down by the Korean
-    side's coverage below ``gloss_full_coverage``); 0 elsewhere. Submissions are read in full,
-    publications as in the English–English pairs."""
-    s_idx, s_gloss, p_idx, p_gloss = gloss_pairs(sub_texts, s_ko, pub_texts, p_ko)
+    """float[S, P] twice, for the pairs :func:`gloss_pairs` selects (0 elsewhere): the MiniLM
+    cosine with the Korean side(s) glossed, and the pair's share of it in the blend
+    (``gloss_weight_cross`` or ``gloss_weight_ko``, scaled down by each Korean side's coverage
+    below ``gloss_full_coverage``). Submissions are read in full, publications as in the
+    English–English pairs."""
+    s_idx, s_gloss, p_idx, p_gloss = gloss_pairs(sub_texts, s_ko, pub_texts, p_ko, config)
     model = embedders.get_english()
     pub_model = model if config.publications_in_full else model.first_window()
     s_vec = embed_cached(model, [g.text for g in s_gloss], cache).astype(np.float64)
@@ -641,8 +660,10 @@ def _gloss_similarity(
     full = max(config.gloss_full_coverage, 1e-9)
     s_trust = np.minimum(1.0, np.array([g.coverage for g in s_gloss]) / full)
     p_trust = np.minimum(1.0, np.array([g.coverage for g in p_gloss]) / full)
+    both_ko = np.outer(s_ko[s_idx], p_ko[p_idx])
+    share = np.where(both_ko, config.gloss_weight_ko, config.gloss_weight_cross)
     weight = np.zeros_like(cos)
-    weight[np.ix_(s_idx, p_idx)] = config.gloss_weight_cross * np.outer(s_trust, p_trust)
+    weight[np.ix_(s_idx, p_idx)] = share * np.outer(s_trust, p_trust)
     return cos, weight
 
 

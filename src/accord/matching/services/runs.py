@@ -137,9 +137,9 @@ def texts_to_embed(
 
     Follows ``core.affinity.compute_affinity`` / ``pair_similarity``: MiniLM embeds the English
     submissions and publications when there is an English–English pair (the publications only
-    up to their first window unless ``config.publications_in_full``), and for the
-    English–Korean pairs the English side and the Korean side's English gloss
-    (``core.affinity.gloss_pairs``); e5 embeds the Korean texts and, when the other side has
+    up to their first window unless ``config.publications_in_full``), and for the pairs with
+    Korean the English side and the Korean side's English gloss (``core.affinity.gloss_pairs``);
+    e5 embeds the Korean texts and, when the other side has
     Korean, the English ones too. A lexical-only config embeds nothing.
     """
     config = config or core_affinity.AffinityConfig()
@@ -171,12 +171,11 @@ def texts_to_embed(
     if (~s_ko).any() and (~p_ko).any():
         subs += [t for t, ko in zip(sub_texts, s_ko, strict=True) if not ko]
         pubs += [t for t, ko in zip(pub_texts, p_ko, strict=True) if not ko]
-    english_korean = (s_ko.any() and (~p_ko).any()) or ((~s_ko).any() and p_ko.any())
-    if english_korean and config.backend == "hybrid" and config.gloss_weight_cross > 0:
-        # MiniLM also reads both sides of the English–Korean pairs, the Korean one glossed
-        _, s_gloss, _, p_gloss = core_affinity.gloss_pairs(sub_texts, s_ko, pub_texts, p_ko)
-        subs += [g.text for g in s_gloss]
-        pubs += [g.text for g in p_gloss]
+    # MiniLM also reads the pairs with Korean that the config glosses (a Korean side as its
+    # English gloss)
+    _, s_gloss, _, p_gloss = core_affinity.gloss_pairs(sub_texts, s_ko, pub_texts, p_ko, config)
+    subs += [g.text for g in s_gloss]
+    pubs += [g.text for g in p_gloss]
     if subs or pubs:
         if config.publications_in_full:
             work["english"] = list(dict.fromkeys(subs + pubs))
