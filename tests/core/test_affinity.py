@@ -257,7 +257,12 @@ def test_publications_are_read_up_to_their_first_window_unless_in_full(in_full: 
         assert float(res.scores[1, 0]) < float(full.scores[1, 0]) - 0.02
 
 
-def test_korean_pairs_blend_the_korean_lexical_score_by_default() -> None:
+@pytest.mark.parametrize(
+    ("setting", "default_value"), [("lexical_weight_ko", 0.3), ("gloss_weight_ko", 0.35)]
+)
+def test_korean_pairs_blend_the_korean_lexical_and_glossed_scores_by_default(
+    setting: str, default_value: float
+) -> None:
     from dataclasses import replace
 
     reviewer = Reviewer(
@@ -268,12 +273,10 @@ def test_korean_pairs_blend_the_korean_lexical_score_by_default() -> None:
         Submission("far", "페로브스카이트 태양전지의 습도 열화", "", "ko"),
     ]
     default = compute_affinity([reviewer], subs)
-    dense_only = compute_affinity(
-        [reviewer], subs, config=replace(AffinityConfig(), lexical_weight_ko=0.0)
-    )
-    assert AffinityConfig().lexical_weight_ko == 0.3
+    without = compute_affinity([reviewer], subs, config=replace(AffinityConfig(), **{setting: 0.0}))
+    assert getattr(AffinityConfig(), setting) == default_value
     assert default.scores[0, 0] > default.scores[1, 0]
-    assert not np.allclose(default.scores, dense_only.scores)
+    assert not np.allclose(default.scores, without.scores)
 
 
 def test_english_korean_pairs_blend_the_glossed_minilm_score_by_the_gloss_coverage() -> None:
@@ -314,28 +317,17 @@ def test_english_korean_pairs_blend_the_glossed_minilm_score_by_the_gloss_covera
     assert {"superconducting", "transmon", "qubit"} <= set(p_gloss[0].text.split())
 
 
-def test_korean_pairs_blend_the_glossed_minilm_score_of_both_sides() -> None:
+def test_korean_korean_pairs_gloss_both_sides_only_when_the_config_says_so() -> None:
     from dataclasses import replace
 
     from accord.core.affinity import gloss_pairs
 
-    reviewer = Reviewer("ko", (Publication("초전도 트랜스몬 큐비트의 결맞음", "", 2022, "ko"),))
-    subs = [
-        Submission("near", "트랜스몬 큐비트 결맞음과 이준위 결함", "", "ko"),
-        Submission("far", "페로브스카이트 태양전지의 습도 열화", "", "ko"),
-    ]
-    default = compute_affinity([reviewer], subs)
-    without = compute_affinity(
-        [reviewer], subs, config=replace(AffinityConfig(), gloss_weight_ko=0.0)
-    )
-    assert AffinityConfig().gloss_weight_ko == 0.35
-    assert not np.allclose(default.scores, without.scores)
-    assert default.scores[0, 0] > default.scores[1, 0]
-    # which texts MiniLM reads: every Korean text here (no English one), only when glossed
+    subs = ["트랜스몬 큐비트 결맞음과 이준위 결함", "페로브스카이트 태양전지의 습도 열화"]
+    pubs = ["초전도 트랜스몬 큐비트의 결맞음"]
     ko = np.array([True, True]), np.array([True])
-    texts = ([s.text for s in subs], [reviewer.publications[0].text])
-    s_idx, _, p_idx, _ = gloss_pairs(texts[0], ko[0], texts[1], ko[1], AffinityConfig())
+    s_idx, s_gloss, p_idx, _ = gloss_pairs(subs, ko[0], pubs, ko[1], AffinityConfig())
     assert s_idx.tolist() == [0, 1] and p_idx.tolist() == [0]
+    assert {"transmon", "qubit"} <= set(s_gloss[0].text.split())
     off = replace(AffinityConfig(), gloss_weight_ko=0.0)
-    s_idx, _, p_idx, _ = gloss_pairs(texts[0], ko[0], texts[1], ko[1], off)
+    s_idx, _, p_idx, _ = gloss_pairs(subs, ko[0], pubs, ko[1], off)
     assert s_idx.size == 0 and p_idx.size == 0
