@@ -177,3 +177,12 @@ def test_lexical_backend_matches_korean_profiles_to_english_translations() -> No
     assert np.argmax(res.scores, axis=0).tolist() == [0, 1, 2, 3]
     # and the other way round: each English submission's best reviewer is its translation
     assert np.argmax(res.scores[:4], axis=1).tolist() == [0, 1, 2, 3]
+
+
+def test_glossing_nothing_loads_no_lexicon() -> None:
+    # the web's plan asks for glosses of every input; an English-only one must not pay for the
+    # lexicon and the Korean analyser
+    before = load_lexicon.cache_info()
+    assert gloss_korean_many([]) == []
+    after = load_lexicon.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)

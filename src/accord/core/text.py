@@ -794,6 +794,8 @@ def gloss_korean_many(texts: Sequence[str], lexicon: Lexicon | None = None) -> l
     the rest (Korean words the lexicon lacks, affixes, numbers) is dropped: "강화학습 기반 로봇
     제어" → "reinforcement learning robot robotic control" (기반, "based on", carries no topic).
     """
+    if not texts:  # (no lexicon to load, nor Korean analyser)
+        return []
     lex = lexicon if lexicon is not None else load_lexicon()
     out: list[Gloss] = []
     for units in _korean_units_many(texts):

@@ -100,6 +100,12 @@ FLOW_PRUNE_MIN_PAIRS = 100_000
 #: rounds). 0.001 chosen on `tight` at 10,000, seed 0 (its 4th network: 180k pairs instead of
 #: 436k, same 6 rounds); same rounds on the four skewed families at 5,000.
 FLOW_PRUNE_HUB_SHARE = 0.001
+#: Flow path: after a flow that sent at most this share of the k * P units through the hubs,
+#: the next network is first tried without them (their arcs slow a solve, and their potentials
+#: distort pricing); chosen on the five families at 2,000 (seeds 0 and 1: topics and conflicts
+#: 2-5 % faster, same rounds) and 5,000 (seed 0: with no threshold, `tight`'s attempts after
+#: 2,765 and 342 hub units failed and cost 0.12 s).
+FLOW_TRY_NO_HUBS = 0.01
 #: On an instance of at most SMALL_CELLS pairs that is not crowded, every reviewer gets its
 #: best ``min_load + SMALL_PER_LOAD * max_load`` proposals among the first candidates (chosen on
 #: the five families at 2,000, seed 0: uniform 2 -> 1 round, topics and tight 5 -> 4, popular
@@ -107,12 +113,6 @@ FLOW_PRUNE_HUB_SHARE = 0.001
 #: above this size, where the extra pass over the matrix costs more). On such an instance the
 #: whole matrix is also priced after every round (no pool-only rounds: popular 3 -> 2 rounds at
 #: 2,000, the others unchanged).
-#: Flow path: after a flow that sent at most this share of the k * P units through the hubs,
-#: the next network is first tried without them (their arcs slow a solve, and their potentials
-#: distort pricing); chosen on the five families at 2,000 (seeds 0 and 1: topics and conflicts
-#: 2-5 % faster, same rounds) and 5,000 (seed 0: with no threshold, `tight`'s attempts after
-#: 2,765 and 342 hub units failed and cost 0.12 s).
-FLOW_TRY_NO_HUBS = 0.01
 SMALL_CELLS = 10_000_000
 SMALL_PER_LOAD = 2
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).

@@ -139,8 +139,8 @@ def texts_to_embed(
     submissions and publications when there is an English–English pair (the publications only
     up to their first window unless ``config.publications_in_full``), and for the pairs with
     Korean the English side and the Korean side's English gloss (``core.affinity.gloss_pairs``);
-    e5 embeds the Korean texts and, when the other side has
-    Korean, the English ones too. A lexical-only config embeds nothing.
+    e5 embeds the Korean texts and, when the other side has Korean, the English ones too. A
+    lexical-only config embeds nothing.
     """
     config = config or core_affinity.AffinityConfig()
     sub_texts = [s.text for s in submissions]
