@@ -216,3 +216,34 @@ def test_minilm_rejects_bad_settings_naming_them(kwargs: dict[str, int], message
 
     with pytest.raises(TextError, match=message):
         MiniLMEmbedder(**kwargs)
+
+
+def test_korean_analysis_asks_kiwi_once_per_text_and_changes_no_result(monkeypatch) -> None:
+    from accord.core import text as core_text
+
+    texts = ["초전도 큐비트의 결맞음", "질화갈륨(GaN) 전력 반도체", "초전도 큐비트의 결맞음"]
+    outside = (
+        [core_text.tokenize_korean(t) for t in texts],
+        core_text.translate_korean_many(texts),
+        core_text.gloss_korean_many(texts),
+    )
+    real = core_text._kiwi()
+    asked: list[str] = []
+
+    class Counting:  # kiwipiepy's Kiwi, counting the texts it is given
+        def tokenize(self, arg):  # type: ignore[no-untyped-def]
+            asked.extend([arg] if isinstance(arg, str) else arg)
+            return real.tokenize(arg)
+
+    monkeypatch.setattr(core_text, "_kiwi", lambda: Counting())
+    with core_text.korean_analysis(texts[:1]):
+        inside = (
+            [core_text.tokenize_korean(t) for t in texts],
+            core_text.translate_korean_many(texts),
+            core_text.gloss_korean_many(texts),
+        )
+    assert inside == outside
+    assert sorted(asked) == sorted(set(texts))  # each distinct text once, all three uses
+    asked.clear()
+    core_text.tokenize_korean(texts[0])  # outside it, nothing is kept
+    assert asked == [texts[0]]

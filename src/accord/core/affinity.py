@@ -40,6 +40,7 @@ from accord.core.text import (
     detect_language,
     embed_cached,
     gloss_korean_many,
+    korean_analysis,
     lexical_similarity,
     normalise_language,
     tokenize,
@@ -477,11 +478,33 @@ def pair_similarity(
     """Standardised similarity float[S, P] of each submission to each publication.
 
     Languages are 'en' or 'ko' (one per text). Same scale for every language pair: roughly
-    mean 0, standard deviation 1 over unrelated pairs; larger = closer.
+    mean 0, standard deviation 1 over unrelated pairs; larger = closer. The Korean texts are
+    analysed by kiwi once, in one batch, for the lexical score, the translated lexical score
+    and the gloss alike.
     """
-    n_s, n_p = len(sub_texts), len(pub_texts)
-    if len(sub_langs) != n_s or len(pub_langs) != n_p:
+    if len(sub_langs) != len(sub_texts) or len(pub_langs) != len(pub_texts):
         raise ShapeError("each text needs exactly one language")
+    korean = [t for t, lang in zip(sub_texts, sub_langs, strict=True) if lang == "ko"]
+    korean += [t for t, lang in zip(pub_texts, pub_langs, strict=True) if lang == "ko"]
+    with korean_analysis(korean):
+        return _pair_similarity(
+            sub_texts, sub_langs, pub_texts, pub_langs,
+            config=config, cache=cache, embedders=embedders, progress=progress,
+        )  # fmt: skip
+
+
+def _pair_similarity(
+    sub_texts: Sequence[str],
+    sub_langs: Sequence[str],
+    pub_texts: Sequence[str],
+    pub_langs: Sequence[str],
+    *,
+    config: AffinityConfig,
+    cache: EmbeddingCache,
+    embedders: Embedders,
+    progress: ProgressFn | None,
+) -> FloatArray:
+    n_s, n_p = len(sub_texts), len(pub_texts)
     s_lang = np.array(sub_langs)
     p_lang = np.array(pub_langs)
     s_ko = s_lang == "ko"

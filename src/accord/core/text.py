@@ -15,6 +15,8 @@ Arrays in, arrays out; every public function states and checks its shapes.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import hashlib
@@ -23,7 +25,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -186,6 +188,47 @@ def _kiwi() -> Any:
 
 _kiwi_lock = threading.Lock()
 
+#: One kiwi token: (form, tag).
+KiwiToken = tuple[str, str]
+_analysis_memo: contextvars.ContextVar[dict[str, tuple[KiwiToken, ...]] | None] = (
+    contextvars.ContextVar("accord_korean_analysis", default=None)
+)
+
+
+@contextlib.contextmanager
+def korean_analysis(texts: Sequence[str] = ()) -> Iterator[None]:
+    """Within it, kiwi analyses each distinct text once, whatever tokenises, translates or
+    glosses it (:func:`tokenize_korean`, :func:`translate_korean_many`,
+    :func:`gloss_korean_many`); ``texts`` are analysed at once, in one batch (faster than one
+    by one). The analyses are kept only until it ends."""
+    outer = _analysis_memo.get()
+    token = _analysis_memo.set({} if outer is None else outer)
+    try:
+        _kiwi_tokens_many(texts)
+        yield
+    finally:
+        _analysis_memo.reset(token)
+
+
+def _kiwi_tokens_many(texts: Sequence[str]) -> list[tuple[KiwiToken, ...]]:
+    """Kiwi's tokens of each text (NFKC-normalised), the missing ones analysed in one batch;
+    within :func:`korean_analysis`, each distinct text once."""
+    normalised = [unicodedata.normalize("NFKC", t) for t in texts]
+    memo = _analysis_memo.get()
+    known = memo if memo is not None else {}
+    missing = list(dict.fromkeys(t for t in normalised if t not in known))
+    fresh: dict[str, tuple[KiwiToken, ...]] = {}
+    if missing:
+        with _kiwi_lock:
+            analysed = list(_kiwi().tokenize(missing))
+        fresh = {
+            text: tuple((str(tok.form), str(tok.tag)) for tok in tokens)
+            for text, tokens in zip(missing, analysed, strict=True)
+        }
+        if memo is not None:
+            memo.update(fresh)
+    return [fresh[t] if t in fresh else known[t] for t in normalised]
+
 
 def tokenize_korean(text: str) -> list[str]:
     """Morphological analysis with kiwipiepy; keep content morphemes, split particles off.
@@ -193,18 +236,15 @@ def tokenize_korean(text: str) -> list[str]:
     "반도체의 결함" → ["반도체", "결함"]. Latin-script words inside Korean text (e.g. "CRISPR")
     go through the English normalisation so they match English documents' tokens.
     """
-    text = unicodedata.normalize("NFKC", text)
-    with _kiwi_lock:
-        tokens = _kiwi().tokenize(text)
     out: list[str] = []
-    for tok in tokens:
-        if tok.tag not in _KIWI_KEEP:
+    for form, tag in _kiwi_tokens_many([text])[0]:
+        if tag not in _KIWI_KEEP:
             continue
-        if tok.tag == "SL":
-            out.extend(tokenize_english(tok.form))
+        if tag == "SL":
+            out.extend(tokenize_english(form))
             continue
-        for part in str(tok.form).split():
-            if tok.tag in ("VV", "VA"):
+        for part in form.split():
+            if tag in ("VV", "VA"):
                 if len(part) < 2:
                     continue  # one-syllable verb stems (하, 되, 있) carry no topic
                 out.append(part + "다")
@@ -641,25 +681,19 @@ def _korean_units(text: str) -> list[tuple[str, bool]]:
 
 def _korean_units_many(texts: Sequence[str]) -> list[list[tuple[str, bool]]]:
     """:func:`_korean_units` of each text, analysed in one kiwi batch (much faster)."""
-    normalised = [unicodedata.normalize("NFKC", t) for t in texts]
-    if not normalised:
-        return []
-    with _kiwi_lock:
-        analysed = list(_kiwi().tokenize(normalised))
-    return [_units_of(tokens) for tokens in analysed]
+    return [_units_of(tokens) for tokens in _kiwi_tokens_many(texts)]
 
 
-def _units_of(tokens: Sequence[Any]) -> list[tuple[str, bool]]:
+def _units_of(tokens: Sequence[KiwiToken]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
-    for tok in tokens:
-        form = str(tok.form)
-        if tok.tag == "SL":
+    for form, tag in tokens:
+        if tag == "SL":
             out.extend((w, True) for w in tokenize_english(form))
-        elif tok.tag.startswith(("VV", "VA")):  # also irregular stems, e.g. VA-I 새롭
+        elif tag.startswith(("VV", "VA")):  # also irregular stems, e.g. VA-I 새롭
             out.append((form.replace(" ", "") + "다", len(form) >= 2))
-        elif tok.tag in _KIWI_KEEP:
+        elif tag in _KIWI_KEEP:
             out.extend((part, True) for part in form.split())
-        elif tok.tag in _KIWI_AFFIX:
+        elif tag in _KIWI_AFFIX:
             out.append((form.lower(), False))
     return out
 
