@@ -152,3 +152,37 @@ def test_accord_command_runs_assign(tmp_path: Path, instance: AssignmentInstance
     )
     assert proc.returncode == 0, proc.stderr
     assert len(_read(out)) == 1 + instance.k * instance.n_proposals
+    # the command ends without the interpreter's teardown: its summary still reaches the pipe
+    assert proc.stdout.startswith(f"assigned {instance.k * instance.n_proposals} pairs; ")
+    assert proc.stdout.endswith(" s\n")
+
+
+def test_accord_command_keeps_the_exit_codes(tmp_path: Path) -> None:
+    inst = random_instance(4, 12, 10, 3)
+    tight = AssignmentInstance(
+        affinity=inst.affinity,
+        conflict=inst.conflict,
+        reviewer_country=inst.reviewer_country,
+        k=3,
+        min_load=np.zeros(10, np.int64),
+        max_load=np.full(10, 3),
+    )
+    save_npz(tight, tmp_path / "i.npz")
+    out = tmp_path / "a.csv"
+    infeasible = subprocess.run(
+        [str(ACCORD), "assign", "--instance", str(tmp_path / "i.npz"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert infeasible.returncode == 1
+    assert "infeasible: total max_load 30 < k*P = 3*12 = 36" in infeasible.stderr
+    missing = subprocess.run(
+        [str(ACCORD), "assign", "--instance", str(tmp_path / "none.npz"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("accord assign: error: ")
+    assert not out.exists()
