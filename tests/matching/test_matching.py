@@ -158,6 +158,57 @@ def test_a_queued_run_polls_its_progress(client, matched):
 
 
 @pytest.mark.parametrize(
+    ("stage", "done", "total", "english", "korean"),
+    [
+        (
+            "embedding",
+            2,
+            5,
+            "reading the texts (2 of 5 batches)",
+            "텍스트 읽는 중(배치 5개 중 2개 완료)",
+        ),
+        (
+            "embedding (multilingual model)",
+            10,
+            40,
+            "reading the texts with the language model (10 of 40)",
+            "언어 모델로 텍스트 읽는 중(40개 중 10개)",
+        ),
+        ("tokenising", 0, 1, "reading the words of every text", "모든 텍스트의 단어 읽는 중"),
+        (
+            "glossing Korean terms",
+            0,
+            1,
+            "glossing Korean texts in English",
+            "한국어 텍스트를 영어로 풀이하는 중",
+        ),
+        (
+            "aggregating",
+            0,
+            1,
+            "combining each reviewer's publications",
+            "평가위원별 논문 결과 종합 중",
+        ),
+        ("something new", 0, 0, "working", "진행 중"),
+    ],
+)
+def test_a_running_run_names_its_stage_in_the_readers_language(
+    client, matched, stage, done, total, english, korean
+):
+    call, *_rest, run = matched
+    MatchRun.objects.filter(pk=run.pk).update(
+        state=RunState.RUNNING, stage=stage, done=done, total=total
+    )
+    client.force_login(make_officer(call.sides.get(country="KR").funder))
+    url = reverse("matching:progress", args=[call.slug, run.pk])
+    for language, words in (("en", english), ("ko", korean)):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f" — {words}" in html.replace("&#x27;", "'")
+        if stage != "embedding":
+            assert stage not in html  # never the stored code
+
+
+@pytest.mark.parametrize(
     ("language", "expected"),
     [
         (

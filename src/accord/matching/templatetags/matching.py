@@ -1,4 +1,5 @@
-"""``{% run_summary run %}``: what a finished matching run produced, in the reader's language.
+"""``{% run_summary run %}``: what a finished matching run produced, in the reader's language;
+``{% run_stage run %}``: what a running one is doing.
 
 The run's stored message is written in the language of whoever (or whichever worker) ran it;
 the summary is counted again from the stored scores and conflicts, and phrased when shown.
@@ -11,8 +12,38 @@ from typing import Any
 from django import template
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
+
+# The stages a run reports (the web's own, and the core's words for the steps of one scoring
+# call, which a run without batches shows as they come).
+_STAGES = {
+    "loading": gettext_lazy("reading the applications and the reviewer pool"),
+    "scoring": gettext_lazy("scoring every reviewer against every application"),
+    "tokenising": gettext_lazy("reading the words of every text"),
+    "translating Korean terms": gettext_lazy("translating Korean terms"),
+    "glossing Korean terms": gettext_lazy("glossing Korean texts in English"),
+    "aggregating": gettext_lazy("combining each reviewer's publications"),
+}
+
+
+@register.simple_tag
+def run_stage(run: Any) -> str:
+    """The stage of a running matching run in words (never the stored code)."""
+    stage = str(getattr(run, "stage", "") or "")
+    if stage == "embedding" or stage.startswith("embedding ("):
+        done, total = getattr(run, "done", 0), getattr(run, "total", 0)
+        if stage == "embedding":
+            return _("reading the texts (%(done)s of %(total)s batches)") % {
+                "done": done,
+                "total": total,
+            }
+        return _("reading the texts with the language model (%(done)s of %(total)s)") % {
+            "done": done,
+            "total": total,
+        }
+    return str(_STAGES.get(stage, gettext_lazy("working")))
 
 
 @register.simple_tag
