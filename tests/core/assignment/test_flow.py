@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from accord.core.assignment import AssignmentInstance, check_assignment, solve
 from accord.core.assignment.duals import price
-from accord.core.assignment.flow import FlowNetwork, integer_weights, scaled
+from accord.core.assignment.flow import FlowNetwork, grid_scale, integer_weights, scaled
 from accord.core.assignment.solve import candidates, solve_weighted
 from tests.core.assignment.reference import milp_optimum, random_instance
 
@@ -150,3 +150,45 @@ def test_small_instances_give_every_reviewer_its_best_proposals() -> None:
         want = int(inst.min_load[r] + 2 * inst.max_load[r])
         best = np.argsort(-masked[:, r], kind="stable")[:want]
         assert set((best * inst.n_reviewers + r).tolist()) <= set(keys.tolist()), r
+
+
+@pytest.mark.parametrize(
+    ("affinity", "bonus", "expected"),
+    [
+        (np.array([[0.0, 3.0], [2.0, 1.0]]), 0.0, 1.0),  # levels: the costs are the levels
+        (np.array([[0.5, 1.25], [2.0, -0.75]]), 0.0, 4.0),  # quarters
+        (np.array([[1.0, 2.0], [3.0, 0.0]]), 0.5, 2.0),  # the bonus counts too
+        (np.array([[0.1, 0.2], [0.3, 0.4]]), 0.0, None),  # not on a grid of 2**-10
+        (np.array([[2.0**-11, 0.0], [0.0, 0.0]]), 0.0, None),  # finer than the finest grid
+        (np.array([[2.0**50, 0.0], [0.0, 1.0]]), 0.0, None),  # integers, but too large
+    ],
+)
+def test_grid_scale_finds_the_smallest_exact_integer_costs(
+    affinity: np.ndarray, bonus: float, expected: float | None
+) -> None:
+    assert grid_scale(affinity, bonus, n_nodes=20) == expected
+
+
+def test_grid_scale_reads_past_the_sample() -> None:
+    # every sampled cell is an integer; one cell between them is not
+    affinity = np.ones((300, 300))
+    affinity[1, 1] = 0.3
+    assert grid_scale(affinity, 0.0, n_nodes=900) is None
+    affinity[1, 1] = 0.25
+    assert grid_scale(affinity, 0.0, n_nodes=900) == 4.0
+
+
+@pytest.mark.parametrize("family", ["topics", "tight", "conflicts"])
+def test_flow_path_is_exact_on_levels_with_many_ties(family: str) -> None:
+    """Bids and graded levels (0-3): exact small integer costs, the MILP's optimum."""
+    inst = make_instance(family, 60, seed=7)
+    levels = AssignmentInstance(
+        affinity=np.floor(np.clip(inst.affinity, 0.0, 0.9999) * 4.0),
+        conflict=inst.conflict,
+        reviewer_country=inst.reviewer_country,
+        k=inst.k,
+        min_load=inst.min_load,
+        max_load=inst.max_load,
+    )
+    assert grid_scale(levels.affinity, 0.0, n_nodes=400) == 1.0
+    assert_exact(levels)

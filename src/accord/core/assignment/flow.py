@@ -67,6 +67,53 @@ def integer_weights(weights: FloatArray, n_nodes: int) -> tuple[IntArray, float]
     return np.rint(weights * scale).astype(np.int64), scale
 
 
+#: Finest grid :func:`grid_scale` looks for: affinities that are multiples of 2**-GRID_BITS.
+GRID_BITS = 10
+#: Cells :func:`grid_scale` samples before it reads the whole matrix.
+GRID_SAMPLE = 4096
+
+
+def grid_scale(affinity: FloatArray, bonus: float, n_nodes: int) -> float | None:
+    """The smallest scale ``2**j`` (0 <= j <= GRID_BITS) that makes every affinity (and
+    ``bonus``) an integer, when the costs then stay within COST_BITS; None otherwise.
+
+    Bids, graded self-assessments and scores on a scale of levels are such data. Their exact
+    integer costs are then small, and OR-Tools' cost scaling needs far fewer phases than with
+    the costs of :func:`integer_weights` (a 4-level instance at 5,000 x 5,000: the solves
+    8.8 -> 3.4 s, bench/README.md); the optimum is the same, exactly. Continuous affinities
+    fail on a sample of GRID_SAMPLE cells, at once.
+    """
+    n_rows, n_cols = affinity.shape
+    if affinity.size == 0:
+        return None
+    every = max(1, int(np.sqrt(affinity.size / GRID_SAMPLE)))
+    sample = np.append(affinity[::every, ::every].ravel(), bonus)  # a view, then ~4k cells
+    bits = _grid_bits(sample, 0)
+    if bits is None:
+        return None
+    top = 0.0
+    step = max(1, (1 << 22) // max(1, n_cols))  # ~4M cells at a time
+    for start in range(0, n_rows, step):
+        block = affinity[start : start + step]
+        bits = _grid_bits(block, bits)  # a finer grid keeps the earlier blocks integers
+        if bits is None:
+            return None
+        top = max(top, float(np.abs(block).max()))
+    scale = float(2**bits)
+    if (top + abs(bonus)) * scale * (n_nodes + 2) >= 2.0**COST_BITS:
+        return None
+    return scale
+
+
+def _grid_bits(values: FloatArray, start: int) -> int | None:
+    """The smallest ``j >= start`` (up to GRID_BITS) with every ``values * 2**j`` an integer."""
+    for bits in range(start, GRID_BITS + 1):
+        scaled_values = values * float(2**bits)
+        if np.array_equal(np.rint(scaled_values), scaled_values):
+            return bits
+    return None
+
+
 class FlowNetwork:
     """Node numbering and the fixed (non-pair) arcs of ``instance``'s network."""
 

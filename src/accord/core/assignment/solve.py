@@ -46,7 +46,13 @@ from accord.core.assignment.duals import (
     price_pairs,
 )
 from accord.core.assignment.errors import SolverError
-from accord.core.assignment.flow import FlowNetwork, FlowOutcome, integer_weights, scaled
+from accord.core.assignment.flow import (
+    FlowNetwork,
+    FlowOutcome,
+    grid_scale,
+    integer_weights,
+    scaled,
+)
 from accord.core.assignment.infeasible import check_necessary, explain_farkas
 from accord.core.assignment.model import (
     AssignmentInstance,
@@ -688,7 +694,11 @@ def _solve_weighted_flow(
     n_props, n_revs = aff.shape
     net = FlowNetwork(instance)
     top = max(float(aff.max()), -float(aff.min())) + abs(bonus)
-    unit = integer_weights(np.array([top]), net.n_nodes)[1] if top > 0 else 1.0
+    # costs: exact small integers when the affinities lie on a grid (levels, bids), else the
+    # affinities scaled by the largest power of two that keeps the sums within int64
+    unit = grid_scale(aff, bonus, net.n_nodes) or (
+        integer_weights(np.array([top]), net.n_nodes)[1] if top > 0 else 1.0
+    )
     small = n_props * n_revs <= SMALL_CELLS and not crowded
     per_new = FLOW_NEW_PER_PROPOSAL_SMALL if small else FLOW_NEW_PER_PROPOSAL
     per_pool = FLOW_POOL_NEW_PER_PROPOSAL
