@@ -86,3 +86,30 @@ def test_resolve_withdrawal_moves_every_pair_of_that_reviewer() -> None:
     assert after.moved == load  # spare capacity: only the withdrawn reviewer's pairs move
     assert sorted(after.removed[:, 1].tolist()) == [gone] * load
     assert check_assignment(after.instance, after.result.pairs) == []
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_resolve_on_levels_is_exact_with_the_fewest_moves(seed: int) -> None:
+    """Affinities in levels 0-3 (bids): the costs are exact small integers, and the re-solve's
+    bonus lies on the same grid; still the fewest moves, then the best total."""
+    base = random_instance(seed, 24, 14, 3, conflict_rate=0.1, max_load_slack=1)
+    inst = AssignmentInstance(
+        affinity=np.floor(base.affinity * 4.0),
+        conflict=base.conflict,
+        reviewer_country=base.reviewer_country,
+        k=3,
+        min_load=base.min_load,
+        max_load=base.max_load,
+    )
+    before = solve(inst)
+    assert before.objective == pytest.approx(milp_optimum(inst), abs=1e-9)
+    p, r = (int(v) for v in before.pairs[5])
+    changed = apply_changes(inst, declined=[(p, r)])
+    best_kept = milp_max_kept(changed, before.pairs)
+    assert best_kept is not None
+    after = resolve(inst, before.pairs, declined=[(p, r)])
+    assert check_assignment(changed, after.result.pairs) == []
+    assert after.moved == len(before.pairs) - best_kept
+    assert after.result.objective == pytest.approx(
+        milp_optimum(changed, before.pairs, fix_kept=best_kept), abs=1e-9
+    )
