@@ -22,6 +22,29 @@ def instance() -> AssignmentInstance:
     return random_instance(4, 12, 10, 3, conflict_rate=0.1, max_load_slack=2)
 
 
+def _too_little_capacity() -> AssignmentInstance:
+    """12 proposals x 3 reviews, 10 reviewers who take at most 3 each: infeasible."""
+    inst = random_instance(4, 12, 10, 3)
+    return AssignmentInstance(
+        affinity=inst.affinity,
+        conflict=inst.conflict,
+        reviewer_country=inst.reviewer_country,
+        k=3,
+        min_load=np.zeros(10, np.int64),
+        max_load=np.full(10, 3),
+    )
+
+
+def _run_accord_assign(instance: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command, as a user runs it (a process of its own)."""
+    return subprocess.run(
+        [str(ACCORD), "assign", "--instance", str(instance), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def _read(path: Path) -> list[list[str]]:
     with path.open(newline="") as handle:
         return list(csv.reader(handle))
@@ -62,16 +85,7 @@ def test_cli_fairness_mode(tmp_path: Path, instance: AssignmentInstance) -> None
 def test_cli_infeasible_exits_1_with_reason_and_no_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    inst = random_instance(4, 12, 10, 3)
-    tight = AssignmentInstance(
-        affinity=inst.affinity,
-        conflict=inst.conflict,
-        reviewer_country=inst.reviewer_country,
-        k=3,
-        min_load=np.zeros(10, np.int64),
-        max_load=np.full(10, 3),
-    )
-    save_npz(tight, tmp_path / "i.npz")
+    save_npz(_too_little_capacity(), tmp_path / "i.npz")
     out = tmp_path / "a.csv"
     code = main(["--instance", str(tmp_path / "i.npz"), "--out", str(out)])
     assert code == 1
@@ -85,16 +99,7 @@ def test_cli_infeasible_exits_1_with_reason_and_no_output(
 
 
 def test_cli_infeasible_writes_the_structured_reason_to_the_certificate(tmp_path: Path) -> None:
-    inst = random_instance(4, 12, 10, 3)
-    tight = AssignmentInstance(
-        affinity=inst.affinity,
-        conflict=inst.conflict,
-        reviewer_country=inst.reviewer_country,
-        k=3,
-        min_load=np.zeros(10, np.int64),
-        max_load=np.full(10, 3),
-    )
-    save_npz(tight, tmp_path / "i.npz")
+    save_npz(_too_little_capacity(), tmp_path / "i.npz")
     cert = tmp_path / "c.json"
     args = ["--instance", str(tmp_path / "i.npz"), "--out", str(tmp_path / "a.csv")]
     assert main([*args, "--certificate", str(cert)]) == 1
@@ -144,12 +149,7 @@ def test_cli_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_accord_command_runs_assign(tmp_path: Path, instance: AssignmentInstance) -> None:
     save_npz(instance, tmp_path / "i.npz")
     out = tmp_path / "a.csv"
-    proc = subprocess.run(
-        [str(ACCORD), "assign", "--instance", str(tmp_path / "i.npz"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = _run_accord_assign(tmp_path / "i.npz", out)
     assert proc.returncode == 0, proc.stderr
     assert len(_read(out)) == 1 + instance.k * instance.n_proposals
     # the command ends without the interpreter's teardown: its summary still reaches the pipe
@@ -158,31 +158,12 @@ def test_accord_command_runs_assign(tmp_path: Path, instance: AssignmentInstance
 
 
 def test_accord_command_keeps_the_exit_codes(tmp_path: Path) -> None:
-    inst = random_instance(4, 12, 10, 3)
-    tight = AssignmentInstance(
-        affinity=inst.affinity,
-        conflict=inst.conflict,
-        reviewer_country=inst.reviewer_country,
-        k=3,
-        min_load=np.zeros(10, np.int64),
-        max_load=np.full(10, 3),
-    )
-    save_npz(tight, tmp_path / "i.npz")
+    save_npz(_too_little_capacity(), tmp_path / "i.npz")
     out = tmp_path / "a.csv"
-    infeasible = subprocess.run(
-        [str(ACCORD), "assign", "--instance", str(tmp_path / "i.npz"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    infeasible = _run_accord_assign(tmp_path / "i.npz", out)
     assert infeasible.returncode == 1
     assert "infeasible: total max_load 30 < k*P = 3*12 = 36" in infeasible.stderr
-    missing = subprocess.run(
-        [str(ACCORD), "assign", "--instance", str(tmp_path / "none.npz"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = _run_accord_assign(tmp_path / "none.npz", out)
     assert missing.returncode == 2
     assert missing.stderr.startswith("accord assign: error: ")
     assert not out.exists()
