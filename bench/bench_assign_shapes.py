@@ -7,6 +7,8 @@ family's instance (seed 0 unless ``--seed``):
 
 - ``bids``: the ``topics`` affinities rounded down to 4 levels (0-3), as bids or graded
   self-assessments are: many exact ties.
+- ``tenths``: the ``topics`` affinities rounded to one decimal (scores exported as 0.0-1.0
+  with one digit): ties again, on a decimal grid.
 - ``sparse``: 95 % of the affinities exactly 0 (no shared keyword), the rest uniform; 2 %
   conflicts.
 - ``fewer``: half as many reviewers as proposals (a random half of the ``topics`` columns), 30 %
@@ -60,6 +62,11 @@ def _like(inst: AssignmentInstance, **changes: object) -> AssignmentInstance:
 def _bids(n: int, seed: int) -> AssignmentInstance:
     inst = make_instance("topics", n, seed=seed)
     return _like(inst, affinity=np.floor(np.clip(inst.affinity, 0.0, 0.9999) * 4.0))
+
+
+def _tenths(n: int, seed: int) -> AssignmentInstance:
+    inst = make_instance("topics", n, seed=seed)
+    return _like(inst, affinity=np.round(inst.affinity, 1))
 
 
 def _sparse(n: int, seed: int) -> AssignmentInstance:
@@ -128,6 +135,7 @@ def _popular_tight(n: int, seed: int) -> AssignmentInstance:
 
 SHAPES: dict[str, Callable[[int, int], AssignmentInstance]] = {
     "bids": _bids,
+    "tenths": _tenths,
     "sparse": _sparse,
     "fewer": _fewer,
     "k5": _k5,

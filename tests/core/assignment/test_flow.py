@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -158,8 +159,10 @@ def test_small_instances_give_every_reviewer_its_best_proposals() -> None:
         (np.array([[0.0, 3.0], [2.0, 1.0]]), 0.0, 1.0),  # levels: the costs are the levels
         (np.array([[0.5, 1.25], [2.0, -0.75]]), 0.0, 4.0),  # quarters
         (np.array([[1.0, 2.0], [3.0, 0.0]]), 0.5, 2.0),  # the bonus counts too
-        (np.array([[0.1, 0.2], [0.3, 0.4]]), 0.0, None),  # not on a grid of 2**-10
-        (np.array([[2.0**-11, 0.0], [0.0, 0.0]]), 0.0, None),  # finer than the finest grid
+        (np.array([[0.1, 0.2], [0.3, 0.4]]), 0.0, 10.0),  # one decimal
+        (np.array([[0.29, 0.57], [1.0, 0.3]]), 0.0, 100.0),  # 0.29 * 100 is not 29 in floats
+        (np.array([[0.1234567, 0.0], [0.0, 0.0]]), 0.0, None),  # seven decimals
+        (np.array([[2.0**-11, 0.0], [0.0, 0.0]]), 0.0, None),  # finer than the finest grids
         (np.array([[2.0**50, 0.0], [0.0, 1.0]]), 0.0, None),  # integers, but too large
     ],
 )
@@ -172,23 +175,38 @@ def test_grid_scale_finds_the_smallest_exact_integer_costs(
 def test_grid_scale_reads_past_the_sample() -> None:
     # every sampled cell is an integer; one cell between them is not
     affinity = np.ones((300, 300))
-    affinity[1, 1] = 0.3
+    affinity[1, 1] = 0.1234567
     assert grid_scale(affinity, 0.0, n_nodes=900) is None
     affinity[1, 1] = 0.25
     assert grid_scale(affinity, 0.0, n_nodes=900) == 4.0
+    affinity[1, 1] = 0.3  # not binary: the decimal grid, read in full again
+    assert grid_scale(affinity, 0.0, n_nodes=900) == 10.0
 
 
-@pytest.mark.parametrize("family", ["topics", "tight", "conflicts"])
-def test_flow_path_is_exact_on_levels_with_many_ties(family: str) -> None:
-    """Bids and graded levels (0-3): exact small integer costs, the MILP's optimum."""
+@pytest.mark.parametrize(
+    ("family", "levels", "scale"),
+    [
+        ("topics", lambda a: np.floor(np.clip(a, 0.0, 0.9999) * 4.0), 1.0),
+        ("tight", lambda a: np.floor(np.clip(a, 0.0, 0.9999) * 4.0), 1.0),
+        ("conflicts", lambda a: np.floor(np.clip(a, 0.0, 0.9999) * 4.0), 1.0),
+        ("tight", lambda a: np.round(a, 1), 10.0),
+        ("conflicts", lambda a: np.round(a, 2), 100.0),
+    ],
+    ids=["topics-4", "tight-4", "conflicts-4", "tight-1dp", "conflicts-2dp"],
+)
+def test_flow_path_is_exact_on_levels_with_many_ties(
+    family: str, levels: Callable[[np.ndarray], np.ndarray], scale: float
+) -> None:
+    """Bids and graded levels (0-3) or scores with one or two decimals: small integer costs,
+    the MILP's optimum."""
     inst = make_instance(family, 60, seed=7)
-    levels = AssignmentInstance(
-        affinity=np.floor(np.clip(inst.affinity, 0.0, 0.9999) * 4.0),
+    on_grid = AssignmentInstance(
+        affinity=levels(inst.affinity),
         conflict=inst.conflict,
         reviewer_country=inst.reviewer_country,
         k=inst.k,
         min_load=inst.min_load,
         max_load=inst.max_load,
     )
-    assert grid_scale(levels.affinity, 0.0, n_nodes=400) == 1.0
-    assert_exact(levels)
+    assert grid_scale(on_grid.affinity, 0.0, n_nodes=400) == scale
+    assert_exact(on_grid)

@@ -67,50 +67,60 @@ def integer_weights(weights: FloatArray, n_nodes: int) -> tuple[IntArray, float]
     return np.rint(weights * scale).astype(np.int64), scale
 
 
-#: Finest grid :func:`grid_scale` looks for: affinities that are multiples of 2**-GRID_BITS.
-GRID_BITS = 10
+#: The grids :func:`grid_scale` looks for: (base, finest exponent, tolerance in grid steps).
+#: Binary grids (levels, halves, ... 2**-10) are exact in floating point; decimal ones (values
+#: written with up to 6 decimals, as exported scores are) only to a rounding error.
+GRIDS: tuple[tuple[float, int, float], ...] = ((2.0, 10, 0.0), (10.0, 6, 1e-6))
 #: Cells :func:`grid_scale` samples before it reads the whole matrix.
 GRID_SAMPLE = 4096
 
 
 def grid_scale(affinity: FloatArray, bonus: float, n_nodes: int) -> float | None:
-    """The smallest scale ``2**j`` (0 <= j <= GRID_BITS) that makes every affinity (and
-    ``bonus``) an integer, when the costs then stay within COST_BITS; None otherwise.
+    """The smallest scale (a power of 2 up to 2**10, else of 10 up to 10**6, see GRIDS) that
+    makes every affinity (and ``bonus``) an integer, when the costs then stay within
+    COST_BITS; None otherwise.
 
-    Bids, graded self-assessments and scores on a scale of levels are such data. Their exact
-    integer costs are then small, and OR-Tools' cost scaling needs far fewer phases than with
-    the costs of :func:`integer_weights` (a 4-level instance at 5,000 x 5,000: the solves
-    8.8 -> 3.4 s, bench/README.md); the optimum is the same, exactly. Continuous affinities
-    fail on a sample of GRID_SAMPLE cells, at once.
+    Bids, graded self-assessments and scores on a scale of levels or written with few decimals
+    are such data. Their integer costs are then small, and OR-Tools' cost scaling needs far
+    fewer phases on their many ties than with the costs of :func:`integer_weights` (a 4-level
+    instance at 5,000 x 5,000: the solves 8.8 -> 3.4 s, bench/README.md); two assignments
+    whose totals differ differ by at least one grid step, so the optimum is the same.
+    Continuous affinities fail on a sample of GRID_SAMPLE cells, at once.
     """
     n_rows, n_cols = affinity.shape
     if affinity.size == 0:
         return None
     every = max(1, int(np.sqrt(affinity.size / GRID_SAMPLE)))
     sample = np.append(affinity[::every, ::every].ravel(), bonus)  # a view, then ~4k cells
-    bits = _grid_bits(sample, 0)
-    if bits is None:
-        return None
-    top = 0.0
     step = max(1, (1 << 22) // max(1, n_cols))  # ~4M cells at a time
-    for start in range(0, n_rows, step):
-        block = affinity[start : start + step]
-        bits = _grid_bits(block, bits)  # a finer grid keeps the earlier blocks integers
-        if bits is None:
-            return None
-        top = max(top, float(np.abs(block).max()))
-    scale = float(2**bits)
-    if (top + abs(bonus)) * scale * (n_nodes + 2) >= 2.0**COST_BITS:
-        return None
-    return scale
+    for base, finest, tolerance in GRIDS:
+        exponent = _grid_exponent(sample, base, 0, finest, tolerance)
+        top = 0.0
+        for start in range(0, n_rows, step):
+            if exponent is None:
+                break
+            block = affinity[start : start + step]
+            # a finer grid of the same base keeps the earlier blocks on it
+            exponent = _grid_exponent(block, base, exponent, finest, tolerance)
+            top = max(top, float(np.abs(block).max()))
+        if exponent is not None:
+            scale = base**exponent
+            if (top + abs(bonus)) * scale * (n_nodes + 2) >= 2.0**COST_BITS:
+                return None
+            return scale
+    return None
 
 
-def _grid_bits(values: FloatArray, start: int) -> int | None:
-    """The smallest ``j >= start`` (up to GRID_BITS) with every ``values * 2**j`` an integer."""
-    for bits in range(start, GRID_BITS + 1):
-        scaled_values = values * float(2**bits)
-        if np.array_equal(np.rint(scaled_values), scaled_values):
-            return bits
+def _grid_exponent(
+    values: FloatArray, base: float, start: int, finest: int, tolerance: float
+) -> int | None:
+    """The smallest ``e`` in [start, finest] with every ``values * base**e`` within
+    ``tolerance`` of an integer (exactly one when the tolerance is 0)."""
+    for exponent in range(start, finest + 1):
+        scaled_values = values * base**exponent
+        off = np.abs(scaled_values - np.rint(scaled_values))
+        if (off.max() if off.size else 0.0) <= tolerance:
+            return exponent
     return None
 
 
