@@ -13,6 +13,9 @@ family's instance (seed 0 unless ``--seed``):
   conflicts.
 - ``fewer``: half as many reviewers as proposals (a random half of the ``topics`` columns), 30 %
   of them in country 0 and 70 % in country 1, max_load ceil(3P/R) + 2.
+- ``lopsided``: 1.6 x size proposals, 0.4 x size reviewers (countries drawn 50/50), from the
+  ``topics`` expertise; each reviewer takes 12 reviews on average, max_load 13 (8 % spare).
+  Above 10M pairs (size 5,000: 8,000 x 2,000) it is the large path's tight case.
 - ``k5``: ``topics`` with k = 5 and max_load 6.
 - ``exact``: ``topics`` with max_load 3 for everyone: total capacity exactly k x P.
 - ``conflicts30``: ``topics`` with 30 % conflicts.
@@ -100,6 +103,20 @@ def _fewer(n: int, seed: int) -> AssignmentInstance:
     )
 
 
+def _lopsided(n: int, seed: int) -> AssignmentInstance:
+    n_props, n_revs = (16 * n) // 10, (4 * n) // 10
+    inst = make_instance("topics", n_props, seed=seed)
+    rng = np.random.default_rng([seed, 104])
+    return AssignmentInstance(
+        affinity=inst.affinity[:, :n_revs],
+        conflict=inst.conflict[:, :n_revs],
+        reviewer_country=(rng.random(n_revs) < 0.5).astype(np.int64),
+        k=3,
+        min_load=np.zeros(n_revs, np.int64),
+        max_load=np.full(n_revs, -(-3 * n_props // n_revs) + 1, np.int64),
+    )
+
+
 def _k5(n: int, seed: int) -> AssignmentInstance:
     inst = make_instance("topics", n, seed=seed)
     return _like(inst, k=5, max_load=np.full(n, 6, np.int64))
@@ -138,6 +155,7 @@ SHAPES: dict[str, Callable[[int, int], AssignmentInstance]] = {
     "tenths": _tenths,
     "sparse": _sparse,
     "fewer": _fewer,
+    "lopsided": _lopsided,
     "k5": _k5,
     "exact": _exact,
     "conflicts30": _conflicts30,

@@ -121,6 +121,13 @@ FLOW_TRY_NO_HUBS = 0.01
 #: 2,000, the others unchanged).
 SMALL_CELLS = 10_000_000
 SMALL_PER_LOAD = 2
+#: ... and so does every instance whose reviewers can take at most this share more than the
+#: k * P reviews (nearly all of them must fill up, so the unpopular ones need their best
+#: proposals in the first network): a lopsided one, 8,000 proposals x 2,000 reviewers with 8 %
+#: spare capacity, 5.0-6.0 -> 2.9-3.7 s in-process, 6 -> 5 rounds; `tight` at 5,000 and
+#: 10,000 (2 %) and capacity exactly k * P at 5,000 unchanged within the noise (3 December
+#: 2026, bench/README.md).
+TIGHT_CAPACITY = 0.1
 #: Default number of candidate proposals per reviewer (keeps unpopular reviewers reachable).
 DEFAULT_CANDIDATES_PER_REVIEWER = 2
 
@@ -189,8 +196,8 @@ def candidates_and_pool(
     first LP. Otherwise, each reviewer reached by fewer than ``min_load + per_reviewer`` of
     them (and needing them: ``per_reviewer > 0`` or ``min_load > 0``) gets its ``min_load +
     max(per_reviewer, per_country)`` best proposals; on a small instance (at most
-    :data:`SMALL_CELLS` pairs) every reviewer gets its ``min_load + SMALL_PER_LOAD * max_load``
-    best instead. Plus ``extra_keys``. The solver is exact
+    :data:`SMALL_CELLS` pairs) or a tight one (spare capacity at most :data:`TIGHT_CAPACITY`)
+    every reviewer gets its ``min_load + SMALL_PER_LOAD * max_load`` best instead. Plus ``extra_keys``. The solver is exact
     whatever the candidates; these only save rounds. ``crowded``: force the choice (None:
     detect it). The third value, the *pool*: each proposal's best ``pool_per_country``
     reviewers of each country (sorted keys, found in the same pass; empty when 0), the pairs
@@ -259,9 +266,12 @@ def candidates_and_pool(
         needy = np.flatnonzero(have < instance.min_load + max(per_reviewer, 0))
         needy = needy[(instance.min_load[needy] > 0) | (per_reviewer > 0)]
     needy = needy[want[needy] > 0]
-    if not crowded and n_props * n_revs <= SMALL_CELLS:
-        # small: every reviewer, so the first network can usually route every unit without
-        # the hubs (one pass over the matrix costs little here)
+    spare = int(instance.max_load.sum()) - instance.k * n_props
+    if not crowded and (
+        n_props * n_revs <= SMALL_CELLS or spare <= TIGHT_CAPACITY * instance.k * n_props
+    ):
+        # small, or tight: every reviewer, so the first network can usually route every unit
+        # without the hubs (one pass over the matrix costs little here)
         want = np.minimum(n_props, instance.min_load + SMALL_PER_LOAD * instance.max_load)
         needy = np.flatnonzero(want > 0)
     if needy.size:
