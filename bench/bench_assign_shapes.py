@@ -26,8 +26,10 @@ family's instance (seed 0 unless ``--seed``):
     PYTHONPATH=src .venv/bin/python bench/bench_assign_shapes.py                # 2,000
     PYTHONPATH=src .venv/bin/python bench/bench_assign_shapes.py --size 5000 --shapes bids fewer
 
-Nothing was tuned on these shapes: they were written after every constant of the solver was
-chosen (3 December 2026).
+Written after every constant of the solver was chosen (3 December 2026); what they showed
+changed two things, each measured here (bench/README.md "Fourth pass"): integer costs on grids
+(``bids``, ``tenths``) and TIGHT_CAPACITY, set with ``lopsided`` in view (so its figure is not a
+held-out one; the other shapes tuned nothing).
 """
 
 from __future__ import annotations
