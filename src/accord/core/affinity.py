@@ -487,148 +487,140 @@ def pair_similarity(
     korean = [t for t, lang in zip(sub_texts, sub_langs, strict=True) if lang == "ko"]
     korean += [t for t, lang in zip(pub_texts, pub_langs, strict=True) if lang == "ko"]
     with korean_analysis(korean):
-        return _pair_similarity(
-            sub_texts, sub_langs, pub_texts, pub_langs,
-            config=config, cache=cache, embedders=embedders, progress=progress,
-        )  # fmt: skip
+        n_s, n_p = len(sub_texts), len(pub_texts)
+        s_lang = np.array(sub_langs)
+        p_lang = np.array(pub_langs)
+        s_ko = s_lang == "ko"
+        p_ko = p_lang == "ko"
+        masks = {
+            "en-en": np.outer(~s_ko, ~p_ko),
+            "ko-ko": np.outer(s_ko, p_ko),
+            "en-ko": np.outer(s_ko, ~p_ko) | np.outer(~s_ko, p_ko),
+        }
+        out = np.zeros((n_s, n_p))
+        if n_s == 0 or n_p == 0:
+            return out
 
-
-def _pair_similarity(
-    sub_texts: Sequence[str],
-    sub_langs: Sequence[str],
-    pub_texts: Sequence[str],
-    pub_langs: Sequence[str],
-    *,
-    config: AffinityConfig,
-    cache: EmbeddingCache,
-    embedders: Embedders,
-    progress: ProgressFn | None,
-) -> FloatArray:
-    n_s, n_p = len(sub_texts), len(pub_texts)
-    s_lang = np.array(sub_langs)
-    p_lang = np.array(pub_langs)
-    s_ko = s_lang == "ko"
-    p_ko = p_lang == "ko"
-    masks = {
-        "en-en": np.outer(~s_ko, ~p_ko),
-        "ko-ko": np.outer(s_ko, p_ko),
-        "en-ko": np.outer(s_ko, ~p_ko) | np.outer(~s_ko, p_ko),
-    }
-    out = np.zeros((n_s, n_p))
-    if n_s == 0 or n_p == 0:
-        return out
-
-    def note(stage: str) -> None:
-        if progress is not None:
-            progress(stage, 0, 1)
-
-    lexical: FloatArray | None = None
-    if config.backend in ("lexical", "hybrid"):
-        note("tokenising")
-        s_tok = [tokenize(t, lang) for t, lang in zip(sub_texts, sub_langs, strict=True)]
-        p_tok = [tokenize(t, lang) for t, lang in zip(pub_texts, pub_langs, strict=True)]
-        lexical = lexical_similarity(p_tok, s_tok, method=config.lexical_method).astype(np.float64)
-    cross: FloatArray | None = None
-    if masks["en-ko"].any() and (
-        config.backend == "lexical"
-        or (config.backend == "hybrid" and config.lexical_weight_cross > 0)
-    ):
-        note("translating Korean terms")
-        cross = cross_lexical_similarity(
-            sub_texts, sub_langs, pub_texts, pub_langs,
-            stem_length=config.cross_stem_length, method=config.lexical_method,
-        )  # fmt: skip
-    if config.backend == "lexical":
-        assert lexical is not None
-        for pair in ("en-en", "ko-ko"):
-            out[masks[pair]] = _standardise(lexical[masks[pair]], "lexical", pair)
-        if cross is not None:
-            out[masks["en-ko"]] = _standardise(cross[masks["en-ko"]], "lexical-x", "en-ko")
-        return out
-
-    # Dense: MiniLM for English–English, e5 (language-centred) for pairs with Korean.
-    if masks["en-en"].any():
-        model = embedders.get_english()
-        s_idx = np.flatnonzero(~s_ko)
-        p_idx = np.flatnonzero(~p_ko)
-        pub_model = model if config.publications_in_full else model.first_window()
-        n_texts = s_idx.size + p_idx.size
-
-        def en_progress(offset: int) -> Callable[[int, int], None]:
-            def report(done: int, _total: int) -> None:
-                if progress is not None:
-                    progress("embedding (English model)", offset + done, n_texts)
-
-            return report
-
-        s_vec = embed_cached(
-            model, [sub_texts[int(i)] for i in s_idx], cache, progress=en_progress(0)
-        )
-        p_vec = embed_cached(
-            pub_model, [pub_texts[int(i)] for i in p_idx], cache, progress=en_progress(s_idx.size)
-        )
-        cos = s_vec.astype(np.float64) @ p_vec.astype(np.float64).T
-        z = _standardise(cos, "minilm", "en-en")
-        if lexical is not None:
-            z = _blend(
-                z, _standardise(lexical[np.ix_(s_idx, p_idx)], "lexical", "en-en"),
-                config.lexical_weight_en,
-            )  # fmt: skip
-        out[np.ix_(s_idx, p_idx)] = z
-
-    glossed: tuple[FloatArray, FloatArray] | None = None
-    if config.backend == "hybrid" and (
-        (masks["en-ko"].any() and config.gloss_weight_cross > 0)
-        or (masks["ko-ko"].any() and config.gloss_weight_ko > 0)
-    ):
-        note("glossing Korean terms")
-        glossed = _gloss_similarity(
-            sub_texts, s_ko, pub_texts, p_ko, config=config, cache=cache, embedders=embedders
-        )
-
-    if masks["ko-ko"].any() or masks["en-ko"].any():
-        model = embedders.get_multilingual()
-        # Only texts that meet Korean on the other side need the (slow) multilingual model.
-        s_need = s_ko | bool(p_ko.any())
-        p_need = p_ko | bool(s_ko.any())
-        s_idx = np.flatnonzero(s_need)
-        p_idx = np.flatnonzero(p_need)
-        texts = [sub_texts[int(i)] for i in s_idx] + [pub_texts[int(i)] for i in p_idx]
-        langs = [sub_langs[int(i)] for i in s_idx] + [pub_langs[int(i)] for i in p_idx]
-
-        def ml_progress(done: int, total: int) -> None:
+        def note(stage: str) -> None:
             if progress is not None:
-                progress("embedding (multilingual model)", done, total)
+                progress(stage, 0, 1)
 
-        vec = embed_cached(model, texts, cache, progress=ml_progress).astype(np.float64)
-        if config.language_centering:
-            vec = center_by_language(vec, langs)
-        cos = vec[: s_idx.size] @ vec[s_idx.size :].T
-        block = np.zeros((n_s, n_p))
-        block[np.ix_(s_idx, p_idx)] = cos
-        for pair in ("ko-ko", "en-ko"):
-            m = masks[pair]
-            if not m.any():
-                continue
-            z = _standardise(block[m], "e5", pair)
-            if pair == "ko-ko" and lexical is not None:
+        lexical: FloatArray | None = None
+        if config.backend in ("lexical", "hybrid"):
+            note("tokenising")
+            s_tok = [tokenize(t, lang) for t, lang in zip(sub_texts, sub_langs, strict=True)]
+            p_tok = [tokenize(t, lang) for t, lang in zip(pub_texts, pub_langs, strict=True)]
+            lexical = lexical_similarity(p_tok, s_tok, method=config.lexical_method).astype(
+                np.float64
+            )
+        cross: FloatArray | None = None
+        if masks["en-ko"].any() and (
+            config.backend == "lexical"
+            or (config.backend == "hybrid" and config.lexical_weight_cross > 0)
+        ):
+            note("translating Korean terms")
+            cross = cross_lexical_similarity(
+                sub_texts, sub_langs, pub_texts, pub_langs,
+                stem_length=config.cross_stem_length, method=config.lexical_method,
+            )  # fmt: skip
+        if config.backend == "lexical":
+            assert lexical is not None
+            for pair in ("en-en", "ko-ko"):
+                out[masks[pair]] = _standardise(lexical[masks[pair]], "lexical", pair)
+            if cross is not None:
+                out[masks["en-ko"]] = _standardise(cross[masks["en-ko"]], "lexical-x", "en-ko")
+            return out
+
+        # Dense: MiniLM for English–English, e5 (language-centred) for pairs with Korean.
+        if masks["en-en"].any():
+            model = embedders.get_english()
+            s_idx = np.flatnonzero(~s_ko)
+            p_idx = np.flatnonzero(~p_ko)
+            pub_model = model if config.publications_in_full else model.first_window()
+            n_texts = s_idx.size + p_idx.size
+
+            def en_progress(offset: int) -> Callable[[int, int], None]:
+                def report(done: int, _total: int) -> None:
+                    if progress is not None:
+                        progress("embedding (English model)", offset + done, n_texts)
+
+                return report
+
+            s_vec = embed_cached(
+                model, [sub_texts[int(i)] for i in s_idx], cache, progress=en_progress(0)
+            )
+            p_vec = embed_cached(
+                pub_model,
+                [pub_texts[int(i)] for i in p_idx],
+                cache,
+                progress=en_progress(s_idx.size),
+            )
+            cos = s_vec.astype(np.float64) @ p_vec.astype(np.float64).T
+            z = _standardise(cos, "minilm", "en-en")
+            if lexical is not None:
                 z = _blend(
-                    z, _standardise(lexical[m], "lexical", "ko-ko"), config.lexical_weight_ko
-                )
-            if pair == "ko-ko" and glossed is not None:
-                z = _blend(z, _standardise(glossed[0][m], "minilm-gloss", "ko-ko"), glossed[1][m])
-            if pair == "en-ko":
-                if cross is not None:
+                    z, _standardise(lexical[np.ix_(s_idx, p_idx)], "lexical", "en-en"),
+                    config.lexical_weight_en,
+                )  # fmt: skip
+            out[np.ix_(s_idx, p_idx)] = z
+
+        glossed: tuple[FloatArray, FloatArray] | None = None
+        if config.backend == "hybrid" and (
+            (masks["en-ko"].any() and config.gloss_weight_cross > 0)
+            or (masks["ko-ko"].any() and config.gloss_weight_ko > 0)
+        ):
+            note("glossing Korean terms")
+            glossed = _gloss_similarity(
+                sub_texts, s_ko, pub_texts, p_ko, config=config, cache=cache, embedders=embedders
+            )
+
+        if masks["ko-ko"].any() or masks["en-ko"].any():
+            model = embedders.get_multilingual()
+            # Only texts that meet Korean on the other side need the (slow) multilingual model.
+            s_need = s_ko | bool(p_ko.any())
+            p_need = p_ko | bool(s_ko.any())
+            s_idx = np.flatnonzero(s_need)
+            p_idx = np.flatnonzero(p_need)
+            texts = [sub_texts[int(i)] for i in s_idx] + [pub_texts[int(i)] for i in p_idx]
+            langs = [sub_langs[int(i)] for i in s_idx] + [pub_langs[int(i)] for i in p_idx]
+
+            def ml_progress(done: int, total: int) -> None:
+                if progress is not None:
+                    progress("embedding (multilingual model)", done, total)
+
+            vec = embed_cached(model, texts, cache, progress=ml_progress).astype(np.float64)
+            if config.language_centering:
+                vec = center_by_language(vec, langs)
+            cos = vec[: s_idx.size] @ vec[s_idx.size :].T
+            block = np.zeros((n_s, n_p))
+            block[np.ix_(s_idx, p_idx)] = cos
+            for pair in ("ko-ko", "en-ko"):
+                m = masks[pair]
+                if not m.any():
+                    continue
+                z = _standardise(block[m], "e5", pair)
+                if pair == "ko-ko" and lexical is not None:
                     z = _blend(
-                        z, _standardise(cross[m], "lexical-x", "en-ko"), config.lexical_weight_cross
+                        z, _standardise(lexical[m], "lexical", "ko-ko"), config.lexical_weight_ko
                     )
-                if glossed is not None:
+                if pair == "ko-ko" and glossed is not None:
                     z = _blend(
-                        z, _standardise(glossed[0][m], "minilm-gloss", "en-ko"), glossed[1][m]
+                        z, _standardise(glossed[0][m], "minilm-gloss", "ko-ko"), glossed[1][m]
                     )
-                z = z + config.cross_language_offset
-            out[m] = z
-    return out
+                if pair == "en-ko":
+                    if cross is not None:
+                        z = _blend(
+                            z,
+                            _standardise(cross[m], "lexical-x", "en-ko"),
+                            config.lexical_weight_cross,
+                        )
+                    if glossed is not None:
+                        z = _blend(
+                            z, _standardise(glossed[0][m], "minilm-gloss", "en-ko"), glossed[1][m]
+                        )
+                    z = z + config.cross_language_offset
+                out[m] = z
+        return out
 
 
 def gloss_pairs(
